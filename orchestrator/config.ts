@@ -1,0 +1,121 @@
+import { z } from 'zod';
+
+/** Fixed keys for the demo only; README lists them with a warning. The service refuses them outside demo mode. */
+export const DEMO_API_KEYS = 'mes=demo-mes-key,wms=demo-wms-key,supervisor=demo-supervisor-key,integrator=demo-integrator-key,admin=demo-admin-key';
+export const DEMO_WEBHOOK_SECRET = 'whsec_ZGVtby13ZWJob29rLXNlY3JldC0wMTIzNDU2Nzg5';
+
+export const ROLES = ['mes', 'wms', 'supervisor', 'integrator', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface ApiKeyEntry {
+  readonly role: Role;
+  /** The key itself; compared in constant time. */
+  readonly key: string;
+}
+
+const apiKeys = z
+  .string()
+  .transform((text, ctx): ApiKeyEntry[] => {
+    const entries: ApiKeyEntry[] = [];
+    for (const pair of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+      const [role, key] = pair.split('=', 2).map((s) => s.trim());
+      const parsedRole = z.enum(ROLES).safeParse(role);
+      if (!parsedRole.success || !key || key.length < 8) {
+        ctx.addIssue({ code: 'custom', message: `"${pair}" is not role=key (roles: ${ROLES.join(', ')}; keys of 8+ characters)` });
+        return z.NEVER;
+      }
+      entries.push({ role: parsedRole.data, key });
+    }
+    return entries;
+  });
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().default('127.0.0.1'),
+  REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+  /** Key prefix of this site in Redis (one per site/shard). */
+  REDIS_PREFIX: z.string().regex(/^[\w.-]+$/).default('fb'),
+  MQTT_URL: z.string().url().default('mqtt://127.0.0.1:1883'),
+  LAYOUT: z.string().optional(),
+  SITE: z.string().optional(),
+  WMS_URL: z.string().url().optional(),
+  WMS_WEBHOOK_SECRET: z.string().regex(/^whsec_[A-Za-z0-9+/=]+$/, 'must be whsec_<base64>').optional(),
+  /** Milliseconds a WMS look-up may take. */
+  WMS_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
+  API_KEYS: apiKeys.optional(),
+  SIMULATE: z.string().default('fleet,mes,wms'),
+  /** Plant time speed-up of the simulated fleet (tests and demos). */
+  SIM_SPEEDUP: z.coerce.number().positive().default(1),
+  /** MES simulator events per minute. */
+  MES_RATE_PER_MIN: z.coerce.number().nonnegative().default(30),
+  DEMO: z.enum(['0', '1']).default('0'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Simulated = 'fleet' | 'mes' | 'wms';
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly redisUrl: string;
+  readonly redisPrefix: string;
+  readonly mqttUrl: string;
+  /** Path of the layout file (LIF, Moving AI or project JSON); undefined means the demo plant. */
+  readonly layoutPath?: string;
+  readonly sitePath?: string;
+  readonly wmsUrl?: string;
+  readonly wmsWebhookSecret?: string;
+  readonly wmsTimeoutMs: number;
+  readonly apiKeys: readonly ApiKeyEntry[];
+  readonly simulate: ReadonlySet<Simulated>;
+  readonly simSpeedup: number;
+  readonly mesRatePerMin: number;
+  readonly demo: boolean;
+  readonly logLevel: string;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Reads and checks the environment once at start-up; throws ConfigError naming every bad variable. */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const demo = e.DEMO === '1';
+  const simulate = new Set<Simulated>();
+  for (const part of e.SIMULATE.split(',').map((s) => s.trim()).filter(Boolean)) {
+    if (part !== 'fleet' && part !== 'mes' && part !== 'wms') throw new ConfigError(`SIMULATE: unknown simulator "${part}" (fleet, mes, wms)`);
+    simulate.add(part);
+  }
+  const keys = e.API_KEYS ?? (demo ? apiKeys.parse(DEMO_API_KEYS) : []);
+  if (!demo) {
+    if (keys.length === 0) throw new ConfigError('API_KEYS is required outside demo mode (e.g. mes=<key>,wms=<key>,supervisor=<key>,admin=<key>)');
+    const demoKeys = new Set(apiKeys.parse(DEMO_API_KEYS).map((k) => k.key));
+    if (keys.some((k) => demoKeys.has(k.key))) throw new ConfigError('API_KEYS contains a demo key; set real keys outside demo mode');
+    if (e.WMS_URL && !e.WMS_WEBHOOK_SECRET) throw new ConfigError('WMS_WEBHOOK_SECRET is required when WMS_URL is set');
+    if (e.WMS_WEBHOOK_SECRET === DEMO_WEBHOOK_SECRET) throw new ConfigError('WMS_WEBHOOK_SECRET is the demo secret; set a real one');
+  }
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    redisUrl: e.REDIS_URL,
+    redisPrefix: e.REDIS_PREFIX,
+    mqttUrl: e.MQTT_URL,
+    ...(e.LAYOUT ? { layoutPath: e.LAYOUT } : {}),
+    ...(e.SITE ? { sitePath: e.SITE } : {}),
+    ...(e.WMS_URL ? { wmsUrl: e.WMS_URL.replace(/\/$/, '') } : {}),
+    ...(e.WMS_WEBHOOK_SECRET ?? (demo ? DEMO_WEBHOOK_SECRET : undefined) ? { wmsWebhookSecret: e.WMS_WEBHOOK_SECRET ?? DEMO_WEBHOOK_SECRET } : {}),
+    wmsTimeoutMs: e.WMS_TIMEOUT_MS,
+    apiKeys: keys,
+    simulate,
+    simSpeedup: e.SIM_SPEEDUP,
+    mesRatePerMin: e.MES_RATE_PER_MIN,
+    demo,
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,96 @@
+import type { EdgeId, NodeId, StationId } from '../domain/layout.ts';
+import type { FailureReason, OrderId, OrderStatus } from '../domain/transport-order.ts';
+import type { ConnectionState, OperatingMode, RobotError, RobotId, RobotSpec } from '../domain/robot.ts';
+import type { Pose, RobotCommand, RobotEvent } from '../domain/robot-messages.ts';
+
+/** The engine's view of an order: only what dispatch and execution need. */
+export interface EngineOrder {
+  readonly id: OrderId;
+  readonly status: OrderStatus;
+  readonly fromStation: StationId;
+  readonly toStation: StationId;
+  /** Higher is more urgent. */
+  readonly priority: number;
+  /** Milliseconds since epoch. */
+  readonly dueByMs?: number;
+  readonly createdAtMs: number;
+  readonly intendedRobot?: RobotId;
+  readonly loadType?: string;
+  readonly robotId?: RobotId;
+  /** Status before `on-hold`, to resume from. */
+  readonly heldFrom?: OrderStatus;
+}
+
+/** What a robot is doing for the engine right now. */
+export type RobotTask =
+  | { readonly kind: 'order-leg'; readonly orderId: OrderId; readonly taskId: string; readonly goalNodeId: NodeId; readonly actionId: string }
+  /** After a restart or reconnect: waiting for the robot's state report before re-issuing its leg. */
+  | { readonly kind: 'resync'; readonly orderId: OrderId };
+
+export interface RobotRuntime {
+  readonly spec: RobotSpec;
+  readonly nodeId?: NodeId;
+  readonly pose?: Pose;
+  readonly batteryPct: number;
+  readonly charging: boolean;
+  readonly driving: boolean;
+  readonly paused: boolean;
+  readonly loads: readonly string[];
+  readonly mode: OperatingMode;
+  readonly errors: readonly RobotError[];
+  readonly connection: ConnectionState;
+  /** False until the adapter's first state report. */
+  readonly reported: boolean;
+  readonly task?: RobotTask;
+}
+
+export interface EngineState {
+  readonly robots: Readonly<Record<RobotId, RobotRuntime>>;
+  readonly orders: Readonly<Record<OrderId, EngineOrder>>;
+  readonly blockedEdges: readonly EdgeId[];
+  /** Monotonic counter for deterministic task and action ids. */
+  readonly seq: number;
+}
+
+/** An order ready for the engine: locations resolved to stations. */
+export interface PlannedOrderInput {
+  readonly id: OrderId;
+  readonly fromStation: StationId;
+  readonly toStation: StationId;
+  readonly priority: number;
+  readonly dueByMs?: number;
+  readonly createdAtMs: number;
+  readonly intendedRobot?: RobotId;
+  readonly loadType?: string;
+}
+
+export type EngineEvent =
+  | { readonly type: 'order-planned'; readonly order: PlannedOrderInput }
+  | { readonly type: 'order-cancel-requested'; readonly orderId: OrderId; readonly mode: 'normal' | 'force' }
+  | { readonly type: 'order-reprioritized'; readonly orderId: OrderId; readonly priority: number; readonly dueByMs?: number }
+  | { readonly type: 'robot'; readonly event: RobotEvent }
+  | { readonly type: 'tick' };
+
+export type EngineCommand =
+  | { readonly type: 'robot'; readonly command: RobotCommand }
+  | {
+      readonly type: 'order-transition';
+      readonly orderId: OrderId;
+      readonly to: OrderStatus;
+      readonly robotId?: RobotId;
+      readonly reason?: FailureReason;
+      readonly detail?: string;
+    }
+  | {
+      readonly type: 'alarm';
+      readonly code: string;
+      readonly severity: 'info' | 'warning' | 'critical';
+      readonly message: string;
+      readonly robotId?: RobotId;
+      readonly orderId?: OrderId;
+    };
+
+export interface StepResult {
+  readonly state: EngineState;
+  readonly commands: readonly EngineCommand[];
+}

@@ -1,0 +1,181 @@
+import { describe, expect, it } from 'vitest';
+import type { Layout, LayoutEdge } from '../domain/layout.ts';
+import type { RobotSpec } from '../domain/robot.ts';
+import type { RobotStateReport } from '../domain/robot-messages.ts';
+import { createEngine } from './engine.ts';
+import type { EngineCommand, EngineEvent, EngineState } from './engine-types.ts';
+
+/** A line of nodes A-B-C-D-E (1 m apart, two-way), stations P at B and Q at E, robots at A and D. */
+function lineLayout(): Layout {
+  const ids = ['A', 'B', 'C', 'D', 'E'];
+  const edges: LayoutEdge[] = [];
+  for (let i = 0; i + 1 < ids.length; i += 1) {
+    edges.push({ id: `${ids[i]}${ids[i + 1]}`, from: ids[i]!, to: ids[i + 1]!, lengthM: 1 });
+    edges.push({ id: `${ids[i + 1]}${ids[i]}`, from: ids[i + 1]!, to: ids[i]!, lengthM: 1 });
+  }
+  return {
+    id: 'line',
+    name: 'line',
+    version: '1',
+    nodes: ids.map((id, i) => ({ id, x: i, y: 0, mapId: 'm' })),
+    edges,
+    stations: [
+      { id: 'P', nodeIds: ['B'], role: 'line-output' },
+      { id: 'Q', nodeIds: ['E'], role: 'storage-bin' },
+      { id: 'X', nodeIds: ['Z'], role: 'storage-bin' },
+    ],
+  };
+}
+
+const spec = (id: string, homeNode: string): RobotSpec => ({ id, vehicleType: 'amr', adapter: 'sim', homeNode, maxSpeedMps: 1, loadTypes: ['pallet'], maxPayloadKg: 1000 });
+const report = (nodeId: string, extra: Partial<RobotStateReport> = {}): RobotStateReport => ({
+  nodeId,
+  batteryPct: 90,
+  charging: false,
+  driving: false,
+  paused: false,
+  loads: [],
+  mode: 'automatic',
+  errors: [],
+  ...extra,
+});
+
+/** Runs events through the engine, collecting every command. */
+function run(engine: ReturnType<typeof createEngine>, state: EngineState, events: EngineEvent[]): { state: EngineState; commands: EngineCommand[] } {
+  const commands: EngineCommand[] = [];
+  let s = state;
+  events.forEach((event, i) => {
+    const r = engine.step(s, event, 1_000 + i);
+    s = r.state;
+    commands.push(...r.commands);
+  });
+  return { state: s, commands };
+}
+
+const transitions = (commands: EngineCommand[]) => commands.flatMap((c) => (c.type === 'order-transition' ? [c.to] : []));
+const releases = (commands: EngineCommand[]) =>
+  commands.flatMap((c) => (c.type === 'robot' && c.command.type === 'release-segment' ? [c.command] : []));
+
+const online = (id: string, node: string): EngineEvent[] => [
+  { type: 'robot', event: { type: 'connection', robotId: id, state: 'online' } },
+  { type: 'robot', event: { type: 'robot-state', robotId: id, state: report(node) } },
+];
+const planned = (id: string, from = 'P', to = 'Q'): EngineEvent => ({ type: 'order-planned', order: { id, fromStation: from, toStation: to, priority: 1, createdAtMs: 0 } });
+
+describe('engine', () => {
+  it('when an order is planned, then the nearest idle robot drives it through the whole lifecycle', () => {
+    const engine = createEngine(lineLayout(), [spec('R1', 'A'), spec('R2', 'D')]);
+    let { state, commands } = run(engine, engine.initialState(), [...online('R1', 'A'), ...online('R2', 'D'), planned('o1')]);
+    expect(transitions(commands)).toEqual(['assigned', 'to-pickup']);
+    const toPickup = releases(commands)[0]!;
+    expect(toPickup.robotId).toBe('R1'); // A->B is 1 m, D->B is 2 m
+    expect(toPickup.nodes.map((n) => n.nodeId)).toEqual(['A', 'B']);
+    const pick = toPickup.nodes[1]!.actions[0]!;
+    expect(pick.type).toBe('pick');
+
+    ({ state, commands } = run(engine, state, [
+      { type: 'robot', event: { type: 'node-reached', robotId: 'R1', nodeId: 'B' } },
+      { type: 'robot', event: { type: 'action-finished', robotId: 'R1', actionId: pick.actionId } },
+    ]));
+    expect(transitions(commands)).toEqual(['picking', 'to-dropoff']);
+    const toDrop = releases(commands)[0]!;
+    expect(toDrop.nodes.map((n) => n.nodeId)).toEqual(['B', 'C', 'D', 'E']);
+    const drop = toDrop.nodes.at(-1)!.actions[0]!;
+
+    ({ state, commands } = run(engine, state, [
+      { type: 'robot', event: { type: 'node-reached', robotId: 'R1', nodeId: 'E' } },
+      { type: 'robot', event: { type: 'action-finished', robotId: 'R1', actionId: drop.actionId } },
+    ]));
+    expect(transitions(commands)).toEqual(['dropping', 'delivered']);
+    expect(state.orders.o1).toBeUndefined();
+    expect(state.robots.R1?.task).toBeUndefined();
+  });
+
+  it('when the same planned order arrives twice, then it is assigned once', () => {
+    const engine = createEngine(lineLayout(), [spec('R1', 'A')]);
+    const { commands } = run(engine, engine.initialState(), [...online('R1', 'A'), planned('o1'), planned('o1')]);
+    expect(transitions(commands)).toEqual(['assigned', 'to-pickup']);
+  });
+
+  it('when a station cannot be reached, then the order fails at once as unreachable', () => {
+    const engine = createEngine(lineLayout(), [spec('R1', 'A')]);
+    const { commands, state } = run(engine, engine.initialState(), [...online('R1', 'A'), planned('o1', 'P', 'X')]);
+    expect(commands).toContainEqual(expect.objectContaining({ type: 'order-transition', to: 'failed', reason: 'unreachable' }));
+    expect(state.orders.o1).toBeUndefined();
+  });
+
+  it('when an order asks for a load type no robot carries, then it fails as no-capable-robot', () => {
+    const engine = createEngine(lineLayout(), [spec('R1', 'A')]);
+    const { commands } = run(engine, engine.initialState(), [
+      ...online('R1', 'A'),
+      { type: 'order-planned', order: { id: 'o1', fromStation: 'P', toStation: 'Q', priority: 1, createdAtMs: 0, loadType: 'coil' } },
+    ]);
+    expect(commands).toContainEqual(expect.objectContaining({ to: 'failed', reason: 'no-capable-robot' }));
+  });
+
+  it('when an order names its robot, then that robot takes it even if another is nearer', () => {
+    const engine = createEngine(lineLayout(), [spec('R1', 'A'), spec('R2', 'D')]);
+    const { commands } = run(engine, engine.initialState(), [
+      ...online('R1', 'A'),
+      ...online('R2', 'D'),
+      { type: 'order-planned', order: { id: 'o1', fromStation: 'P', toStation: 'Q', priority: 1, createdAtMs: 0, intendedRobot: 'R2' } },
+    ]);
+    expect(releases(commands)[0]?.robotId).toBe('R2');
+  });
+
+  it('when orders wait, then the more urgent one is served first', () => {
+    const engine = createEngine(lineLayout(), [spec('R1', 'A')]);
+    const { state } = run(engine, engine.initialState(), [
+      { type: 'order-planned', order: { id: 'low', fromStation: 'P', toStation: 'Q', priority: 1, createdAtMs: 0 } },
+      { type: 'order-planned', order: { id: 'high', fromStation: 'P', toStation: 'Q', priority: 9, createdAtMs: 5 } },
+      ...online('R1', 'A'),
+    ]);
+    expect(state.robots.R1?.task?.orderId).toBe('high');
+    expect(state.orders.low?.status).toBe('planned');
+  });
+
+  it('when a robot faults with an order, then the order is on hold and resumes when the fault clears', () => {
+    const engine = createEngine(lineLayout(), [spec('R1', 'A')]);
+    let { state, commands } = run(engine, engine.initialState(), [...online('R1', 'A'), planned('o1')]);
+    ({ state, commands } = run(engine, state, [
+      { type: 'robot', event: { type: 'robot-state', robotId: 'R1', state: report('A', { errors: [{ code: 'E1', level: 'fatal', message: 'bumper' }] }) } },
+    ]));
+    expect(transitions(commands)).toEqual(['on-hold']);
+    expect(commands).toContainEqual(expect.objectContaining({ type: 'alarm', code: 'robot-fault' }));
+    ({ state, commands } = run(engine, state, [{ type: 'robot', event: { type: 'robot-state', robotId: 'R1', state: report('A') } }]));
+    expect(transitions(commands)).toEqual(['to-pickup']);
+    expect(releases(commands)[0]?.nodes.map((n) => n.nodeId)).toEqual(['A', 'B']);
+    expect(state.orders.o1?.status).toBe('to-pickup');
+  });
+
+  it('when restored after a restart with the load on board, then the robot is sent on to the drop', () => {
+    const engine = createEngine(lineLayout(), [spec('R1', 'A')]);
+    const restored = engine.restore([{ id: 'o1', status: 'picking', fromStation: 'P', toStation: 'Q', priority: 1, createdAtMs: 0, robotId: 'R1' }]);
+    const { commands, state } = run(engine, restored, [
+      { type: 'robot', event: { type: 'connection', robotId: 'R1', state: 'online' } },
+      { type: 'robot', event: { type: 'robot-state', robotId: 'R1', state: report('B', { loads: ['o1'] }) } },
+    ]);
+    expect(transitions(commands)).toEqual(['to-dropoff']);
+    expect(releases(commands)[0]?.nodes.map((n) => n.nodeId)).toEqual(['B', 'C', 'D', 'E']);
+    expect(state.robots.R1?.task?.kind).toBe('order-leg');
+  });
+
+  it('when restored mid-drop and the load is gone, then the order is delivered without another drop', () => {
+    const engine = createEngine(lineLayout(), [spec('R1', 'A')]);
+    const restored = engine.restore([{ id: 'o1', status: 'dropping', fromStation: 'P', toStation: 'Q', priority: 1, createdAtMs: 0, robotId: 'R1' }]);
+    const { commands } = run(engine, restored, [
+      { type: 'robot', event: { type: 'connection', robotId: 'R1', state: 'online' } },
+      { type: 'robot', event: { type: 'robot-state', robotId: 'R1', state: report('E') } },
+    ]);
+    expect(transitions(commands)).toEqual(['delivered']);
+    expect(releases(commands)).toEqual([]);
+  });
+
+  it('when a step runs, then the input state is not mutated', () => {
+    const engine = createEngine(lineLayout(), [spec('R1', 'A')]);
+    const start = run(engine, engine.initialState(), online('R1', 'A')).state;
+    const frozen = JSON.stringify(start);
+    engine.step(start, planned('o1'), 5);
+    expect(JSON.stringify(start)).toBe(frozen);
+  });
+});

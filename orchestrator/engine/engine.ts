@@ -1,0 +1,201 @@
+import type { Layout } from '../domain/layout.ts';
+import type { RobotSpec } from '../domain/robot.ts';
+import type { RobotEvent } from '../domain/robot-messages.ts';
+import type { EngineEvent, EngineOrder, EngineState, RobotRuntime, StepResult } from './engine-types.ts';
+import { EngineContext } from './engine-context.ts';
+import { StepContext } from './step-context.ts';
+import { checkFeasible, dispatch } from './dispatch.ts';
+import { advanceOrder, failOrder, releaseRobotOf, resumeOrder, startLeg } from './order-flow.ts';
+import { ACTIVE_STATUSES } from '../domain/order-lifecycle.ts';
+
+/**
+ * The deterministic fleet engine: `step(state, event, nowMs) -> { state, commands }`. No I/O, no clock,
+ * no randomness; the orchestrator and the virtual-time simulator run this same code.
+ */
+export interface Engine {
+  readonly context: EngineContext;
+  /** A fresh state: every robot of the fleet known but not yet reported. */
+  initialState(): EngineState;
+  /**
+   * A state rebuilt after a restart from the stored open orders. Orders a robot was working on wait for
+   * that robot's state report and then resume from what it reports.
+   */
+  restore(orders: readonly EngineOrder[]): EngineState;
+  step(state: EngineState, event: EngineEvent, nowMs: number): StepResult;
+}
+
+export function createEngine(layout: Layout, fleet: readonly RobotSpec[]): Engine {
+  const context = new EngineContext(layout, fleet);
+
+  const initialState = (): EngineState => ({
+    robots: Object.fromEntries(fleet.map((spec) => [spec.id, newRobot(spec)])),
+    orders: {},
+    blockedEdges: [],
+    seq: 0,
+  });
+
+  const restore = (orders: readonly EngineOrder[]): EngineState => {
+    const state = initialState();
+    const robots: Record<string, RobotRuntime> = { ...state.robots };
+    for (const order of orders) {
+      const working = ACTIVE_STATUSES.has(order.status) || (order.status === 'on-hold' && order.robotId !== undefined);
+      const robot = order.robotId === undefined ? undefined : robots[order.robotId];
+      if (working && robot) robots[robot.spec.id] = { ...robot, task: { kind: 'resync', orderId: order.id } };
+    }
+    return { ...state, robots, orders: Object.fromEntries(orders.map((o) => [o.id, o])) };
+  };
+
+  const step = (state: EngineState, event: EngineEvent, nowMs: number): StepResult => {
+    const ctx = new StepContext(state, nowMs);
+    switch (event.type) {
+      case 'order-planned': {
+        if (ctx.order(event.order.id)) break;
+        const order: EngineOrder = { ...event.order, status: 'planned' };
+        ctx.setOrder(order);
+        if (checkFeasible(ctx, context, order)) dispatch(ctx, context);
+        break;
+      }
+      case 'order-cancel-requested':
+        cancelOrder(ctx, event.orderId, event.mode);
+        dispatch(ctx, context);
+        break;
+      case 'order-reprioritized': {
+        const order = ctx.order(event.orderId);
+        if (order) {
+          const { dueByMs: _d, ...rest } = order;
+          ctx.setOrder({ ...rest, priority: event.priority, ...(event.dueByMs === undefined ? {} : { dueByMs: event.dueByMs }) });
+        }
+        break;
+      }
+      case 'robot':
+        onRobotEvent(ctx, context, event.event);
+        dispatch(ctx, context);
+        break;
+      case 'tick':
+        dispatch(ctx, context);
+        break;
+    }
+    return { state: ctx.finish(), commands: ctx.commands };
+  };
+
+  return { context, initialState, restore, step };
+}
+
+function newRobot(spec: RobotSpec): RobotRuntime {
+  return {
+    spec,
+    batteryPct: 100,
+    charging: false,
+    driving: false,
+    paused: false,
+    loads: [],
+    mode: 'automatic',
+    errors: [],
+    connection: 'offline',
+    reported: false,
+  };
+}
+
+function onRobotEvent(ctx: StepContext, engine: EngineContext, event: RobotEvent): void {
+  const robot = ctx.robot(event.robotId);
+  if (!robot) {
+    ctx.emit({ type: 'alarm', code: 'unknown-robot', severity: 'warning', message: `event from unknown robot ${event.robotId}` });
+    return;
+  }
+  const task = robot.task;
+  const order = task ? ctx.order(task.orderId) : undefined;
+  switch (event.type) {
+    case 'node-reached': {
+      const moved = { ...robot, nodeId: event.nodeId };
+      ctx.setRobot(moved);
+      if (task?.kind === 'order-leg' && order && event.nodeId === task.goalNodeId) {
+        if (order.status === 'to-pickup') advanceOrder(ctx, order, 'picking');
+        else if (order.status === 'to-dropoff') advanceOrder(ctx, order, 'dropping');
+      }
+      return;
+    }
+    case 'action-finished': {
+      if (task?.kind !== 'order-leg' || task.actionId !== event.actionId || !order) return;
+      if (order.status === 'picking') {
+        const loaded = { ...robot, loads: [...robot.loads.filter((l) => l !== order.id), order.id] };
+        ctx.setRobot(loaded);
+        const next = advanceOrder(ctx, order, 'to-dropoff');
+        startLeg(ctx, engine, loaded, next, 'dropoff');
+      } else if (order.status === 'dropping') {
+        ctx.setRobot({ ...robot, loads: robot.loads.filter((l) => l !== order.id) });
+        const done = advanceOrder(ctx, order, 'delivered');
+        releaseRobotOf(ctx, done);
+        ctx.removeOrder(done.id);
+      }
+      return;
+    }
+    case 'action-failed': {
+      if (task?.kind !== 'order-leg' || task.actionId !== event.actionId || !order) return;
+      failOrder(ctx, order, 'action-failed', `${robot.spec.id}: ${event.reason}`);
+      return;
+    }
+    case 'connection': {
+      ctx.setRobot({ ...robot, connection: event.state });
+      if (event.state !== 'online') holdOrderOf(ctx, ctx.robot(robot.spec.id)!, `${robot.spec.id} is ${event.state}`);
+      return;
+    }
+    case 'robot-state': {
+      const s = event.state;
+      const updated: RobotRuntime = {
+        ...robot,
+        ...(s.nodeId === undefined ? {} : { nodeId: s.nodeId }),
+        ...(s.pose === undefined ? {} : { pose: s.pose }),
+        batteryPct: s.batteryPct,
+        charging: s.charging,
+        driving: s.driving,
+        paused: s.paused,
+        loads: s.loads,
+        mode: s.mode,
+        errors: s.errors,
+        reported: true,
+      };
+      ctx.setRobot(updated);
+      const fatal = s.errors.find((e) => e.level === 'fatal');
+      if (fatal) {
+        if (!robot.errors.some((e) => e.level === 'fatal')) {
+          ctx.emit({ type: 'alarm', code: 'robot-fault', severity: 'critical', message: `${robot.spec.id}: ${fatal.message}`, robotId: robot.spec.id });
+        }
+        holdOrderOf(ctx, updated, `${robot.spec.id} fault ${fatal.code}`);
+        return;
+      }
+      const current = ctx.robot(robot.spec.id)!;
+      const resync = current.task?.kind === 'resync' ? ctx.order(current.task.orderId) : undefined;
+      if (resync && current.connection === 'online' && current.mode === 'automatic') resumeOrder(ctx, engine, current, resync);
+      return;
+    }
+  }
+}
+
+/** A robot that faults or drops off keeps its order `on-hold` until it is back; its reservations stay. */
+function holdOrderOf(ctx: StepContext, robot: RobotRuntime, why: string): void {
+  const task = robot.task;
+  if (!task) return;
+  const order = ctx.order(task.orderId);
+  if (!order) return;
+  if (order.status !== 'on-hold') {
+    ctx.emit({ type: 'order-transition', orderId: order.id, to: 'on-hold', detail: why, ...(order.robotId ? { robotId: order.robotId } : {}) });
+    ctx.setOrder({ ...order, status: 'on-hold', heldFrom: order.status });
+  }
+  ctx.setRobot({ ...robot, task: { kind: 'resync', orderId: order.id } });
+}
+
+/**
+ * Cancels an order. Before the load is on board the robot is stopped and freed; with the load on board a
+ * normal cancel is refused (the caller must force it: the robot then keeps the load where it stands).
+ */
+function cancelOrder(ctx: StepContext, orderId: string, mode: 'normal' | 'force'): void {
+  const order = ctx.order(orderId);
+  // A drop under way is finished, never cut off: the load would be left half-placed.
+  if (!order || order.status === 'dropping') return;
+  const loaded = order.status === 'to-dropoff' || order.status === 'picking';
+  if (loaded && mode === 'normal') return;
+  if (order.robotId !== undefined) ctx.emit({ type: 'robot', command: { type: 'cancel-task', robotId: order.robotId } });
+  ctx.emit({ type: 'order-transition', orderId, to: 'cancelled', ...(order.robotId ? { robotId: order.robotId } : {}) });
+  releaseRobotOf(ctx, order);
+  ctx.removeOrder(orderId);
+}

@@ -1,0 +1,80 @@
+import express, { type Express } from 'express';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import type { ApiKeyEntry } from '../config.ts';
+import { authenticate } from './auth.ts';
+import { notFoundHandler, problemHandler, ProblemError, requireJson } from './problem.ts';
+import { intakeRoutes, type IntakeRouteDeps } from './routes/intake-routes.ts';
+import { queryRoutes, type QueryRouteDeps } from './routes/query-routes.ts';
+
+export interface AppDeps extends IntakeRouteDeps, QueryRouteDeps {
+  readonly apiKeys: readonly ApiKeyEntry[];
+  readonly log: Logger;
+  /** True once Redis answers and the engine has started; `/readyz` and the API answer 503 until then. */
+  readonly ready: () => Promise<boolean>;
+}
+
+/** Request bodies above this are refused with 413 (contract, "Errors"). */
+export const BODY_LIMIT = '64kb';
+
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const ready = await deps.ready().catch(() => false);
+    res.status(ready ? 200 : 503).set(ready ? {} : { 'Retry-After': '5' }).json({ status: ready ? 'ready' : 'not-ready' });
+  });
+
+  const v1 = express.Router();
+  v1.use(authenticate(deps.apiKeys));
+  v1.use(async (_req, _res, next) => {
+    if (await deps.ready().catch(() => false)) next();
+    else next(new ProblemError('not-ready', 'the service is starting or has lost Redis; retry', [], { 'Retry-After': '5' }));
+  });
+  v1.use(requireJson);
+  v1.use(express.json({ limit: BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }));
+  v1.use(intakeRoutes(deps));
+  v1.use(queryRoutes(deps));
+  app.use('/v1', v1);
+
+  app.use(notFoundHandler);
+  app.use(
+    problemHandler((err) => {
+      deps.log.error({ err }, 'unhandled error in request');
+    }),
+  );
+  return app;
+}
+
+export interface RunningServer {
+  readonly url: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/** Listens on `host:port` (0 = any free port) and returns the bound address. */
+export function listen(app: Express, host: string, port: number): Promise<RunningServer> {
+  return new Promise((resolve, reject) => {
+    const server: Server = app.listen(port, host, () => {
+      const address = server.address() as AddressInfo;
+      resolve({
+        url: `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`,
+        port: address.port,
+        close: () =>
+          new Promise<void>((done) => {
+            server.closeAllConnections();
+            server.close(() => {
+              done();
+            });
+          }),
+      });
+    });
+    server.once('error', reject);
+  });
+}

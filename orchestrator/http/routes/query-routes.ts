@@ -1,0 +1,88 @@
+import { Router } from 'express';
+import type { Layout } from '../../domain/layout.ts';
+import type { TransportOrder } from '../../domain/transport-order.ts';
+import type { RobotRuntime } from '../../engine/engine-types.ts';
+import type { OrderStore } from '../../store/order-store.ts';
+import type { Alarm } from '../../services/engine-runtime.ts';
+import { principalOf, requireRole } from '../auth.ts';
+import type { Role } from '../../config.ts';
+import { ProblemError, zodFieldErrors } from '../problem.ts';
+import { orderListQuery } from '../schemas.ts';
+
+export interface QueryRouteDeps {
+  readonly store: OrderStore;
+  readonly layout: Layout;
+  readonly robots: () => readonly RobotRuntime[];
+  readonly alarms: () => readonly Alarm[];
+}
+
+/** `mes` and `wms` see the orders their own system created; the other roles see all. */
+function visibleTo(role: Role, order: TransportOrder): boolean {
+  if (role === 'mes') return order.sourceSystem === 'MES';
+  if (role === 'wms') return order.sourceSystem === 'WMS';
+  return true;
+}
+
+export function publicRobot(robot: RobotRuntime): Record<string, unknown> {
+  return {
+    id: robot.spec.id,
+    vehicleType: robot.spec.vehicleType,
+    adapter: robot.spec.adapter,
+    connection: robot.connection,
+    mode: robot.mode,
+    nodeId: robot.nodeId ?? null,
+    pose: robot.pose ?? null,
+    batteryPct: robot.batteryPct,
+    charging: robot.charging,
+    driving: robot.driving,
+    paused: robot.paused,
+    loads: robot.loads,
+    errors: robot.errors,
+    orderId: robot.task?.orderId ?? null,
+  };
+}
+
+export function queryRoutes(deps: QueryRouteDeps): Router {
+  const router = Router();
+  const readers = requireRole('mes', 'wms', 'supervisor', 'integrator', 'admin');
+  const operators = requireRole('supervisor', 'integrator', 'admin');
+
+  router.get('/transport-orders', readers, async (req, res) => {
+    const q = orderListQuery.safeParse(req.query);
+    if (!q.success) throw new ProblemError('validation-error', 'invalid query', zodFieldErrors(q.error).map((e) => ('pointer' in e ? { ...e, pointer: `/query${e.pointer}` } : e)));
+    const role = principalOf(req).role;
+    const page = await deps.store.list({
+      limit: q.data.limit,
+      ...(q.data.status ? { status: q.data.status } : {}),
+      ...(q.data.since ? { sinceMs: Date.parse(q.data.since) } : {}),
+      ...(q.data.cursor ? { cursor: q.data.cursor } : {}),
+    });
+    const items = page.orders.filter((o) => visibleTo(role, o));
+    const next = page.nextCursor ? `/v1/transport-orders?${new URLSearchParams({ ...stringQuery(req.query), cursor: page.nextCursor }).toString()}` : undefined;
+    res.json({ items, ...(next ? { links: { next } } : {}) });
+  });
+
+  router.get('/transport-orders/:id', readers, async (req, res) => {
+    const order = await deps.store.get(req.params.id as string);
+    if (!order || !visibleTo(principalOf(req).role, order)) throw new ProblemError('not-found', `no transport order ${String(req.params.id)}`);
+    res.json(order);
+  });
+
+  router.get('/robots', operators, (_req, res) => {
+    res.json({ items: deps.robots().map(publicRobot) });
+  });
+
+  router.get('/layout', operators, (_req, res) => {
+    res.json(deps.layout);
+  });
+
+  router.get('/alarms', operators, (_req, res) => {
+    res.json({ items: deps.alarms() });
+  });
+
+  return router;
+}
+
+function stringQuery(query: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(Object.entries(query).filter((e): e is [string, string] => typeof e[1] === 'string'));
+}

@@ -1,0 +1,88 @@
+import { z } from 'zod';
+import { ORDER_TYPES } from '../domain/transport-order.ts';
+
+/**
+ * Request schemas (contract: ../shared/specs/integration-contract.md). Shape and types only: a mismatch is
+ * 400. Meaning (known locations, quantity > 0, SSCC check digit) is checked after, and is 422.
+ */
+
+const text = (max = 200) => z.string().min(1).max(max);
+const isoDateTime = z.iso.datetime({ offset: true });
+
+export const MES_EVENT_TYPES = ['production.completed', 'material.requested', 'quality.hold', 'container.empty'] as const;
+export type MesEventType = (typeof MES_EVENT_TYPES)[number];
+
+export const mesEventEnvelope = z.object({
+  eventId: text(),
+  type: z.string().min(1).max(100),
+  occurredAt: isoDateTime,
+  data: z.record(z.string(), z.unknown()),
+});
+
+export const productionCompletedData = z.object({
+  workOrder: text(),
+  sku: text(),
+  quantity: z.number(),
+  uom: text(20),
+  handlingUnitId: text(),
+  sscc: z.string().max(18).optional(),
+  location: text(),
+});
+
+export const materialRequestedData = z.object({
+  workOrder: text().optional(),
+  sku: text(),
+  quantity: z.number(),
+  uom: text(20),
+  deliverTo: text(),
+  neededBy: isoDateTime,
+});
+
+export const qualityHoldData = z.object({
+  handlingUnitId: text(),
+  location: text().optional(),
+  reason: text(500),
+});
+
+export const containerEmptyData = z.object({
+  location: text(),
+  containerType: text(),
+});
+
+export const MES_DATA_SCHEMAS = {
+  'production.completed': productionCompletedData,
+  'material.requested': materialRequestedData,
+  'quality.hold': qualityHoldData,
+  'container.empty': containerEmptyData,
+} as const satisfies Record<MesEventType, z.ZodType>;
+
+const locationRef = z.union([z.strictObject({ location: text() }), z.strictObject({ zone: text() })]);
+
+export const transportRequestBody = z.object({
+  requestId: text().optional(),
+  type: z.enum(ORDER_TYPES),
+  from: locationRef,
+  to: locationRef,
+  load: z
+    .object({
+      handlingUnitId: text().optional(),
+      sscc: z.string().max(18).optional(),
+      sku: text().optional(),
+      quantity: z.number().optional(),
+      uom: text(20).optional(),
+      loadType: text(50).optional(),
+    })
+    .default({}),
+  priority: z.number().int().min(0).max(10).default(3),
+  dueBy: isoDateTime.optional(),
+  externalRefs: z.record(z.string().max(100), z.string().max(500)).default({}),
+  intendedRobot: text().optional(),
+});
+export type TransportRequestBody = z.infer<typeof transportRequestBody>;
+
+export const orderListQuery = z.object({
+  status: z.enum(['received', 'planned', 'assigned', 'to-pickup', 'picking', 'to-dropoff', 'dropping', 'delivered', 'confirmed', 'failed', 'cancelled', 'on-hold']).optional(),
+  since: isoDateTime.optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  cursor: z.string().regex(/^\d+$/).optional(),
+});

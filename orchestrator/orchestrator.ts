@@ -1,0 +1,148 @@
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Worker } from 'bullmq';
+import type { Config } from './config.ts';
+import type { Plant } from './domain/site.ts';
+import type { RobotAdapter } from './ports/robot-adapter.ts';
+import type { WmsPort } from './ports/wms.ts';
+import { systemClock, type Clock } from './ports/clock.ts';
+import { createEngine } from './engine/engine.ts';
+import { createQueues, startIntakeWorker, startNotifyWorker, type Queues } from './queue/queues.ts';
+import { RedisKeys } from './store/redis-keys.ts';
+import { OrderStore } from './store/order-store.ts';
+import { RedisSimSnapshotStore } from './store/sim-snapshot-store.ts';
+import { EngineRuntime } from './services/engine-runtime.ts';
+import { HttpWmsClient } from './services/http-wms-client.ts';
+import { IntakeService } from './services/intake.ts';
+import { Notifier, type Subscriber } from './services/notifier.ts';
+import { OrderService } from './services/order-service.ts';
+import { PlantDirectory } from './services/plant-directory.ts';
+import { createApp, listen, type RunningServer } from './http/app.ts';
+import { SimRobotAdapter } from '../adapters/sim/sim-robot-adapter.ts';
+
+export interface OrchestratorOptions {
+  readonly config: Config;
+  readonly plant: Plant;
+  readonly log: Logger;
+  readonly clock?: Clock;
+  /** Replaces the HTTP WMS client (tests of the intake logic only). */
+  readonly wms?: WmsPort;
+}
+
+export interface RunningOrchestrator {
+  readonly url: string;
+  readonly runtime: EngineRuntime;
+  readonly store: OrderStore;
+  /** The in-process simulated fleet, when SIMULATE includes `fleet`. */
+  readonly simFleet?: SimRobotAdapter;
+  stop(): Promise<void>;
+}
+
+export class RedisUnavailableError extends Error {
+  override readonly name = 'RedisUnavailableError';
+}
+
+/**
+ * Builds and starts one orchestrator instance: Redis store, BullMQ queues and workers, the engine runtime
+ * with its robot adapters, and the HTTP API. Order of start-up: re-drive what a crash left half done,
+ * rebuild the engine from stored orders, then open the doors.
+ */
+export async function startOrchestrator(options: OrchestratorOptions): Promise<RunningOrchestrator> {
+  const { config, plant, log } = options;
+  const clock = options.clock ?? systemClock;
+  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 3, lazyConnect: true });
+  redis.on('error', (err) => {
+    log.warn({ err: err.message }, 'redis connection error');
+  });
+  try {
+    await redis.connect();
+    await redis.ping();
+  } catch (cause) {
+    redis.disconnect();
+    throw new RedisUnavailableError(`Redis is not reachable at ${config.redisUrl}`, { cause });
+  }
+  const keys = new RedisKeys(config.redisPrefix);
+  const store = new OrderStore(redis, keys);
+  const queues: Queues = createQueues(config.redisUrl, keys.queuePrefix);
+
+  const subscribers: Subscriber[] = [];
+  if (config.wmsUrl && config.wmsWebhookSecret) {
+    subscribers.push({
+      id: 'wms',
+      url: `${config.wmsUrl}/webhooks`,
+      secrets: [config.wmsWebhookSecret],
+      events: new Set(['transport.delivered', 'transport.failed', 'transport.cancelled']),
+      confirmsDelivery: true,
+    });
+  }
+  let orders: OrderService | undefined;
+  const notifier = new Notifier({
+    queue: queues.notify,
+    subscribers,
+    loadOrder: (id) => store.get(id),
+    onDeliveryConfirmed: async (orderId, subscriberId) => {
+      await orders?.transition(orderId, { to: 'confirmed', by: subscriberId, note: 'WMS acknowledged transport.delivered' });
+    },
+    clock,
+    log,
+  });
+  orders = new OrderService(store, queues.intake, notifier, clock, log);
+
+  const adapters: RobotAdapter[] = [];
+  const simRobots = plant.fleet.filter((r) => r.adapter === 'sim');
+  let simFleet: SimRobotAdapter | undefined;
+  if (simRobots.length > 0 && config.simulate.has('fleet')) {
+    simFleet = new SimRobotAdapter({
+      layout: plant.layout,
+      fleet: simRobots,
+      clock,
+      speedup: config.simSpeedup,
+      snapshots: new RedisSimSnapshotStore(redis, keys.simRobots),
+    });
+    adapters.push(simFleet);
+  }
+  for (const robot of plant.fleet.filter((r) => r.adapter !== 'sim' || !config.simulate.has('fleet'))) {
+    log.warn({ robotId: robot.id, adapter: robot.adapter }, 'no adapter available for this robot yet; it stays offline');
+  }
+
+  const engine = createEngine(plant.layout, plant.fleet);
+  const runtime = new EngineRuntime({ engine, adapters, orders, clock, log });
+  const wms = options.wms ?? (config.wmsUrl ? new HttpWmsClient({ baseUrl: config.wmsUrl, timeoutMs: config.wmsTimeoutMs }) : undefined);
+  const intake = new IntakeService({ layout: plant.layout, orders, ...(wms ? { wms } : {}), onPlanned: (order) => runtime.planned(order), log });
+
+  const open = await orders.redrive();
+  await runtime.start(open);
+  const workerOptions = { redisUrl: config.redisUrl, prefix: keys.queuePrefix, concurrency: 8, log };
+  const workers: Worker[] = [startIntakeWorker(intake.process, workerOptions), startNotifyWorker(notifier.process, workerOptions)];
+
+  let started = true;
+  const app = createApp({
+    apiKeys: config.apiKeys,
+    log,
+    orders,
+    store,
+    plant: new PlantDirectory(plant.layout),
+    layout: plant.layout,
+    clock,
+    robots: () => runtime.robots(),
+    alarms: () => runtime.recentAlarms(),
+    ready: () => Promise.resolve(started && redis.status === 'ready'),
+  });
+  const server: RunningServer = await listen(app, config.host, config.port);
+  log.info({ url: server.url, robots: plant.fleet.length, layout: plant.layout.name, resumedOrders: open.length }, 'orchestrator listening');
+
+  return {
+    url: server.url,
+    runtime,
+    store,
+    ...(simFleet ? { simFleet } : {}),
+    async stop() {
+      started = false;
+      await server.close();
+      await Promise.all(workers.map((w) => w.close()));
+      await runtime.stop();
+      await queues.close();
+      redis.disconnect();
+    },
+  };
+}

@@ -1,0 +1,102 @@
+import { Queue, Worker, type Job, type Processor } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+
+/** Job data on the `intake` queue: one order to resolve and plan. Job id = order id. */
+export interface IntakeJob {
+  readonly orderId: string;
+}
+
+/** Job data on the `notify` queue: one webhook to one subscriber. Job id is deterministic, see `notifyJobId`. */
+export interface NotifyJob {
+  readonly subscriberId: string;
+  readonly orderId: string;
+  readonly event: string;
+  readonly webhookId: string;
+}
+
+export function notifyJobId(job: NotifyJob): string {
+  return `${job.subscriberId}.${job.webhookId}`;
+}
+
+/** Outbound webhook retry schedule (contract: 5 s, 30 s, 2 min, 10 min, 30 min, then hourly to 24 h). */
+export const NOTIFY_SCHEDULE_MS = [1_000, 5_000, 30_000, 120_000, 600_000, 1_800_000, ...Array<number>(24).fill(3_600_000)];
+
+/** Backoff with ±20 % jitter; `attemptsMade` counts from 1. */
+export function backoffWithJitter(schedule: readonly number[], attemptsMade: number, random: () => number): number {
+  const base = schedule[Math.min(attemptsMade - 1, schedule.length - 1)] ?? 1000;
+  return Math.round(base * (0.8 + 0.4 * random()));
+}
+
+/** WMS look-ups back off to 30 s and keep trying: an order waits for the WMS, it never fails for an outage. */
+const INTAKE_SCHEDULE_MS = [500, 1_000, 2_000, 5_000, 10_000, 30_000];
+
+export interface Queues {
+  readonly intake: Queue<IntakeJob>;
+  readonly notify: Queue<NotifyJob>;
+  close(): Promise<void>;
+}
+
+/** BullMQ needs its own ioredis connections with `maxRetriesPerRequest: null`. */
+export function bullConnection(redisUrl: string): Redis {
+  return new Redis(redisUrl, { maxRetriesPerRequest: null });
+}
+
+export function createQueues(redisUrl: string, prefix: string): Queues {
+  const connection = bullConnection(redisUrl);
+  const intake = new Queue<IntakeJob>('intake', {
+    connection,
+    prefix,
+    defaultJobOptions: {
+      attempts: 100_000,
+      backoff: { type: 'intake' },
+      removeOnComplete: { age: 24 * 3600, count: 50_000 },
+      removeOnFail: { age: 7 * 24 * 3600 },
+    },
+  });
+  const notify = new Queue<NotifyJob>('notify', {
+    connection,
+    prefix,
+    defaultJobOptions: {
+      attempts: NOTIFY_SCHEDULE_MS.length + 1,
+      backoff: { type: 'notify' },
+      removeOnComplete: { age: 24 * 3600, count: 50_000 },
+      removeOnFail: false,
+    },
+  });
+  return {
+    intake,
+    notify,
+    async close() {
+      await Promise.all([intake.close(), notify.close()]);
+      connection.disconnect();
+    },
+  };
+}
+
+export interface WorkerOptions {
+  readonly redisUrl: string;
+  readonly prefix: string;
+  readonly concurrency: number;
+  readonly log: Logger;
+}
+
+function startWorker<T>(name: 'intake' | 'notify', processor: Processor<T>, options: WorkerOptions): Worker<T> {
+  const schedule = name === 'intake' ? INTAKE_SCHEDULE_MS : NOTIFY_SCHEDULE_MS;
+  const worker = new Worker<T>(name, processor, {
+    connection: bullConnection(options.redisUrl),
+    prefix: options.prefix,
+    concurrency: options.concurrency,
+    settings: { backoffStrategy: (attemptsMade: number) => backoffWithJitter(schedule, attemptsMade, Math.random) },
+  });
+  worker.on('error', (err) => {
+    options.log.error({ err, queue: name }, 'queue worker error');
+  });
+  worker.on('failed', (job: Job<T> | undefined, err) => {
+    options.log.warn({ err: err.message, queue: name, jobId: job?.id, attempts: job?.attemptsMade }, 'job attempt failed');
+  });
+  return worker;
+}
+
+export const startIntakeWorker = (p: Processor<IntakeJob>, o: WorkerOptions): Worker<IntakeJob> => startWorker('intake', p, o);
+export const startNotifyWorker = (p: Processor<NotifyJob>, o: WorkerOptions): Worker<NotifyJob> => startWorker('notify', p, o);

@@ -1,0 +1,158 @@
+import type { Logger } from 'pino';
+import type { TransportOrder } from '../domain/transport-order.ts';
+import type { RobotEvent } from '../domain/robot-messages.ts';
+import type { Engine } from '../engine/engine.ts';
+import type { EngineCommand, EngineEvent, EngineOrder, EngineState, PlannedOrderInput, RobotRuntime } from '../engine/engine-types.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { RobotAdapter } from '../ports/robot-adapter.ts';
+import type { OrderService } from './order-service.ts';
+
+export interface Alarm {
+  readonly id: number;
+  readonly at: string;
+  readonly code: string;
+  readonly severity: 'info' | 'warning' | 'critical';
+  readonly message: string;
+  readonly robotId?: string;
+  readonly orderId?: string;
+}
+
+export interface EngineRuntimeOptions {
+  readonly engine: Engine;
+  readonly adapters: readonly RobotAdapter[];
+  readonly orders: OrderService;
+  readonly clock: Clock;
+  readonly log: Logger;
+  /** Real milliseconds between `tick` events. Default 1000. */
+  readonly tickMs?: number;
+}
+
+/**
+ * Runs the pure engine in real time: feeds it events one at a time (robot events, planned orders, ticks),
+ * persists the order transitions it decides, then sends its robot commands. Persist-then-act means a crash
+ * can lose a command, never a decision: the restarted engine re-issues legs from stored orders.
+ */
+export class EngineRuntime {
+  private state: EngineState;
+  private queue: Promise<void> = Promise.resolve();
+  private timer: NodeJS.Timeout | undefined;
+  private readonly unsubscribe: (() => void)[] = [];
+  private readonly alarms: Alarm[] = [];
+  private alarmSeq = 0;
+
+  constructor(private readonly options: EngineRuntimeOptions) {
+    this.state = options.engine.initialState();
+  }
+
+  /** Rebuilds state from stored open orders, connects the adapters and starts ticking. */
+  async start(openOrders: readonly TransportOrder[]): Promise<void> {
+    this.state = this.options.engine.restore(openOrders.flatMap((o) => toEngineOrder(o) ?? []));
+    for (const adapter of this.options.adapters) {
+      this.unsubscribe.push(adapter.onEvent((event) => this.submitRobotEvent(event)));
+    }
+    for (const adapter of this.options.adapters) await adapter.start();
+    this.timer = setInterval(() => void this.submit({ type: 'tick' }), this.options.tickMs ?? 1000);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    for (const off of this.unsubscribe.splice(0)) off();
+    await this.queue;
+    for (const adapter of this.options.adapters) await adapter.stop();
+  }
+
+  /** Hands a planned order to the engine (idempotent: the engine ignores an order it already has). */
+  planned(order: TransportOrder): Promise<void> {
+    const input = toPlannedInput(order);
+    return input ? this.submit({ type: 'order-planned', order: input }) : Promise.resolve();
+  }
+
+  submit(event: EngineEvent): Promise<void> {
+    const run = this.queue.then(() => this.run(event));
+    this.queue = run.catch((err: unknown) => {
+      this.options.log.error({ err, event: event.type }, 'engine step failed');
+    });
+    return run;
+  }
+
+  robots(): readonly RobotRuntime[] {
+    return Object.values(this.state.robots);
+  }
+
+  recentAlarms(): readonly Alarm[] {
+    return [...this.alarms].reverse();
+  }
+
+  private submitRobotEvent(event: RobotEvent): void {
+    void this.submit({ type: 'robot', event });
+  }
+
+  private async run(event: EngineEvent): Promise<void> {
+    const result = this.options.engine.step(this.state, event, this.options.clock.now());
+    this.state = result.state;
+    const robotCommands: EngineCommand[] = [];
+    for (const command of result.commands) {
+      switch (command.type) {
+        case 'order-transition':
+          await this.options.orders.transition(command.orderId, {
+            to: command.to,
+            by: 'engine',
+            ...(command.detail ? { note: command.detail } : {}),
+            patch: {
+              ...(command.robotId ? { robotId: command.robotId } : {}),
+              ...(command.reason ? { failureReason: command.reason } : {}),
+              ...(command.detail && command.to === 'failed' ? { failureDetail: command.detail } : {}),
+            },
+          });
+          break;
+        case 'alarm':
+          this.raise(command);
+          break;
+        case 'robot':
+          robotCommands.push(command);
+          break;
+      }
+    }
+    for (const command of robotCommands) {
+      if (command.type !== 'robot') continue;
+      const robot = this.state.robots[command.command.robotId];
+      const adapter = this.options.adapters.find((a) => a.kind === robot?.spec.adapter);
+      adapter?.execute(command.command);
+    }
+  }
+
+  private raise(command: Extract<EngineCommand, { type: 'alarm' }>): void {
+    const { type: _t, ...rest } = command;
+    this.alarmSeq += 1;
+    this.alarms.push({ id: this.alarmSeq, at: new Date(this.options.clock.now()).toISOString(), ...rest });
+    if (this.alarms.length > 500) this.alarms.shift();
+    this.options.log.warn({ alarm: rest }, 'alarm');
+  }
+}
+
+function toPlannedInput(order: TransportOrder): PlannedOrderInput | undefined {
+  if (order.fromStation === undefined || order.toStation === undefined) return undefined;
+  return {
+    id: order.id,
+    fromStation: order.fromStation,
+    toStation: order.toStation,
+    priority: order.priority,
+    createdAtMs: Date.parse(order.createdAt),
+    ...(order.dueBy ? { dueByMs: Date.parse(order.dueBy) } : {}),
+    ...(order.intendedRobot ? { intendedRobot: order.intendedRobot } : {}),
+    ...(order.load.loadType ? { loadType: order.load.loadType } : {}),
+  };
+}
+
+/** The engine's view of a stored order; undefined for orders the engine does not hold (not yet planned, done). */
+function toEngineOrder(order: TransportOrder): EngineOrder | undefined {
+  const input = toPlannedInput(order);
+  if (!input || order.status === 'received' || order.status === 'delivered') return undefined;
+  return {
+    ...input,
+    status: order.status,
+    ...(order.robotId ? { robotId: order.robotId } : {}),
+    ...(order.heldFrom ? { heldFrom: order.heldFrom } : {}),
+  };
+}

@@ -1,0 +1,85 @@
+import type { Logger } from 'pino';
+import type { Queue } from 'bullmq';
+import type { TransportOrder, OrderId } from '../domain/transport-order.ts';
+import { IllegalTransitionError, transition, type TransitionInput } from '../domain/order-lifecycle.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { IntakeJob } from '../queue/queues.ts';
+import type { CreateResult, IdempotencyClaim, OrderStore } from '../store/order-store.ts';
+import type { Notifier } from './notifier.ts';
+
+export type OrderListener = (order: TransportOrder) => void;
+
+/**
+ * Every write to an order goes through here: stored first (atomic, versioned), then its webhook is
+ * enqueued. A crash between the two is healed by `redrive()` at start-up.
+ */
+export class OrderService {
+  private readonly listeners = new Set<OrderListener>();
+
+  constructor(
+    private readonly store: OrderStore,
+    private readonly intake: Queue<IntakeJob>,
+    private readonly notifier: Notifier,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+  ) {}
+
+  onChange(listener: OrderListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Stores a new order (or finds the one its idempotency key made) and queues it for intake. */
+  async create(order: TransportOrder, claim: IdempotencyClaim): Promise<CreateResult> {
+    const result = await this.store.create(order, claim);
+    if (result.kind === 'created') {
+      await this.intake.add('intake', { orderId: order.id }, { jobId: order.id });
+      await this.notifier.enqueueFor(order);
+      this.publish(order);
+    }
+    return result;
+  }
+
+  get(id: OrderId): Promise<TransportOrder | undefined> {
+    return this.store.get(id);
+  }
+
+  /**
+   * Applies a status change. An illegal change is logged and ignored (returns undefined): it means two
+   * writers raced, and the store already holds the later truth.
+   */
+  async transition(id: OrderId, input: Omit<TransitionInput, 'at'>): Promise<TransportOrder | undefined> {
+    const at = new Date(this.clock.now()).toISOString();
+    try {
+      const order = await this.store.update(id, (current) => (current.status === input.to ? undefined : transition(current, { ...input, at })));
+      if (order.status === input.to) {
+        await this.notifier.enqueueFor(order);
+        this.publish(order);
+      }
+      return order;
+    } catch (err) {
+      if (err instanceof IllegalTransitionError) {
+        this.log.warn({ orderId: id, from: err.from, to: err.to, by: input.by }, 'illegal order transition ignored');
+        return undefined;
+      }
+      throw err;
+    }
+  }
+
+  /**
+   * Start-up re-drive: requeues intake for orders still `received`, and re-enqueues the webhook of every
+   * open order's current status. Deterministic job ids and stable webhook ids make this safe to repeat.
+   */
+  async redrive(): Promise<TransportOrder[]> {
+    const open = await this.store.openOrders();
+    for (const order of open) {
+      if (order.status === 'received') await this.intake.add('intake', { orderId: order.id }, { jobId: order.id });
+      await this.notifier.enqueueFor(order);
+    }
+    return open;
+  }
+
+  private publish(order: TransportOrder): void {
+    for (const listener of this.listeners) listener(order);
+  }
+}

@@ -1,0 +1,190 @@
+import type { Redis } from 'ioredis';
+import type { OrderId, OrderStatus, TransportOrder } from '../domain/transport-order.ts';
+import { TERMINAL_STATUSES } from '../domain/order-lifecycle.ts';
+import { parseStoredOrder } from './stored-order.ts';
+import type { RedisKeys } from './redis-keys.ts';
+
+/** An idempotency claim: a request's key within its scope, and a fingerprint of its body. */
+export interface IdempotencyClaim {
+  readonly scope: string;
+  readonly key: string;
+  /** sha-256 of the canonical request body. */
+  readonly fingerprint: string;
+}
+
+export type CreateResult =
+  | { readonly kind: 'created'; readonly order: TransportOrder }
+  | { readonly kind: 'replayed'; readonly orderId: OrderId; readonly fingerprint: string };
+
+export interface OrderQuery {
+  readonly status?: OrderStatus;
+  /** Only orders created at or after this time (ms since epoch). */
+  readonly sinceMs?: number;
+  readonly limit: number;
+  /** Opaque cursor from a previous page. */
+  readonly cursor?: string;
+}
+
+/** Keys are kept at least 24 h (contract, "Idempotency"); we keep them 48 h. */
+const IDEMPOTENCY_TTL_S = 48 * 3600;
+const AUDIT_MAX_LEN = 1_000_000;
+
+// Claims the idempotency key and writes the order, its indexes and its first audit entry in one atomic step.
+const CREATE_LUA = `
+local existing = redis.call('GET', KEYS[1])
+if existing then return {0, existing} end
+redis.call('SET', KEYS[1], cjson.encode({fingerprint = ARGV[1], orderId = ARGV[3]}), 'EX', tonumber(ARGV[5]))
+redis.call('SET', KEYS[2], ARGV[2])
+redis.call('ZADD', KEYS[3], tonumber(ARGV[4]), ARGV[3])
+redis.call('SADD', KEYS[4], ARGV[3])
+redis.call('SADD', KEYS[5], ARGV[3])
+redis.call('XADD', KEYS[6], 'MAXLEN', '~', tonumber(ARGV[7]), '*', 'orderId', ARGV[3], 'entry', ARGV[6])
+return {1, ''}
+`;
+
+// Compare-and-set on the order's version; moves it between status indexes and appends to the audit log.
+const UPDATE_LUA = `
+local cur = redis.call('GET', KEYS[1])
+if not cur then return -1 end
+if tostring(cjson.decode(cur).version) ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2])
+redis.call('SREM', KEYS[3], ARGV[3])
+redis.call('SADD', KEYS[4], ARGV[3])
+if ARGV[4] == '1' then redis.call('SREM', KEYS[2], ARGV[3]) end
+if ARGV[5] ~= '' then
+  redis.call('XADD', KEYS[5], 'MAXLEN', '~', tonumber(ARGV[6]), '*', 'orderId', ARGV[3], 'entry', ARGV[5])
+end
+return 1
+`;
+
+export class OrderNotFoundError extends Error {
+  override readonly name = 'OrderNotFoundError';
+  readonly code = 'order-not-found';
+  constructor(readonly orderId: OrderId) {
+    super(`order ${orderId} not found`);
+  }
+}
+
+/** Transport orders in Redis: the durable truth the engine is rebuilt from after a restart. */
+export class OrderStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+  ) {}
+
+  /** Stores a new order unless its idempotency key was seen; atomic with the key claim. */
+  async create(order: TransportOrder, claim: IdempotencyClaim): Promise<CreateResult> {
+    const entry = JSON.stringify(order.history.at(-1) ?? {});
+    const result = (await this.redis.eval(
+      CREATE_LUA,
+      6,
+      this.keys.idempotency(claim.scope, claim.key),
+      this.keys.order(order.id),
+      this.keys.ordersByTime,
+      this.keys.openOrders,
+      this.keys.ordersInStatus(order.status),
+      this.keys.audit,
+      claim.fingerprint,
+      JSON.stringify(order),
+      order.id,
+      String(Date.parse(order.createdAt)),
+      String(IDEMPOTENCY_TTL_S),
+      entry,
+      String(AUDIT_MAX_LEN),
+    )) as [number, string];
+    if (result[0] === 1) return { kind: 'created', order };
+    const prior: unknown = JSON.parse(result[1]);
+    if (typeof prior === 'object' && prior !== null && 'orderId' in prior && 'fingerprint' in prior) {
+      return { kind: 'replayed', orderId: String(prior.orderId), fingerprint: String(prior.fingerprint) };
+    }
+    throw new Error(`corrupt idempotency record for ${claim.scope}:${claim.key}`);
+  }
+
+  async get(id: OrderId): Promise<TransportOrder | undefined> {
+    const raw = await this.redis.get(this.keys.order(id));
+    return raw === null ? undefined : parseStoredOrder(raw);
+  }
+
+  /**
+   * Read-modify-write with compare-and-set on `version`, retried on a concurrent write.
+   * `change` returns the new order (version already bumped) or undefined to leave it as it is.
+   * Throws OrderNotFoundError; whatever `change` throws (e.g. IllegalTransitionError) propagates.
+   */
+  async update(id: OrderId, change: (order: TransportOrder) => TransportOrder | undefined): Promise<TransportOrder> {
+    for (let attempt = 0; attempt < 20; attempt += 1) {
+      const current = await this.get(id);
+      if (!current) throw new OrderNotFoundError(id);
+      const next = change(current);
+      if (!next) return current;
+      const entry = next.history.length > current.history.length ? JSON.stringify(next.history.at(-1)) : '';
+      const ok = await this.redis.eval(
+        UPDATE_LUA,
+        5,
+        this.keys.order(id),
+        this.keys.openOrders,
+        this.keys.ordersInStatus(current.status),
+        this.keys.ordersInStatus(next.status),
+        this.keys.audit,
+        String(current.version),
+        JSON.stringify(next),
+        id,
+        TERMINAL_STATUSES.has(next.status) ? '1' : '0',
+        entry,
+        String(AUDIT_MAX_LEN),
+      );
+      if (ok === 1) return next;
+      if (ok === -1) throw new OrderNotFoundError(id);
+    }
+    throw new Error(`order ${id}: too many concurrent writes`);
+  }
+
+  /** Every order not in a terminal status: what a restarted engine resumes. */
+  async openOrders(): Promise<TransportOrder[]> {
+    const ids = await this.redis.smembers(this.keys.openOrders);
+    return this.getMany(ids);
+  }
+
+  /** Newest first, paged by creation time. */
+  async list(query: OrderQuery): Promise<{ orders: TransportOrder[]; nextCursor?: string }> {
+    const max = query.cursor === undefined ? '+inf' : `(${query.cursor}`;
+    const min = query.sinceMs === undefined ? '-inf' : String(query.sinceMs);
+    const statusSet = query.status === undefined ? undefined : this.keys.ordersInStatus(query.status);
+    const orders: TransportOrder[] = [];
+    let upper = max;
+    // Walk the time index in pages, filtering by status, until the page is full or the index ends.
+    while (orders.length < query.limit) {
+      const batch = await this.redis.zrevrangebyscore(this.keys.ordersByTime, upper, min, 'WITHSCORES', 'LIMIT', 0, 200);
+      if (batch.length === 0) break;
+      const ids = batch.filter((_, i) => i % 2 === 0);
+      const wanted = statusSet ? await this.filterMembers(statusSet, ids) : ids;
+      for (const order of await this.getMany(wanted)) {
+        if (orders.length < query.limit) orders.push(order);
+      }
+      upper = `(${batch.at(-1)!}`;
+      if (batch.length < 400) break;
+    }
+    const last = orders.at(-1);
+    const more = orders.length === query.limit && last !== undefined;
+    return more ? { orders, nextCursor: String(Date.parse(last.createdAt)) } : { orders };
+  }
+
+  async countByStatus(): Promise<Record<string, number>> {
+    const statuses = ['received', 'planned', 'assigned', 'to-pickup', 'picking', 'to-dropoff', 'dropping', 'delivered', 'confirmed', 'failed', 'cancelled', 'on-hold'] as const;
+    const pipeline = this.redis.pipeline();
+    for (const s of statuses) pipeline.scard(this.keys.ordersInStatus(s));
+    const results = (await pipeline.exec()) ?? [];
+    return Object.fromEntries(statuses.map((s, i) => [s, Number(results[i]?.[1] ?? 0)]));
+  }
+
+  private async filterMembers(set: string, ids: string[]): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const flags = await this.redis.smismember(set, ...ids);
+    return ids.filter((_, i) => flags[i] === 1);
+  }
+
+  private async getMany(ids: readonly string[]): Promise<TransportOrder[]> {
+    if (ids.length === 0) return [];
+    const raws = await this.redis.mget(...ids.map((id) => this.keys.order(id)));
+    return raws.flatMap((raw) => (raw === null ? [] : [parseStoredOrder(raw)]));
+  }
+}

@@ -1,0 +1,34 @@
+import type { OrderId, OrderStatus } from '../domain/transport-order.ts';
+
+/** Every Redis key the service writes, under one prefix per site (ARCHITECTURE.md, "Scale-out"). */
+export class RedisKeys {
+  constructor(readonly prefix: string) {}
+  order(id: OrderId): string {
+    return `${this.prefix}:order:${id}`;
+  }
+  /** ZSET of all order ids scored by creation time (ms). */
+  get ordersByTime(): string {
+    return `${this.prefix}:orders`;
+  }
+  /** SET of ids of orders not yet in a terminal status. */
+  get openOrders(): string {
+    return `${this.prefix}:orders:open`;
+  }
+  ordersInStatus(status: OrderStatus): string {
+    return `${this.prefix}:orders:status:${status}`;
+  }
+  idempotency(scope: string, key: string): string {
+    return `${this.prefix}:idem:${scope}:${key}`;
+  }
+  /** Append-only audit log (a Redis stream). */
+  get audit(): string {
+    return `${this.prefix}:audit`;
+  }
+  get simRobots(): string {
+    return `${this.prefix}:sim:robots`;
+  }
+  /** BullMQ key prefix, so queues live beside the site's data. */
+  get queuePrefix(): string {
+    return `${this.prefix}:bull`;
+  }
+}
