@@ -1,0 +1,178 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Layout } from '../domain/layout.ts';
+import { LayoutImportError } from '../domain/layout.ts';
+import type { Site } from '../domain/site.ts';
+import { exportProjectLayout } from './project-json.ts';
+import { applySite, loadPlantFiles, parseSite } from './site.ts';
+
+const layout: Layout = {
+  id: 'L',
+  name: 'L',
+  version: '1',
+  nodes: [
+    { id: 'N1', x: 0, y: 0, mapId: 'm' },
+    { id: 'N2', x: 2, y: 0, mapId: 'm' },
+    { id: 'N3', x: 4, y: 0, mapId: 'm', vehicleTypes: ['small'] },
+  ],
+  edges: [],
+  stations: [
+    { id: 'B-01-01', nodeIds: ['N1'], role: 'load-station' },
+    { id: 'B-01-02', nodeIds: ['N2'], role: 'load-station', zone: 'OLD' },
+    { id: 'CHG-1', nodeIds: ['N3'], role: 'charger' },
+  ],
+};
+
+const robot = { id: 'AMR-01', vehicleType: 'small', homeNode: 'N3' };
+
+function thrown(run: () => unknown): LayoutImportError {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof LayoutImportError) return error;
+    throw error;
+  }
+  throw new Error('expected a LayoutImportError');
+}
+
+const fixture = (relative: string): string => fileURLToPath(new URL(relative, import.meta.url));
+
+const tempDirs: string[] = [];
+async function tempDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'fleetbridge-site-'));
+  tempDirs.push(dir);
+  return dir;
+}
+afterAll(async () => {
+  await Promise.all(tempDirs.map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+describe('parseSite', () => {
+  it('when fleet fields are omitted, then the documented defaults apply', () => {
+    expect(parseSite({ name: 'S', fleet: [robot] })).toEqual({
+      name: 'S',
+      stations: [],
+      fleet: [{ ...robot, adapter: 'sim', maxSpeedMps: 1.5, loadTypes: ['pallet'], maxPayloadKg: 1000 }],
+    });
+  });
+
+  it.each([
+    ['a misspelt key', { name: 'S', fleet: [{ ...robot, maxSpeed: 2 }] }, 'fleet[0]'],
+    ['an unknown role', { name: 'S', stations: [{ match: 'B-*', role: 'shelf' }] }, 'stations[0].role'],
+    ['an unknown adapter', { name: 'S', fleet: [{ ...robot, adapter: 'opcua' }] }, 'fleet[0].adapter'],
+    ['no name', { fleet: [] }, 'name'],
+  ])('when the site has %s, then it is rejected with the path', (_what, doc, path) => {
+    const error = thrown(() => parseSite(doc));
+    expect(error.code).toBe('site-invalid');
+    expect(error.path).toBe(path);
+  });
+});
+
+describe('applySite', () => {
+  const site = (s: Partial<Site>): Site => ({ name: 'S', stations: [], fleet: [], ...s });
+
+  it('when rules match, then the first matching rule sets role and zone, and unmatched stations keep theirs', () => {
+    const { value, warnings } = applySite(
+      layout,
+      site({
+        stations: [
+          { match: 'B-01-02', role: 'quarantine' },
+          { match: 'B-*', role: 'storage-bin', zone: 'STORAGE' },
+          { match: 'B-01-01', role: 'dock' },
+        ],
+      }),
+    );
+    expect(value.layout.stations).toEqual([
+      { id: 'B-01-01', nodeIds: ['N1'], role: 'storage-bin', zone: 'STORAGE' },
+      { id: 'B-01-02', nodeIds: ['N2'], role: 'quarantine', zone: 'OLD' },
+      { id: 'CHG-1', nodeIds: ['N3'], role: 'charger' },
+    ]);
+    expect(warnings).toEqual([expect.objectContaining({ code: 'site-rule-unused', path: 'stations[2]' })]);
+  });
+
+  it('when a pattern has regex characters, then they match literally', () => {
+    const { warnings } = applySite(layout, site({ stations: [{ match: 'B.01.*', role: 'dock' }] }));
+    expect(warnings.map((w) => w.code)).toEqual(['site-rule-unused']);
+  });
+
+  it('when a robot home node is not in the layout, then the error names the robot', () => {
+    const error = thrown(() =>
+      applySite(layout, parseSite({ name: 'S', fleet: [{ ...robot, homeNode: 'N9' }] })),
+    );
+    expect(error.code).toBe('site-unknown-home-node');
+    expect(error.path).toBe('AMR-01');
+    expect(error.message).toMatch(/robot AMR-01: home node N9/);
+  });
+
+  it('when robot ids repeat or a home node is closed to the vehicle type, then it is an error', () => {
+    const twice = parseSite({ name: 'S', fleet: [robot, { ...robot, homeNode: 'N1' }] });
+    expect(thrown(() => applySite(layout, twice)).code).toBe('site-duplicate-robot');
+    const big = parseSite({ name: 'S', fleet: [{ ...robot, vehicleType: 'big' }] });
+    expect(thrown(() => applySite(layout, big)).code).toBe('site-home-node-vehicle-type');
+  });
+
+  it('when two robots share a home node, then it is a warning', () => {
+    const fleet = parseSite({ name: 'S', fleet: [robot, { ...robot, id: 'AMR-02' }] });
+    expect(applySite(layout, fleet).warnings).toEqual([
+      expect.objectContaining({ code: 'site-shared-home-node', path: 'AMR-02' }),
+    ]);
+  });
+});
+
+describe('loadPlantFiles', () => {
+  it('when given the demo plant LIF and site, then the plant has roles, zones and 8 robots', async () => {
+    const { value, warnings } = await loadPlantFiles(
+      fixture('../../layouts/demo-plant.lif.json'),
+      fixture('../../layouts/demo-plant.site.json'),
+    );
+    expect(warnings).toEqual([]);
+    expect(value.fleet.map((r) => r.id)).toEqual([
+      'AMR-01',
+      'AMR-02',
+      'AMR-03',
+      'AMR-04',
+      'AMR-05',
+      'AMR-06',
+      'AMR-07',
+      'AMR-08',
+    ]);
+    expect(value.layout.stations.find((s) => s.id === 'B-03-07')).toMatchObject({
+      role: 'storage-bin',
+      zone: 'STORAGE',
+    });
+  });
+
+  it('when given a Moving AI map without site, then the fleet is empty and the layout is named after the file', async () => {
+    const { value } = await loadPlantFiles(fixture('./fixtures/mapf/warehouse-10-20-10-2-1.map'), undefined);
+    expect(value.fleet).toEqual([]);
+    expect(value.layout.id).toBe('warehouse-10-20-10-2-1');
+  });
+
+  it('when given a project JSON layout, then it is read with the project importer', async () => {
+    const dir = await tempDir();
+    const path = join(dir, 'plant.json');
+    await writeFile(path, JSON.stringify(exportProjectLayout(layout)));
+    const sitePath = join(dir, 'plant.site.json');
+    await writeFile(sitePath, JSON.stringify({ name: 'S', fleet: [robot] }));
+    const { value } = await loadPlantFiles(path, sitePath);
+    expect(value.layout).toEqual(layout);
+    expect(value.fleet.map((r) => r.homeNode)).toEqual(['N3']);
+  });
+
+  it('when the file is unreadable, not JSON, or of no known format, then the error says so', async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, 'broken.json'), '{ nope');
+    await writeFile(join(dir, 'order.json'), JSON.stringify({ orderId: 'o1', nodes: [] }));
+    const codeOf = (path: string): Promise<unknown> =>
+      loadPlantFiles(path, undefined).then(
+        () => 'no error',
+        (error: unknown) => (error instanceof LayoutImportError ? error.code : error),
+      );
+    expect(await codeOf(join(dir, 'missing.json'))).toBe('file-unreadable');
+    expect(await codeOf(join(dir, 'broken.json'))).toBe('not-json');
+    expect(await codeOf(join(dir, 'order.json'))).toBe('layout-format-unknown');
+  });
+});

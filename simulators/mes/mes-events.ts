@@ -1,0 +1,159 @@
+import { makeSscc } from './gs1.ts';
+import { createPrng } from './mulberry32.ts';
+
+/**
+ * MES plant events as the MES/WMS contract defines them (contract, "MES event types"), and a
+ * deterministic factory: for a given seed and run id, the n-th event is always the same (apart from
+ * `occurredAt`/`neededBy`, which follow the injected clock).
+ */
+
+export type MesEventKind = 'production.completed' | 'material.requested';
+
+/** A production line: where finished goods come out and where material is delivered to. */
+export interface MesLine {
+  /** Line output location code, e.g. `LINE-3-OUT`. */
+  readonly output: string;
+  /** Line-side (supply) location code, e.g. `LINE-3-IN`. */
+  readonly lineSide: string;
+}
+
+/** Relative weights of each event kind; weights are >= 0 and at least one is > 0. */
+export interface MesEventMix {
+  readonly productionCompleted: number;
+  readonly materialRequested: number;
+}
+
+export interface ProductionCompletedEvent {
+  readonly eventId: string;
+  readonly type: 'production.completed';
+  /** ISO 8601. */
+  readonly occurredAt: string;
+  readonly data: {
+    readonly workOrder: string;
+    readonly sku: string;
+    /** In `uom`. */
+    readonly quantity: number;
+    readonly uom: 'EA';
+    readonly handlingUnitId: string;
+    /** 18 digits with a GS1 mod-10 check digit. */
+    readonly sscc: string;
+    /** The line output location. */
+    readonly location: string;
+  };
+}
+
+export interface MaterialRequestedEvent {
+  readonly eventId: string;
+  readonly type: 'material.requested';
+  readonly occurredAt: string;
+  readonly data: {
+    readonly workOrder: string;
+    readonly sku: string;
+    readonly quantity: number;
+    readonly uom: 'EA';
+    /** The line-side location. */
+    readonly deliverTo: string;
+    /** ISO 8601, `neededByLeadMs` after `occurredAt`. */
+    readonly neededBy: string;
+  };
+}
+
+export type MesEvent = ProductionCompletedEvent | MaterialRequestedEvent;
+
+export interface MesEventFactoryOptions {
+  readonly lines: readonly MesLine[];
+  readonly skus: readonly string[];
+  readonly seed: number;
+  /** Makes event and HU ids unique across runs; e.g. a start time in base 36. */
+  readonly runId: string;
+  /** Default: the system clock. */
+  readonly now?: () => Date;
+  /** How far ahead `neededBy` is, in milliseconds. Default 10 minutes. */
+  readonly neededByLeadMs?: number;
+  /** GS1 company prefix for SSCCs. Default `0614141` (the GS1 example prefix). */
+  readonly companyPrefix?: string;
+}
+
+export interface MesEventFactory {
+  /** Draws the next kind from the mix (consumes one PRNG draw). */
+  nextKind(mix: MesEventMix): MesEventKind;
+  /** Builds the next event of `kind`, with a fresh sequence number. */
+  next(kind: MesEventKind): MesEvent;
+}
+
+const PRODUCTION_QUANTITIES = [24, 36, 48, 60] as const;
+const REQUEST_QUANTITIES = [12, 24, 48] as const;
+
+/** FNV-1a, 32-bit: a stable hash that does not consume PRNG draws. */
+function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i += 1) {
+    hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  }
+  return hash;
+}
+
+/** @throws {RangeError} when lines or skus are empty. */
+export function createMesEventFactory(options: MesEventFactoryOptions): MesEventFactory {
+  if (options.lines.length === 0) throw new RangeError('at least one line is required');
+  if (options.skus.length === 0) throw new RangeError('at least one sku is required');
+  const prng = createPrng(options.seed);
+  const now = options.now ?? (() => new Date());
+  const leadMs = options.neededByLeadMs ?? 10 * 60_000;
+  const companyPrefix = options.companyPrefix ?? '0614141';
+  const serialModulus = 10 ** (16 - companyPrefix.length);
+  // Serials are consecutive within a run (unique) and start at a run-dependent offset (apart across runs).
+  const serialBase = fnv1a(options.runId) % serialModulus;
+  let sequence = 0;
+
+  return {
+    nextKind(mix) {
+      const total = mix.productionCompleted + mix.materialRequested;
+      return prng.next() * total < mix.productionCompleted ? 'production.completed' : 'material.requested';
+    },
+    next(kind) {
+      sequence += 1;
+      const seq = String(sequence).padStart(6, '0');
+      const eventId = `mes-${options.runId}-${seq}`;
+      const at = now();
+      const line = prng.pick(options.lines);
+      const sku = prng.pick(options.skus);
+      const workOrder = `WO-${prng.int(100_000, 999_999)}`;
+      switch (kind) {
+        case 'production.completed':
+          return {
+            eventId,
+            type: kind,
+            occurredAt: at.toISOString(),
+            data: {
+              workOrder,
+              sku,
+              quantity: prng.pick(PRODUCTION_QUANTITIES),
+              uom: 'EA',
+              handlingUnitId: `HU-${options.runId}-${seq}`,
+              sscc: makeSscc({
+                extensionDigit: 0,
+                companyPrefix,
+                serialReference: (serialBase + sequence) % serialModulus,
+              }),
+              location: line.output,
+            },
+          };
+        case 'material.requested':
+          return {
+            eventId,
+            type: kind,
+            occurredAt: at.toISOString(),
+            data: {
+              workOrder,
+              sku,
+              quantity: prng.pick(REQUEST_QUANTITIES),
+              uom: 'EA',
+              deliverTo: line.lineSide,
+              neededBy: new Date(at.getTime() + leadMs).toISOString(),
+            },
+          };
+      }
+    },
+  };
+}

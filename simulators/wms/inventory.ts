@@ -1,0 +1,134 @@
+/**
+ * The WMS simulator's stock: where each handling unit (HU) is, and which storage bins are reserved by an
+ * open expectation. A bin holds at most one HU in a real rack; the model tolerates more (the ledger flags
+ * it) so that it can always follow what the fleet reports physically happened.
+ */
+
+export interface StockItem {
+  readonly handlingUnitId: string;
+  readonly sku: string;
+  /** Quantity in the item's unit of measure. */
+  readonly quantity: number;
+}
+
+export interface InitialStock extends StockItem {
+  /** A storage bin code from the configured bins. */
+  readonly bin: string;
+}
+
+export interface StockPosition extends StockItem {
+  readonly location: string;
+}
+
+export interface InventoryOptions {
+  /** Storage bin codes, in the order the WMS fills them. */
+  readonly bins: readonly string[];
+  readonly initialStock?: readonly InitialStock[];
+  /** Quarantine locations: never chosen for putaway or picks; HUs there are blocked stock. */
+  readonly quarantine?: readonly string[];
+}
+
+export interface InventorySummary {
+  readonly bins: number;
+  readonly occupiedBins: number;
+  readonly reservedBins: number;
+  readonly freeBins: number;
+  readonly quarantine: readonly string[];
+  /** Every known HU, sorted by location then HU id. */
+  readonly stock: readonly StockPosition[];
+}
+
+export class Inventory {
+  readonly #bins: readonly string[];
+  readonly #binSet: ReadonlySet<string>;
+  readonly #quarantine: ReadonlySet<string>;
+  readonly #positions = new Map<string, StockPosition>();
+  /** bin -> id of the expectation holding it. */
+  readonly #reservations = new Map<string, string>();
+
+  /** @throws {RangeError} on duplicate bins, stock in an unknown bin, or a duplicate HU id. */
+  constructor(options: InventoryOptions) {
+    this.#bins = [...options.bins];
+    this.#binSet = new Set(options.bins);
+    if (this.#binSet.size !== this.#bins.length) throw new RangeError('bins contain duplicates');
+    this.#quarantine = new Set(options.quarantine ?? []);
+    for (const item of options.initialStock ?? []) {
+      if (!this.#binSet.has(item.bin)) throw new RangeError(`initial stock in unknown bin ${item.bin}`);
+      if (this.#positions.has(item.handlingUnitId)) {
+        throw new RangeError(`duplicate handling unit ${item.handlingUnitId}`);
+      }
+      const { bin, ...rest } = item;
+      this.#positions.set(item.handlingUnitId, { ...rest, location: bin });
+    }
+  }
+
+  isBin(location: string): boolean {
+    return this.#binSet.has(location);
+  }
+
+  isQuarantine(location: string): boolean {
+    return this.#quarantine.has(location);
+  }
+
+  /** Where an HU is, or undefined when the WMS does not know it. */
+  locate(handlingUnitId: string): StockPosition | undefined {
+    return this.#positions.get(handlingUnitId);
+  }
+
+  /** HUs at a location. */
+  at(location: string): StockPosition[] {
+    return [...this.#positions.values()].filter((p) => p.location === location);
+  }
+
+  /** Puts an HU at `location`, creating it when unknown and moving it otherwise. */
+  place(item: StockItem, location: string): void {
+    this.#positions.set(item.handlingUnitId, { ...item, location });
+  }
+
+  /** The first bin (in configured order) holding no HU, not reserved and not quarantine, or undefined. */
+  findFreeBin(): string | undefined {
+    const occupied = new Set([...this.#positions.values()].map((p) => p.location));
+    return this.#bins.find(
+      (bin) => !occupied.has(bin) && !this.#reservations.has(bin) && !this.#quarantine.has(bin),
+    );
+  }
+
+  /**
+   * The first HU of `sku` in a bin that is not reserved (in configured bin order), or undefined.
+   * The whole HU is picked; the requested quantity is not split.
+   */
+  findPickable(sku: string): StockPosition | undefined {
+    for (const bin of this.#bins) {
+      if (this.#reservations.has(bin) || this.#quarantine.has(bin)) continue;
+      const hit = this.at(bin).find((p) => p.sku === sku);
+      if (hit) return hit;
+    }
+    return undefined;
+  }
+
+  /** Reserves a bin for an expectation; a second reservation of the same bin replaces the first. */
+  reserve(bin: string, expectationId: string): void {
+    this.#reservations.set(bin, expectationId);
+  }
+
+  /** Releases a bin if (and only if) `expectationId` holds it. */
+  release(bin: string, expectationId: string): void {
+    if (this.#reservations.get(bin) === expectationId) this.#reservations.delete(bin);
+  }
+
+  summary(): InventorySummary {
+    const stock = [...this.#positions.values()].sort(
+      (a, b) => a.location.localeCompare(b.location) || a.handlingUnitId.localeCompare(b.handlingUnitId),
+    );
+    const occupied = new Set(stock.map((p) => p.location).filter((l) => this.#binSet.has(l)));
+    const reservedFree = [...this.#reservations.keys()].filter((b) => !occupied.has(b)).length;
+    return {
+      bins: this.#bins.length,
+      occupiedBins: occupied.size,
+      reservedBins: this.#reservations.size,
+      freeBins: this.#bins.length - occupied.size - reservedFree,
+      quarantine: [...this.#quarantine],
+      stock,
+    };
+  }
+}

@@ -1,0 +1,62 @@
+/** Small HTTP client for tests: JSON in, status + parsed body out. */
+export interface ApiResponse {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- test assertions read arbitrary JSON
+}
+
+export async function call(
+  baseUrl: string,
+  method: string,
+  path: string,
+  options: { key?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+): Promise<ApiResponse> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.key) headers.authorization = `Bearer ${options.key}`;
+  let body: string | undefined;
+  if (options.rawBody !== undefined) body = options.rawBody;
+  else if (options.body !== undefined) {
+    body = JSON.stringify(options.body);
+    headers['content-type'] ??= 'application/json';
+  }
+  const response = await fetch(`${baseUrl}${path}`, { method, headers, ...(body === undefined ? {} : { body }) });
+  const text = await response.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: response.status, headers: response.headers, body: parsed };
+}
+
+let seq = 0;
+/** A production.completed event for the demo plant. */
+export function productionCompleted(overrides: { eventId?: string; location?: string; quantity?: number; sku?: string } = {}): Record<string, unknown> {
+  seq += 1;
+  const n = `${Date.now()}-${seq}`;
+  return {
+    eventId: overrides.eventId ?? `evt-${n}`,
+    type: 'production.completed',
+    occurredAt: new Date().toISOString(),
+    data: {
+      workOrder: `WO-${n}`,
+      sku: overrides.sku ?? 'SKU-100',
+      quantity: overrides.quantity ?? 10,
+      uom: 'EA',
+      handlingUnitId: `HU-${n}`,
+      location: overrides.location ?? 'LINE-1-OUT',
+    },
+  };
+}
+
+export function materialRequested(overrides: { eventId?: string; deliverTo?: string; sku?: string } = {}): Record<string, unknown> {
+  seq += 1;
+  const n = `${Date.now()}-${seq}`;
+  return {
+    eventId: overrides.eventId ?? `evt-${n}`,
+    type: 'material.requested',
+    occurredAt: new Date().toISOString(),
+    data: { sku: overrides.sku ?? 'SKU-100', quantity: 5, uom: 'EA', deliverTo: overrides.deliverTo ?? 'LINE-2-IN', neededBy: new Date(Date.now() + 600_000).toISOString() },
+  };
+}
