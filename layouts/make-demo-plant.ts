@@ -3,7 +3,7 @@
  * Run `npx tsx layouts/make-demo-plant.ts` after changing this file, and commit all three.
  *
  * The plant, map frame (metres, x right, y up), 46 m x 28 m, laid out for short trips (the demo runs
- * ~25 orders in 2 minutes with 8 robots at 1.5 m/s):
+ * ~25 orders in 2 minutes with 8 robots at 2 m/s):
  * - a two-way loop road through (3,3) (45,3) (45,27) (3,27), nodes every 3 m;
  * - storage right under the top road: 6 two-way through-aisles at x = 12, 18, ..., 42 from the top road
  *   down to the bottom road; bins `B-aa-pp` are dead-end spurs 1.5 m either side of the aisle nodes at
@@ -250,7 +250,7 @@ export function buildDemoPlantSite(): DemoPlantSite {
       vehicleType: VEHICLE_TYPE,
       adapter: 'sim' as const,
       homeNode: stationNodeId(`PARK-${i + 1}`),
-      maxSpeedMps: 1.5,
+      maxSpeedMps: 2,
     })),
   };
 }

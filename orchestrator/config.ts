@@ -32,13 +32,13 @@ const apiKeys = z
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: z.string().default('127.0.0.1'),
-  REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+  REDIS_URL: z.url().default('redis://127.0.0.1:6379'),
   /** Key prefix of this site in Redis (one per site/shard). */
   REDIS_PREFIX: z.string().regex(/^[\w.-]+$/).default('fb'),
-  MQTT_URL: z.string().url().default('mqtt://127.0.0.1:1883'),
+  MQTT_URL: z.url().default('mqtt://127.0.0.1:1883'),
   LAYOUT: z.string().optional(),
   SITE: z.string().optional(),
-  WMS_URL: z.string().url().optional(),
+  WMS_URL: z.url().optional(),
   WMS_WEBHOOK_SECRET: z.string().regex(/^whsec_[A-Za-z0-9+/=]+$/, 'must be whsec_<base64>').optional(),
   /** Milliseconds a WMS look-up may take. */
   WMS_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),

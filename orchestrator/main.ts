@@ -36,7 +36,7 @@ export async function runPlant(config: Config, log: Logger): Promise<RunningPlan
   const simulators = await startSimulators({ config, plant, log, phase: 'before', wms: wmsSim });
   const effective: Config = simulators.wmsUrl ? { ...config, wmsUrl: simulators.wmsUrl } : config;
   const orchestrator = await startOrchestrator({ config: effective, plant, log });
-  await simulators.startMes(orchestrator.url);
+  simulators.startMes(orchestrator.url);
   return {
     orchestrator,
     simulators,

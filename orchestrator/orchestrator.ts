@@ -75,18 +75,20 @@ export async function startOrchestrator(options: OrchestratorOptions): Promise<R
       confirmsDelivery: true,
     });
   }
-  let orders: OrderService | undefined;
+  // The notifier confirms through the order service, which sends through the notifier: tie the knot late.
+  const late: { orders?: OrderService } = {};
   const notifier = new Notifier({
     queue: queues.notify,
     subscribers,
     loadOrder: (id) => store.get(id),
     onDeliveryConfirmed: async (orderId, subscriberId) => {
-      await orders?.transition(orderId, { to: 'confirmed', by: subscriberId, note: 'WMS acknowledged transport.delivered' });
+      await late.orders?.transition(orderId, { to: 'confirmed', by: subscriberId, note: 'WMS acknowledged transport.delivered' });
     },
     clock,
     log,
   });
-  orders = new OrderService(store, queues.intake, notifier, clock, log);
+  const orders = new OrderService(store, queues.intake, notifier, clock, log);
+  late.orders = orders;
 
   const adapters: RobotAdapter[] = [];
   const simRobots = plant.fleet.filter((r) => r.adapter === 'sim');

@@ -9,7 +9,7 @@ export interface RunningSimulators {
   readonly wmsUrl?: string;
   readonly wms?: WmsSimulator;
   mes(): MesSimulator | undefined;
-  startMes(orchestratorUrl: string): Promise<void>;
+  startMes(orchestratorUrl: string): void;
   stopMes(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -47,7 +47,7 @@ export async function startSimulators(options: { config: Config; plant: Plant; l
   return {
     ...(wms ? { wms, wmsUrl: wms.url } : {}),
     mes: () => mes,
-    async startMes(orchestratorUrl) {
+    startMes(orchestratorUrl) {
       if (!config.simulate.has('mes')) return;
       const mesKey = config.apiKeys.find((k) => k.role === 'mes');
       if (!mesKey) throw new Error('the MES simulator needs an API key with role mes');

@@ -111,7 +111,7 @@ describe('the demo plant (layouts/demo-plant.*.json)', () => {
     const parks = new Set(plant.layout.stations.filter((s) => s.role === 'park').map((s) => s.nodeIds[0]));
     expect(plant.fleet).toHaveLength(8);
     for (const robot of plant.fleet) {
-      expect(robot).toMatchObject({ vehicleType: VEHICLE_TYPE, adapter: 'sim', maxSpeedMps: 1.5 });
+      expect(robot).toMatchObject({ vehicleType: VEHICLE_TYPE, adapter: 'sim', maxSpeedMps: 2 });
       expect(parks.has(robot.homeNode), robot.id).toBe(true);
     }
     expect(new Set(plant.fleet.map((r) => r.homeNode)).size).toBe(8);

@@ -48,10 +48,14 @@ export class EngineRuntime {
   async start(openOrders: readonly TransportOrder[]): Promise<void> {
     this.state = this.options.engine.restore(openOrders.flatMap((o) => toEngineOrder(o) ?? []));
     for (const adapter of this.options.adapters) {
-      this.unsubscribe.push(adapter.onEvent((event) => this.submitRobotEvent(event)));
+      this.unsubscribe.push(adapter.onEvent((event) => {
+        this.submitRobotEvent(event);
+      }));
     }
     for (const adapter of this.options.adapters) await adapter.start();
-    this.timer = setInterval(() => void this.submit({ type: 'tick' }), this.options.tickMs ?? 1000);
+    this.timer = setInterval(() => {
+      void this.submit({ type: 'tick' });
+    }, this.options.tickMs ?? 1000);
     this.timer.unref();
   }
 

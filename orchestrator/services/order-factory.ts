@@ -41,13 +41,13 @@ function canonicalJson(value: unknown): string {
     const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
   }
-  return JSON.stringify(value) ?? 'null';
+  return value === undefined ? 'null' : JSON.stringify(value);
 }
 
 /** GS1 mod-10 check over an 18-digit SSCC (weights 3,1,3,... from the digit left of the check digit). */
 export function isValidSscc(sscc: string): boolean {
   if (!/^\d{18}$/.test(sscc)) return false;
-  const digits = [...sscc].map(Number);
+  const digits = sscc.split('').map(Number); // ASCII digits only, checked above
   const check = digits.pop()!;
   const sum = digits.reverse().reduce((acc, d, i) => acc + d * (i % 2 === 0 ? 3 : 1), 0);
   return (10 - (sum % 10)) % 10 === check;

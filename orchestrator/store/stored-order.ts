@@ -53,6 +53,6 @@ export function parseStoredOrder(raw: string): TransportOrder {
 }
 
 /** zod leaves optional keys present as `undefined`; exactOptionalPropertyTypes wants them absent. */
-function stripUndefined<T extends object>(value: T): TransportOrder {
+function stripUndefined(value: object): TransportOrder {
   return JSON.parse(JSON.stringify(value)) as TransportOrder;
 }
