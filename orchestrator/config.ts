@@ -18,7 +18,10 @@ const apiKeys = z
   .transform((text, ctx): ApiKeyEntry[] => {
     const entries: ApiKeyEntry[] = [];
     for (const pair of text.split(',').map((p) => p.trim()).filter(Boolean)) {
-      const [role, key] = pair.split('=', 2).map((s) => s.trim());
+      // Split at the first '=' only: keys may contain '=' (base64 padding).
+      const at = pair.indexOf('=');
+      const role = at < 0 ? pair : pair.slice(0, at).trim();
+      const key = at < 0 ? '' : pair.slice(at + 1).trim();
       const parsedRole = z.enum(ROLES).safeParse(role);
       if (!parsedRole.success || !key || key.length < 8) {
         ctx.addIssue({ code: 'custom', message: `"${pair}" is not role=key (roles: ${ROLES.join(', ')}; keys of 8+ characters)` });
@@ -29,8 +32,16 @@ const apiKeys = z
     return entries;
   });
 
+/** An integer variable; an empty value is an error, not 0 (z.coerce would make '' into 0). */
+const intVar = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+
 const envSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  PORT: intVar(0, 65535).default(8080),
   HOST: z.string().default('127.0.0.1'),
   REDIS_URL: z.url().default('redis://127.0.0.1:6379'),
   /** Key prefix of this site in Redis (one per site/shard). */
@@ -41,7 +52,7 @@ const envSchema = z.object({
   WMS_URL: z.url().optional(),
   WMS_WEBHOOK_SECRET: z.string().regex(/^whsec_[A-Za-z0-9+/=]+$/, 'must be whsec_<base64>').optional(),
   /** Milliseconds a WMS look-up may take. */
-  WMS_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
+  WMS_TIMEOUT_MS: intVar(1, 600_000).default(5000),
   API_KEYS: apiKeys.optional(),
   SIMULATE: z.string().default('fleet,mes,wms'),
   /** Plant time speed-up of the simulated fleet (tests and demos). */

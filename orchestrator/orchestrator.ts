@@ -140,11 +140,16 @@ export async function startOrchestrator(options: OrchestratorOptions): Promise<R
     ...(simFleet ? { simFleet } : {}),
     async stop() {
       started = false;
+      log.debug('stopping: http');
       await server.close();
+      log.debug('stopping: workers');
       await Promise.all(workers.map((w) => w.close()));
+      log.debug('stopping: engine');
       await runtime.stop();
+      log.debug('stopping: queues');
       await queues.close();
       redis.disconnect();
+      log.debug('stopped');
     },
   };
 }

@@ -54,7 +54,8 @@ export class SimRobot {
   }
 
   get driving(): boolean {
-    return this.plan.length > 0 && this.actions.length === 0 && !this.paused && this.connected;
+    const halted = this.paused || !this.connected || this.errors.some((e) => e.level === 'fatal');
+    return this.plan.length > 0 && this.actions.length === 0 && !halted;
   }
 
   report(): RobotStateReport {

@@ -84,5 +84,5 @@ export const orderListQuery = z.object({
   status: z.enum(['received', 'planned', 'assigned', 'to-pickup', 'picking', 'to-dropoff', 'dropping', 'delivered', 'confirmed', 'failed', 'cancelled', 'on-hold']).optional(),
   since: isoDateTime.optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
-  cursor: z.string().regex(/^\d+$/).optional(),
+  cursor: z.string().regex(/^\d+:[\w.-]+$/, 'must be a cursor from links.next').optional(),
 });

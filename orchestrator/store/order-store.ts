@@ -57,6 +57,12 @@ end
 return 1
 `;
 
+function parseCursor(cursor: string | undefined): { score: number; id: string } | undefined {
+  if (cursor === undefined) return undefined;
+  const at = cursor.indexOf(':');
+  return { score: Number(cursor.slice(0, at)), id: cursor.slice(at + 1) };
+}
+
 export class OrderNotFoundError extends Error {
   override readonly name = 'OrderNotFoundError';
   readonly code = 'order-not-found';
@@ -144,28 +150,37 @@ export class OrderStore {
     return this.getMany(ids);
   }
 
-  /** Newest first, paged by creation time. */
+  /**
+   * Newest first, paged by creation time. The cursor is `<createdAtMs>:<id>` of the last order returned;
+   * orders created in the same millisecond are ordered by id, so none is skipped or repeated at a page edge.
+   */
   async list(query: OrderQuery): Promise<{ orders: TransportOrder[]; nextCursor?: string }> {
-    const max = query.cursor === undefined ? '+inf' : `(${query.cursor}`;
+    const after = parseCursor(query.cursor);
+    const max = after === undefined ? '+inf' : String(after.score);
     const min = query.sinceMs === undefined ? '-inf' : String(query.sinceMs);
     const statusSet = query.status === undefined ? undefined : this.keys.ordersInStatus(query.status);
     const orders: TransportOrder[] = [];
-    let upper = max;
-    // Walk the time index in pages, filtering by status, until the page is full or the index ends.
+    let offset = 0;
     while (orders.length < query.limit) {
-      const batch = await this.redis.zrevrangebyscore(this.keys.ordersByTime, upper, min, 'WITHSCORES', 'LIMIT', 0, 200);
+      const batch = await this.redis.zrevrangebyscore(this.keys.ordersByTime, max, min, 'WITHSCORES', 'LIMIT', offset, 200);
       if (batch.length === 0) break;
-      const ids = batch.filter((_, i) => i % 2 === 0);
+      offset += batch.length / 2;
+      const ids: string[] = [];
+      for (let i = 0; i < batch.length; i += 2) {
+        const id = batch[i]!;
+        // Same-score members come in reverse id order: those at or above the cursor's id were on earlier pages.
+        if (after !== undefined && Number(batch[i + 1]) === after.score && id >= after.id) continue;
+        ids.push(id);
+      }
       const wanted = statusSet ? await this.filterMembers(statusSet, ids) : ids;
       for (const order of await this.getMany(wanted)) {
         if (orders.length < query.limit) orders.push(order);
       }
-      upper = `(${batch.at(-1)!}`;
       if (batch.length < 400) break;
     }
     const last = orders.at(-1);
     const more = orders.length === query.limit && last !== undefined;
-    return more ? { orders, nextCursor: String(Date.parse(last.createdAt)) } : { orders };
+    return more ? { orders, nextCursor: `${Date.parse(last.createdAt)}:${last.id}` } : { orders };
   }
 
   async countByStatus(): Promise<Record<string, number>> {
