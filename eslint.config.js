@@ -19,6 +19,45 @@ export default tseslint.config(
       '@typescript-eslint/no-unnecessary-condition': ['error', { allowConstantLoopConditions: true }],
     },
   },
+  // Boundaries (ARCHITECTURE.md, "Folders"): the domain, engine and routing are pure, so the simulator and
+  // the service run the same code; adapters see only ports and domain; simulators talk over the wire.
+  {
+    files: ['orchestrator/domain/**/*.ts', 'orchestrator/engine/**/*.ts', 'orchestrator/routing/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:*', 'ioredis', 'bullmq', 'express', 'pino', 'mqtt', 'ws'], message: 'pure code: no I/O here' },
+            { group: ['**/services/**', '**/store/**', '**/http/**', '**/queue/**', '**/adapters/**'], message: 'pure code must not reach into the runtime' },
+          ],
+        },
+      ],
+      'no-restricted-properties': [
+        'error',
+        { object: 'Date', property: 'now', message: 'the engine reads no clock: use the `now` it is given' },
+        { object: 'Math', property: 'random', message: 'the engine is deterministic: no randomness' },
+      ],
+      'no-restricted-syntax': ['error', { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'the engine reads no clock' }],
+    },
+  },
+  {
+    files: ['adapters/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/orchestrator/services/**', '**/orchestrator/store/**', '**/orchestrator/http/**', '**/orchestrator/engine/**', '**/orchestrator/queue/**'], message: 'adapters import ports and domain types only' }] },
+      ],
+    },
+  },
+  {
+    files: ['simulators/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/orchestrator/**'], message: 'simulators talk to the orchestrator over the wire only' }] }],
+    },
+  },
   {
     files: ['**/*.test.ts', 'test/**/*.ts'],
     rules: {

@@ -15,6 +15,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/**/*.test.ts'],
+          globalSetup: ['test/global-setup.ts'],
           environment: 'node',
           testTimeout: 120_000,
           hookTimeout: 60_000,

@@ -103,7 +103,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     if (part !== 'fleet' && part !== 'mes' && part !== 'wms') throw new ConfigError(`SIMULATE: unknown simulator "${part}" (fleet, mes, wms)`);
     simulate.add(part);
   }
-  const keys = e.API_KEYS ?? (demo ? apiKeys.parse(DEMO_API_KEYS) : []);
+  // An empty API_KEYS (e.g. `API_KEYS=` from docker-compose) counts as unset.
+  const keys = e.API_KEYS && e.API_KEYS.length > 0 ? e.API_KEYS : demo ? apiKeys.parse(DEMO_API_KEYS) : [];
   if (!demo) {
     if (keys.length === 0) throw new ConfigError('API_KEYS is required outside demo mode (e.g. mes=<key>,wms=<key>,supervisor=<key>,admin=<key>)');
     const demoKeys = new Set(apiKeys.parse(DEMO_API_KEYS).map((k) => k.key));

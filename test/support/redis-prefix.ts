@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { inject } from 'vitest';
 
-export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** The Redis the integration project's global setup found or started. */
+export const REDIS_URL = inject('redisUrl');
 
 /** A key prefix private to one test, and a way to remove every key under it afterwards. */
 export function testPrefix(name: string): { prefix: string; cleanup: () => Promise<void> } {
