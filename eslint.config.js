@@ -13,7 +13,10 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
-      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
+      '@typescript-eslint/restrict-template-expressions': [
+        'error',
+        { allowNumber: true, allowBoolean: true },
+      ],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-non-null-assertion': 'off',
       '@typescript-eslint/no-unnecessary-condition': ['error', { allowConstantLoopConditions: true }],
@@ -29,8 +32,14 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['node:*', 'ioredis', 'bullmq', 'express', 'pino', 'mqtt', 'ws'], message: 'pure code: no I/O here' },
-            { group: ['**/services/**', '**/store/**', '**/http/**', '**/queue/**', '**/adapters/**'], message: 'pure code must not reach into the runtime' },
+            {
+              group: ['node:*', 'ioredis', 'bullmq', 'express', 'pino', 'mqtt', 'ws'],
+              message: 'pure code: no I/O here',
+            },
+            {
+              group: ['**/services/**', '**/store/**', '**/http/**', '**/queue/**', '**/adapters/**'],
+              message: 'pure code must not reach into the runtime',
+            },
           ],
         },
       ],
@@ -39,7 +48,13 @@ export default tseslint.config(
         { object: 'Date', property: 'now', message: 'the engine reads no clock: use the `now` it is given' },
         { object: 'Math', property: 'random', message: 'the engine is deterministic: no randomness' },
       ],
-      'no-restricted-syntax': ['error', { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'the engine reads no clock' }],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: 'the engine reads no clock',
+        },
+      ],
     },
   },
   {
@@ -48,14 +63,37 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/orchestrator/services/**', '**/orchestrator/store/**', '**/orchestrator/http/**', '**/orchestrator/engine/**', '**/orchestrator/queue/**'], message: 'adapters import ports and domain types only' }] },
+        {
+          patterns: [
+            {
+              group: [
+                '**/orchestrator/services/**',
+                '**/orchestrator/store/**',
+                '**/orchestrator/http/**',
+                '**/orchestrator/engine/**',
+                '**/orchestrator/queue/**',
+              ],
+              message: 'adapters import ports and domain types only',
+            },
+          ],
+        },
       ],
     },
   },
   {
     files: ['simulators/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/orchestrator/**'], message: 'simulators talk to the orchestrator over the wire only' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/orchestrator/**'],
+              message: 'simulators talk to the orchestrator over the wire only',
+            },
+          ],
+        },
+      ],
     },
   },
   {

@@ -7,7 +7,12 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['orchestrator/**/*.test.ts', 'adapters/**/*.test.ts', 'simulators/**/*.test.ts', 'map-ui/**/*.test.ts'],
+          include: [
+            'orchestrator/**/*.test.ts',
+            'adapters/**/*.test.ts',
+            'simulators/**/*.test.ts',
+            'map-ui/**/*.test.ts',
+          ],
           environment: 'node',
         },
       },

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 
 /** Fixed keys for the demo only; README lists them with a warning. The service refuses them outside demo mode. */
-export const DEMO_API_KEYS = 'mes=demo-mes-key,wms=demo-wms-key,supervisor=demo-supervisor-key,integrator=demo-integrator-key,admin=demo-admin-key';
+export const DEMO_API_KEYS =
+  'mes=demo-mes-key,wms=demo-wms-key,supervisor=demo-supervisor-key,integrator=demo-integrator-key,admin=demo-admin-key';
 export const DEMO_WEBHOOK_SECRET = 'whsec_ZGVtby13ZWJob29rLXNlY3JldC0wMTIzNDU2Nzg5';
 
 export const ROLES = ['mes', 'wms', 'supervisor', 'integrator', 'admin'] as const;
@@ -13,24 +14,28 @@ export interface ApiKeyEntry {
   readonly key: string;
 }
 
-const apiKeys = z
-  .string()
-  .transform((text, ctx): ApiKeyEntry[] => {
-    const entries: ApiKeyEntry[] = [];
-    for (const pair of text.split(',').map((p) => p.trim()).filter(Boolean)) {
-      // Split at the first '=' only: keys may contain '=' (base64 padding).
-      const at = pair.indexOf('=');
-      const role = at < 0 ? pair : pair.slice(0, at).trim();
-      const key = at < 0 ? '' : pair.slice(at + 1).trim();
-      const parsedRole = z.enum(ROLES).safeParse(role);
-      if (!parsedRole.success || !key || key.length < 8) {
-        ctx.addIssue({ code: 'custom', message: `"${pair}" is not role=key (roles: ${ROLES.join(', ')}; keys of 8+ characters)` });
-        return z.NEVER;
-      }
-      entries.push({ role: parsedRole.data, key });
+const apiKeys = z.string().transform((text, ctx): ApiKeyEntry[] => {
+  const entries: ApiKeyEntry[] = [];
+  for (const pair of text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    // Split at the first '=' only: keys may contain '=' (base64 padding).
+    const at = pair.indexOf('=');
+    const role = at < 0 ? pair : pair.slice(0, at).trim();
+    const key = at < 0 ? '' : pair.slice(at + 1).trim();
+    const parsedRole = z.enum(ROLES).safeParse(role);
+    if (!parsedRole.success || !key || key.length < 8) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${pair}" is not role=key (roles: ${ROLES.join(', ')}; keys of 8+ characters)`,
+      });
+      return z.NEVER;
     }
-    return entries;
-  });
+    entries.push({ role: parsedRole.data, key });
+  }
+  return entries;
+});
 
 /** An integer variable; an empty value is an error, not 0 (z.coerce would make '' into 0). */
 const intVar = (min: number, max: number) =>
@@ -45,12 +50,18 @@ const envSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
   REDIS_URL: z.url().default('redis://127.0.0.1:6379'),
   /** Key prefix of this site in Redis (one per site/shard). */
-  REDIS_PREFIX: z.string().regex(/^[\w.-]+$/).default('fb'),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[\w.-]+$/)
+    .default('fb'),
   MQTT_URL: z.url().default('mqtt://127.0.0.1:1883'),
   LAYOUT: z.string().optional(),
   SITE: z.string().optional(),
   WMS_URL: z.url().optional(),
-  WMS_WEBHOOK_SECRET: z.string().regex(/^whsec_[A-Za-z0-9+/=]+$/, 'must be whsec_<base64>').optional(),
+  WMS_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^whsec_[A-Za-z0-9+/=]+$/, 'must be whsec_<base64>')
+    .optional(),
   /** Milliseconds a WMS look-up may take. */
   WMS_TIMEOUT_MS: intVar(1, 600_000).default(5000),
   API_KEYS: apiKeys.optional(),
@@ -99,18 +110,27 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   const e = parsed.data;
   const demo = e.DEMO === '1';
   const simulate = new Set<Simulated>();
-  for (const part of e.SIMULATE.split(',').map((s) => s.trim()).filter(Boolean)) {
-    if (part !== 'fleet' && part !== 'mes' && part !== 'wms') throw new ConfigError(`SIMULATE: unknown simulator "${part}" (fleet, mes, wms)`);
+  for (const part of e.SIMULATE.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
+    if (part !== 'fleet' && part !== 'mes' && part !== 'wms')
+      throw new ConfigError(`SIMULATE: unknown simulator "${part}" (fleet, mes, wms)`);
     simulate.add(part);
   }
   // An empty API_KEYS (e.g. `API_KEYS=` from docker-compose) counts as unset.
   const keys = e.API_KEYS && e.API_KEYS.length > 0 ? e.API_KEYS : demo ? apiKeys.parse(DEMO_API_KEYS) : [];
   if (!demo) {
-    if (keys.length === 0) throw new ConfigError('API_KEYS is required outside demo mode (e.g. mes=<key>,wms=<key>,supervisor=<key>,admin=<key>)');
+    if (keys.length === 0)
+      throw new ConfigError(
+        'API_KEYS is required outside demo mode (e.g. mes=<key>,wms=<key>,supervisor=<key>,admin=<key>)',
+      );
     const demoKeys = new Set(apiKeys.parse(DEMO_API_KEYS).map((k) => k.key));
-    if (keys.some((k) => demoKeys.has(k.key))) throw new ConfigError('API_KEYS contains a demo key; set real keys outside demo mode');
-    if (e.WMS_URL && !e.WMS_WEBHOOK_SECRET) throw new ConfigError('WMS_WEBHOOK_SECRET is required when WMS_URL is set');
-    if (e.WMS_WEBHOOK_SECRET === DEMO_WEBHOOK_SECRET) throw new ConfigError('WMS_WEBHOOK_SECRET is the demo secret; set a real one');
+    if (keys.some((k) => demoKeys.has(k.key)))
+      throw new ConfigError('API_KEYS contains a demo key; set real keys outside demo mode');
+    if (e.WMS_URL && !e.WMS_WEBHOOK_SECRET)
+      throw new ConfigError('WMS_WEBHOOK_SECRET is required when WMS_URL is set');
+    if (e.WMS_WEBHOOK_SECRET === DEMO_WEBHOOK_SECRET)
+      throw new ConfigError('WMS_WEBHOOK_SECRET is the demo secret; set a real one');
   }
   return {
     port: e.PORT,
@@ -121,7 +141,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     ...(e.LAYOUT ? { layoutPath: e.LAYOUT } : {}),
     ...(e.SITE ? { sitePath: e.SITE } : {}),
     ...(e.WMS_URL ? { wmsUrl: e.WMS_URL.replace(/\/$/, '') } : {}),
-    ...(e.WMS_WEBHOOK_SECRET ?? (demo ? DEMO_WEBHOOK_SECRET : undefined) ? { wmsWebhookSecret: e.WMS_WEBHOOK_SECRET ?? DEMO_WEBHOOK_SECRET } : {}),
+    ...((e.WMS_WEBHOOK_SECRET ?? (demo ? DEMO_WEBHOOK_SECRET : undefined))
+      ? { wmsWebhookSecret: e.WMS_WEBHOOK_SECRET ?? DEMO_WEBHOOK_SECRET }
+      : {}),
     wmsTimeoutMs: e.WMS_TIMEOUT_MS,
     apiKeys: keys,
     simulate,

@@ -1,60 +1,14 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { runPlant } from './main.ts';
+import { ORDER_STATUSES } from './domain/transport-order.ts';
+import { TERMINAL_STATUSES } from './domain/order-lifecycle.ts';
+import { redisAnswers, startPrivateRedis, type PrivateRedis } from './services/local-redis.ts';
 
 /**
  * `npm start`: the whole demo plant on defaults: orchestrator, simulated fleet, MES and WMS simulators.
  * Demo mode uses fixed, public API keys (README); never expose it beyond localhost.
  */
-async function redisAnswers(url: string): Promise<boolean> {
-  const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 1500 });
-  probe.on('error', () => undefined);
-  try {
-    await probe.connect();
-    await probe.ping();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    probe.disconnect();
-  }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => {
-        resolve(port);
-      });
-    });
-    server.once('error', reject);
-  });
-}
-
-/** Starts a private, throw-away redis-server when none answers and the binary is installed. */
-async function privateRedis(): Promise<{ url: string; child: ChildProcess } | undefined> {
-  if (spawnSync('redis-server', ['--version']).status !== 0) return undefined;
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'fleetbridge-redis-'));
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
-  const url = `redis://127.0.0.1:${port}`;
-  for (let i = 0; i < 50; i += 1) {
-    if (await redisAnswers(url)) return { url, child };
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill();
-  return undefined;
-}
-
 async function demo(): Promise<void> {
   let config: Config;
   try {
@@ -66,9 +20,9 @@ async function demo(): Promise<void> {
     }
     throw err;
   }
-  let redisChild: ChildProcess | undefined;
+  let privateRedis: PrivateRedis | undefined;
   if (!(await redisAnswers(config.redisUrl))) {
-    const started = await privateRedis();
+    const started = await startPrivateRedis();
     if (!started) {
       process.stderr.write(
         `fleetbridge: Redis is not reachable at ${config.redisUrl} and redis-server is not installed.\n` +
@@ -77,8 +31,10 @@ async function demo(): Promise<void> {
       );
       process.exit(3);
     }
-    process.stdout.write(`Redis was not reachable at ${config.redisUrl}; started a private one at ${started.url} (data is not kept).\n`);
-    redisChild = started.child;
+    process.stdout.write(
+      `Redis was not reachable at ${config.redisUrl}; started a private one at ${started.url} (data is not kept).\n`,
+    );
+    privateRedis = started;
     config = { ...config, redisUrl: started.url };
   }
   const log = pino({ level: config.logLevel, base: { service: 'fleetbridge' } });
@@ -103,16 +59,23 @@ async function demo(): Promise<void> {
     void (async () => {
       const counts = await running.orchestrator.store.countByStatus();
       const ledger = running.simulators.wms?.ledger.snapshot();
-      const inFlight = ['received', 'planned', 'assigned', 'to-pickup', 'picking', 'to-dropoff', 'dropping', 'delivered', 'on-hold'].reduce((n, s) => n + (counts[s] ?? 0), 0);
-      const wms = ledger ? ` | WMS moves ${ledger.moves.length}, discrepancies ${ledger.discrepancies.length}` : '';
-      process.stdout.write(`[${new Date().toISOString().slice(11, 19)}] orders confirmed ${counts.confirmed ?? 0}, in flight ${inFlight}, failed ${counts.failed ?? 0}${wms}\n`);
+      const inFlight = ORDER_STATUSES.filter((s) => !TERMINAL_STATUSES.has(s)).reduce(
+        (n, s) => n + (counts[s] ?? 0),
+        0,
+      );
+      const wms = ledger
+        ? ` | WMS moves ${ledger.moves.length}, discrepancies ${ledger.discrepancies.length}`
+        : '';
+      process.stdout.write(
+        `[${new Date().toISOString().slice(11, 19)}] orders confirmed ${counts.confirmed ?? 0}, in flight ${inFlight}, failed ${counts.failed ?? 0}${wms}\n`,
+      );
     })().catch(() => undefined);
   }, 10_000);
   progress.unref();
   const shutdown = (): void => {
     clearInterval(progress);
     void running.stop().finally(() => {
-      redisChild?.kill();
+      privateRedis?.stop();
       process.exit(0);
     });
   };

@@ -82,7 +82,11 @@ export async function startOrchestrator(options: OrchestratorOptions): Promise<R
     subscribers,
     loadOrder: (id) => store.get(id),
     onDeliveryConfirmed: async (orderId, subscriberId) => {
-      await late.orders?.transition(orderId, { to: 'confirmed', by: subscriberId, note: 'WMS acknowledged transport.delivered' });
+      await late.orders?.transition(orderId, {
+        to: 'confirmed',
+        by: subscriberId,
+        note: 'WMS acknowledged transport.delivered',
+      });
     },
     clock,
     log,
@@ -104,18 +108,34 @@ export async function startOrchestrator(options: OrchestratorOptions): Promise<R
     adapters.push(simFleet);
   }
   for (const robot of plant.fleet.filter((r) => r.adapter !== 'sim' || !config.simulate.has('fleet'))) {
-    log.warn({ robotId: robot.id, adapter: robot.adapter }, 'no adapter available for this robot yet; it stays offline');
+    log.warn(
+      { robotId: robot.id, adapter: robot.adapter },
+      'no adapter available for this robot yet; it stays offline',
+    );
   }
 
   const engine = createEngine(plant.layout, plant.fleet);
   const runtime = new EngineRuntime({ engine, adapters, orders, clock, log });
-  const wms = options.wms ?? (config.wmsUrl ? new HttpWmsClient({ baseUrl: config.wmsUrl, timeoutMs: config.wmsTimeoutMs }) : undefined);
-  const intake = new IntakeService({ layout: plant.layout, orders, ...(wms ? { wms } : {}), onPlanned: (order) => runtime.planned(order), log });
+  const wms =
+    options.wms ??
+    (config.wmsUrl
+      ? new HttpWmsClient({ baseUrl: config.wmsUrl, timeoutMs: config.wmsTimeoutMs })
+      : undefined);
+  const intake = new IntakeService({
+    layout: plant.layout,
+    orders,
+    ...(wms ? { wms } : {}),
+    onPlanned: (order) => runtime.planned(order),
+    log,
+  });
 
   const open = await orders.redrive();
   await runtime.start(open);
   const workerOptions = { redisUrl: config.redisUrl, prefix: keys.queuePrefix, concurrency: 8, log };
-  const workers: Worker[] = [startIntakeWorker(intake.process, workerOptions), startNotifyWorker(notifier.process, workerOptions)];
+  const workers: Worker[] = [
+    startIntakeWorker(intake.process, workerOptions),
+    startNotifyWorker(notifier.process, workerOptions),
+  ];
 
   let started = true;
   const app = createApp({
@@ -131,7 +151,10 @@ export async function startOrchestrator(options: OrchestratorOptions): Promise<R
     ready: () => Promise.resolve(started && redis.status === 'ready'),
   });
   const server: RunningServer = await listen(app, config.host, config.port);
-  log.info({ url: server.url, robots: plant.fleet.length, layout: plant.layout.name, resumedOrders: open.length }, 'orchestrator listening');
+  log.info(
+    { url: server.url, robots: plant.fleet.length, layout: plant.layout.name, resumedOrders: open.length },
+    'orchestrator listening',
+  );
 
   return {
     url: server.url,

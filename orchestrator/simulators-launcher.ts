@@ -21,16 +21,28 @@ const DEMO_SKUS = ['SKU-100', 'SKU-200', 'SKU-300', 'SKU-400'];
  * (composition only: they share no code or memory with it). Their data comes from the plant's stations:
  * storage bins become the WMS inventory, line output / line-side stations the MES lines.
  */
-export async function startSimulators(options: { config: Config; plant: Plant; log: Logger; phase: 'before'; wms: boolean }): Promise<RunningSimulators> {
+export async function startSimulators(options: {
+  config: Config;
+  plant: Plant;
+  log: Logger;
+  phase: 'before';
+  wms: boolean;
+}): Promise<RunningSimulators> {
   const { config, plant, log } = options;
   const bins = plant.layout.stations.filter((s) => s.role === 'storage-bin').map((s) => s.id);
   let wms: WmsSimulator | undefined;
   if (options.wms) {
-    if (!config.wmsWebhookSecret) throw new Error('the WMS simulator needs WMS_WEBHOOK_SECRET (demo mode sets one)');
+    if (!config.wmsWebhookSecret)
+      throw new Error('the WMS simulator needs WMS_WEBHOOK_SECRET (demo mode sets one)');
     // Half the bins start full, so material requests find stock and putaways find space.
     const initialStock = bins
       .filter((_, i) => i % 2 === 0)
-      .map((bin, i) => ({ bin, sku: DEMO_SKUS[i % DEMO_SKUS.length]!, quantity: 40, handlingUnitId: `HU-INIT-${String(i + 1).padStart(4, '0')}` }));
+      .map((bin, i) => ({
+        bin,
+        sku: DEMO_SKUS[i % DEMO_SKUS.length]!,
+        quantity: 40,
+        handlingUnitId: `HU-INIT-${String(i + 1).padStart(4, '0')}`,
+      }));
     wms = await createWmsSimulator({
       host: '127.0.0.1',
       port: 0,
@@ -38,7 +50,9 @@ export async function startSimulators(options: { config: Config; plant: Plant; l
       bins,
       initialStock,
       // Moves into these need no WMS decision first (quality holds, empty returns).
-      quarantine: plant.layout.stations.filter((s) => s.role === 'quarantine' || s.role === 'empty-buffer').map((s) => s.id),
+      quarantine: plant.layout.stations
+        .filter((s) => s.role === 'quarantine' || s.role === 'empty-buffer')
+        .map((s) => s.id),
       log: log.child({ component: 'wms-sim' }),
     });
     log.info({ url: wms.url, bins: bins.length }, 'WMS simulator listening');
@@ -51,8 +65,14 @@ export async function startSimulators(options: { config: Config; plant: Plant; l
       if (!config.simulate.has('mes')) return;
       const mesKey = config.apiKeys.find((k) => k.role === 'mes');
       if (!mesKey) throw new Error('the MES simulator needs an API key with role mes');
-      const outputs = plant.layout.stations.filter((s) => s.role === 'line-output').map((s) => s.id).sort();
-      const sides = plant.layout.stations.filter((s) => s.role === 'line-side').map((s) => s.id).sort();
+      const outputs = plant.layout.stations
+        .filter((s) => s.role === 'line-output')
+        .map((s) => s.id)
+        .sort();
+      const sides = plant.layout.stations
+        .filter((s) => s.role === 'line-side')
+        .map((s) => s.id)
+        .sort();
       const lines = outputs.flatMap((output, i) => {
         const lineSide = sides[i % Math.max(1, sides.length)];
         return lineSide ? [{ output, lineSide }] : [];

@@ -129,7 +129,11 @@ export class SimRobotAdapter implements RobotAdapter {
     if (!first) return;
     const endOfPlan = robot.plan.at(-1)?.toNodeId ?? robot.nodeId;
     if (first.nodeId !== endOfPlan) {
-      this.emitActionFailures(robot, command.nodes.flatMap((n) => n.actions), `segment starts at ${first.nodeId}, robot is bound for ${endOfPlan}`);
+      this.emitActionFailures(
+        robot,
+        command.nodes.flatMap((n) => n.actions),
+        `segment starts at ${first.nodeId}, robot is bound for ${endOfPlan}`,
+      );
       return;
     }
     const steps = rest.map((node, i) => {
@@ -138,11 +142,19 @@ export class SimRobotAdapter implements RobotAdapter {
       return edge ? { edge, node } : undefined;
     });
     if (steps.some((s) => s === undefined || s.edge.to !== s.node.nodeId)) {
-      this.emitActionFailures(robot, command.nodes.flatMap((n) => n.actions), 'segment edges do not match its nodes');
+      this.emitActionFailures(
+        robot,
+        command.nodes.flatMap((n) => n.actions),
+        'segment edges do not match its nodes',
+      );
       return;
     }
     if (robot.plan.length === 0) robot.actions.push(...first.actions);
-    else robot.plan[robot.plan.length - 1] = { ...robot.plan.at(-1)!, actions: [...robot.plan.at(-1)!.actions, ...first.actions] };
+    else
+      robot.plan[robot.plan.length - 1] = {
+        ...robot.plan.at(-1)!,
+        actions: [...robot.plan.at(-1)!.actions, ...first.actions],
+      };
     for (const step of steps) {
       if (!step) continue;
       robot.plan.push({
@@ -155,8 +167,13 @@ export class SimRobotAdapter implements RobotAdapter {
     }
   }
 
-  private emitActionFailures(robot: SimRobot, actions: readonly { actionId: string }[], reason: string): void {
-    for (const a of actions) this.emit({ type: 'action-failed', robotId: robot.spec.id, actionId: a.actionId, reason });
+  private emitActionFailures(
+    robot: SimRobot,
+    actions: readonly { actionId: string }[],
+    reason: string,
+  ): void {
+    for (const a of actions)
+      this.emit({ type: 'action-failed', robotId: robot.spec.id, actionId: a.actionId, reason });
   }
 
   /** Moves plant time on by the real time elapsed (times the speed-up) and advances every robot. */
@@ -169,7 +186,8 @@ export class SimRobotAdapter implements RobotAdapter {
     if (this.plantMs - this.lastReportMs >= (this.options.reportEveryMs ?? 1000)) {
       this.lastReportMs = this.plantMs;
       for (const robot of this.robots.values()) {
-        if (robot.connected) this.emit({ type: 'robot-state', robotId: robot.spec.id, state: robot.report() });
+        if (robot.connected)
+          this.emit({ type: 'robot-state', robotId: robot.spec.id, state: robot.report() });
       }
     }
     if (this.dirty) void this.flushSnapshots();
@@ -217,12 +235,14 @@ export class SimRobotAdapter implements RobotAdapter {
   private runAction(robot: SimRobot, budgetMs: number): number {
     const action = robot.actions[0];
     if (!action) return budgetMs;
-    if (robot.actionEndsAtMs === undefined) robot.actionEndsAtMs = this.plantMs - budgetMs + (this.options.actionDurationMs ?? 3000);
+    if (robot.actionEndsAtMs === undefined)
+      robot.actionEndsAtMs = this.plantMs - budgetMs + (this.options.actionDurationMs ?? 3000);
     const leftMs = robot.actionEndsAtMs - this.plantMs;
     if (leftMs > 0) return 0;
     robot.actions.shift();
     robot.actionEndsAtMs = undefined;
-    if (action.type === 'pick' && action.loadId !== undefined) robot.loads = [...robot.loads.filter((l) => l !== action.loadId), action.loadId];
+    if (action.type === 'pick' && action.loadId !== undefined)
+      robot.loads = [...robot.loads.filter((l) => l !== action.loadId), action.loadId];
     if (action.type === 'drop') robot.loads = robot.loads.filter((l) => l !== action.loadId);
     this.dirty = true;
     this.emit({ type: 'action-finished', robotId: robot.spec.id, actionId: action.actionId });
@@ -235,9 +255,11 @@ export class SimRobotAdapter implements RobotAdapter {
     if (!store) return Promise.resolve();
     this.dirty = false;
     const snapshot = this.snapshot();
-    this.saving = this.saving.then(() => store.save(snapshot)).catch(() => {
-      this.dirty = true;
-    });
+    this.saving = this.saving
+      .then(() => store.save(snapshot))
+      .catch(() => {
+        this.dirty = true;
+      });
     return this.saving;
   }
 

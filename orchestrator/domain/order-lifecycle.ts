@@ -57,7 +57,14 @@ export interface TransitionInput {
   readonly patch?: Partial<
     Pick<
       TransportOrder,
-      'robotId' | 'fromStation' | 'toStation' | 'failureReason' | 'failureDetail' | 'priority' | 'dueBy' | 'load'
+      | 'robotId'
+      | 'fromStation'
+      | 'toStation'
+      | 'failureReason'
+      | 'failureDetail'
+      | 'priority'
+      | 'dueBy'
+      | 'load'
     >
   >;
 }

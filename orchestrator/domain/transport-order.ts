@@ -19,7 +19,13 @@ export const ORDER_STATUSES = [
 ] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
-export const ORDER_TYPES = ['fg-putaway', 'line-replenish', 'quality-move', 'empty-return', 'custom'] as const;
+export const ORDER_TYPES = [
+  'fg-putaway',
+  'line-replenish',
+  'quality-move',
+  'empty-return',
+  'custom',
+] as const;
 export type OrderType = (typeof ORDER_TYPES)[number];
 
 export type SourceSystem = 'MES' | 'WMS' | 'supervisor';
@@ -30,9 +36,7 @@ export type SourceSystem = 'MES' | 'WMS' | 'supervisor';
  * decision for a destination, stock pick for a source).
  */
 export type LocationRef =
-  | { readonly location: string }
-  | { readonly zone: string }
-  | { readonly decidedBy: 'wms' };
+  { readonly location: string } | { readonly zone: string } | { readonly decidedBy: 'wms' };
 
 export interface Load {
   readonly handlingUnitId?: string;

@@ -46,7 +46,11 @@ function locationOf(ref: TransportOrder['from'], station: string | undefined): s
 }
 
 /** The webhook body: external refs unchanged, load, actual locations, timestamps, correlation. */
-export function webhookPayload(order: TransportOrder, event: WebhookEvent, atIso: string): Record<string, unknown> {
+export function webhookPayload(
+  order: TransportOrder,
+  event: WebhookEvent,
+  atIso: string,
+): Record<string, unknown> {
   return {
     type: event,
     timestamp: atIso,

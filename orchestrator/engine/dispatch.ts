@@ -59,7 +59,8 @@ export function dispatch(ctx: StepContext, engine: EngineContext): void {
         speedMps: robot.spec.maxSpeedMps,
         blockedEdges,
       });
-      if (route && (best === undefined || route.durationS < best.durationS)) best = { index, durationS: route.durationS };
+      if (route && (best === undefined || route.durationS < best.durationS))
+        best = { index, durationS: route.durationS };
     });
     if (best === undefined) continue;
     const [robot] = free.splice(best.index, 1);

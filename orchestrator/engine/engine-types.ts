@@ -23,7 +23,13 @@ export interface EngineOrder {
 
 /** What a robot is doing for the engine right now. */
 export type RobotTask =
-  | { readonly kind: 'order-leg'; readonly orderId: OrderId; readonly taskId: string; readonly goalNodeId: NodeId; readonly actionId: string }
+  | {
+      readonly kind: 'order-leg';
+      readonly orderId: OrderId;
+      readonly taskId: string;
+      readonly goalNodeId: NodeId;
+      readonly actionId: string;
+    }
   /** After a restart or reconnect: waiting for the robot's state report before re-issuing its leg. */
   | { readonly kind: 'resync'; readonly orderId: OrderId };
 
@@ -67,7 +73,12 @@ export interface PlannedOrderInput {
 export type EngineEvent =
   | { readonly type: 'order-planned'; readonly order: PlannedOrderInput }
   | { readonly type: 'order-cancel-requested'; readonly orderId: OrderId; readonly mode: 'normal' | 'force' }
-  | { readonly type: 'order-reprioritized'; readonly orderId: OrderId; readonly priority: number; readonly dueByMs?: number }
+  | {
+      readonly type: 'order-reprioritized';
+      readonly orderId: OrderId;
+      readonly priority: number;
+      readonly dueByMs?: number;
+    }
   | { readonly type: 'robot'; readonly event: RobotEvent }
   | { readonly type: 'tick' };
 

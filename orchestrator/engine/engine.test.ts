@@ -27,7 +27,15 @@ function lineLayout(): Layout {
   };
 }
 
-const spec = (id: string, homeNode: string): RobotSpec => ({ id, vehicleType: 'amr', adapter: 'sim', homeNode, maxSpeedMps: 1, loadTypes: ['pallet'], maxPayloadKg: 1000 });
+const spec = (id: string, homeNode: string): RobotSpec => ({
+  id,
+  vehicleType: 'amr',
+  adapter: 'sim',
+  homeNode,
+  maxSpeedMps: 1,
+  loadTypes: ['pallet'],
+  maxPayloadKg: 1000,
+});
 const report = (nodeId: string, extra: Partial<RobotStateReport> = {}): RobotStateReport => ({
   nodeId,
   batteryPct: 90,
@@ -41,7 +49,11 @@ const report = (nodeId: string, extra: Partial<RobotStateReport> = {}): RobotSta
 });
 
 /** Runs events through the engine, collecting every command. */
-function run(engine: ReturnType<typeof createEngine>, state: EngineState, events: EngineEvent[]): { state: EngineState; commands: EngineCommand[] } {
+function run(
+  engine: ReturnType<typeof createEngine>,
+  state: EngineState,
+  events: EngineEvent[],
+): { state: EngineState; commands: EngineCommand[] } {
   const commands: EngineCommand[] = [];
   let s = state;
   events.forEach((event, i) => {
@@ -52,7 +64,8 @@ function run(engine: ReturnType<typeof createEngine>, state: EngineState, events
   return { state: s, commands };
 }
 
-const transitions = (commands: EngineCommand[]) => commands.flatMap((c) => (c.type === 'order-transition' ? [c.to] : []));
+const transitions = (commands: EngineCommand[]) =>
+  commands.flatMap((c) => (c.type === 'order-transition' ? [c.to] : []));
 const releases = (commands: EngineCommand[]) =>
   commands.flatMap((c) => (c.type === 'robot' && c.command.type === 'release-segment' ? [c.command] : []));
 
@@ -60,12 +73,19 @@ const online = (id: string, node: string): EngineEvent[] => [
   { type: 'robot', event: { type: 'connection', robotId: id, state: 'online' } },
   { type: 'robot', event: { type: 'robot-state', robotId: id, state: report(node) } },
 ];
-const planned = (id: string, from = 'P', to = 'Q'): EngineEvent => ({ type: 'order-planned', order: { id, fromStation: from, toStation: to, priority: 1, createdAtMs: 0 } });
+const planned = (id: string, from = 'P', to = 'Q'): EngineEvent => ({
+  type: 'order-planned',
+  order: { id, fromStation: from, toStation: to, priority: 1, createdAtMs: 0 },
+});
 
 describe('engine', () => {
   it('when an order is planned, then the nearest idle robot drives it through the whole lifecycle', () => {
     const engine = createEngine(lineLayout(), [spec('R1', 'A'), spec('R2', 'D')]);
-    let { state, commands } = run(engine, engine.initialState(), [...online('R1', 'A'), ...online('R2', 'D'), planned('o1')]);
+    let { state, commands } = run(engine, engine.initialState(), [
+      ...online('R1', 'A'),
+      ...online('R2', 'D'),
+      planned('o1'),
+    ]);
     expect(transitions(commands)).toEqual(['assigned', 'to-pickup']);
     const toPickup = releases(commands)[0]!;
     expect(toPickup.robotId).toBe('R1'); // A->B is 1 m, D->B is 2 m
@@ -93,14 +113,23 @@ describe('engine', () => {
 
   it('when the same planned order arrives twice, then it is assigned once', () => {
     const engine = createEngine(lineLayout(), [spec('R1', 'A')]);
-    const { commands } = run(engine, engine.initialState(), [...online('R1', 'A'), planned('o1'), planned('o1')]);
+    const { commands } = run(engine, engine.initialState(), [
+      ...online('R1', 'A'),
+      planned('o1'),
+      planned('o1'),
+    ]);
     expect(transitions(commands)).toEqual(['assigned', 'to-pickup']);
   });
 
   it('when a station cannot be reached, then the order fails at once as unreachable', () => {
     const engine = createEngine(lineLayout(), [spec('R1', 'A')]);
-    const { commands, state } = run(engine, engine.initialState(), [...online('R1', 'A'), planned('o1', 'P', 'X')]);
-    expect(commands).toContainEqual(expect.objectContaining({ type: 'order-transition', to: 'failed', reason: 'unreachable' }));
+    const { commands, state } = run(engine, engine.initialState(), [
+      ...online('R1', 'A'),
+      planned('o1', 'P', 'X'),
+    ]);
+    expect(commands).toContainEqual(
+      expect.objectContaining({ type: 'order-transition', to: 'failed', reason: 'unreachable' }),
+    );
     expect(state.orders.o1).toBeUndefined();
   });
 
@@ -108,7 +137,10 @@ describe('engine', () => {
     const engine = createEngine(lineLayout(), [spec('R1', 'A')]);
     const { commands } = run(engine, engine.initialState(), [
       ...online('R1', 'A'),
-      { type: 'order-planned', order: { id: 'o1', fromStation: 'P', toStation: 'Q', priority: 1, createdAtMs: 0, loadType: 'coil' } },
+      {
+        type: 'order-planned',
+        order: { id: 'o1', fromStation: 'P', toStation: 'Q', priority: 1, createdAtMs: 0, loadType: 'coil' },
+      },
     ]);
     expect(commands).toContainEqual(expect.objectContaining({ to: 'failed', reason: 'no-capable-robot' }));
   });
@@ -118,7 +150,17 @@ describe('engine', () => {
     const { commands } = run(engine, engine.initialState(), [
       ...online('R1', 'A'),
       ...online('R2', 'D'),
-      { type: 'order-planned', order: { id: 'o1', fromStation: 'P', toStation: 'Q', priority: 1, createdAtMs: 0, intendedRobot: 'R2' } },
+      {
+        type: 'order-planned',
+        order: {
+          id: 'o1',
+          fromStation: 'P',
+          toStation: 'Q',
+          priority: 1,
+          createdAtMs: 0,
+          intendedRobot: 'R2',
+        },
+      },
     ]);
     expect(releases(commands)[0]?.robotId).toBe('R2');
   });
@@ -126,8 +168,14 @@ describe('engine', () => {
   it('when orders wait, then the more urgent one is served first', () => {
     const engine = createEngine(lineLayout(), [spec('R1', 'A')]);
     const { state } = run(engine, engine.initialState(), [
-      { type: 'order-planned', order: { id: 'low', fromStation: 'P', toStation: 'Q', priority: 1, createdAtMs: 0 } },
-      { type: 'order-planned', order: { id: 'high', fromStation: 'P', toStation: 'Q', priority: 9, createdAtMs: 5 } },
+      {
+        type: 'order-planned',
+        order: { id: 'low', fromStation: 'P', toStation: 'Q', priority: 1, createdAtMs: 0 },
+      },
+      {
+        type: 'order-planned',
+        order: { id: 'high', fromStation: 'P', toStation: 'Q', priority: 9, createdAtMs: 5 },
+      },
       ...online('R1', 'A'),
     ]);
     expect(state.robots.R1?.task?.orderId).toBe('high');
@@ -138,11 +186,20 @@ describe('engine', () => {
     const engine = createEngine(lineLayout(), [spec('R1', 'A')]);
     let { state, commands } = run(engine, engine.initialState(), [...online('R1', 'A'), planned('o1')]);
     ({ state, commands } = run(engine, state, [
-      { type: 'robot', event: { type: 'robot-state', robotId: 'R1', state: report('A', { errors: [{ code: 'E1', level: 'fatal', message: 'bumper' }] }) } },
+      {
+        type: 'robot',
+        event: {
+          type: 'robot-state',
+          robotId: 'R1',
+          state: report('A', { errors: [{ code: 'E1', level: 'fatal', message: 'bumper' }] }),
+        },
+      },
     ]));
     expect(transitions(commands)).toEqual(['on-hold']);
     expect(commands).toContainEqual(expect.objectContaining({ type: 'alarm', code: 'robot-fault' }));
-    ({ state, commands } = run(engine, state, [{ type: 'robot', event: { type: 'robot-state', robotId: 'R1', state: report('A') } }]));
+    ({ state, commands } = run(engine, state, [
+      { type: 'robot', event: { type: 'robot-state', robotId: 'R1', state: report('A') } },
+    ]));
     expect(transitions(commands)).toEqual(['to-pickup']);
     expect(releases(commands)[0]?.nodes.map((n) => n.nodeId)).toEqual(['A', 'B']);
     expect(state.orders.o1?.status).toBe('to-pickup');
@@ -150,7 +207,17 @@ describe('engine', () => {
 
   it('when restored after a restart with the load on board, then the robot is sent on to the drop', () => {
     const engine = createEngine(lineLayout(), [spec('R1', 'A')]);
-    const restored = engine.restore([{ id: 'o1', status: 'picking', fromStation: 'P', toStation: 'Q', priority: 1, createdAtMs: 0, robotId: 'R1' }]);
+    const restored = engine.restore([
+      {
+        id: 'o1',
+        status: 'picking',
+        fromStation: 'P',
+        toStation: 'Q',
+        priority: 1,
+        createdAtMs: 0,
+        robotId: 'R1',
+      },
+    ]);
     const { commands, state } = run(engine, restored, [
       { type: 'robot', event: { type: 'connection', robotId: 'R1', state: 'online' } },
       { type: 'robot', event: { type: 'robot-state', robotId: 'R1', state: report('B', { loads: ['o1'] }) } },
@@ -162,7 +229,17 @@ describe('engine', () => {
 
   it('when restored mid-drop and the load is gone, then the order is delivered without another drop', () => {
     const engine = createEngine(lineLayout(), [spec('R1', 'A')]);
-    const restored = engine.restore([{ id: 'o1', status: 'dropping', fromStation: 'P', toStation: 'Q', priority: 1, createdAtMs: 0, robotId: 'R1' }]);
+    const restored = engine.restore([
+      {
+        id: 'o1',
+        status: 'dropping',
+        fromStation: 'P',
+        toStation: 'Q',
+        priority: 1,
+        createdAtMs: 0,
+        robotId: 'R1',
+      },
+    ]);
     const { commands } = run(engine, restored, [
       { type: 'robot', event: { type: 'connection', robotId: 'R1', state: 'online' } },
       { type: 'robot', event: { type: 'robot-state', robotId: 'R1', state: report('E') } },

@@ -38,7 +38,8 @@ export function createEngine(layout: Layout, fleet: readonly RobotSpec[]): Engin
     const state = initialState();
     const robots: Record<string, RobotRuntime> = { ...state.robots };
     for (const order of orders) {
-      const working = ACTIVE_STATUSES.has(order.status) || (order.status === 'on-hold' && order.robotId !== undefined);
+      const working =
+        ACTIVE_STATUSES.has(order.status) || (order.status === 'on-hold' && order.robotId !== undefined);
       const robot = order.robotId === undefined ? undefined : robots[order.robotId];
       if (working && robot) robots[robot.spec.id] = { ...robot, task: { kind: 'resync', orderId: order.id } };
     }
@@ -63,7 +64,11 @@ export function createEngine(layout: Layout, fleet: readonly RobotSpec[]): Engin
         const order = ctx.order(event.orderId);
         if (order) {
           const { dueByMs: _d, ...rest } = order;
-          ctx.setOrder({ ...rest, priority: event.priority, ...(event.dueByMs === undefined ? {} : { dueByMs: event.dueByMs }) });
+          ctx.setOrder({
+            ...rest,
+            priority: event.priority,
+            ...(event.dueByMs === undefined ? {} : { dueByMs: event.dueByMs }),
+          });
         }
         break;
       }
@@ -99,7 +104,12 @@ function newRobot(spec: RobotSpec): RobotRuntime {
 function onRobotEvent(ctx: StepContext, engine: EngineContext, event: RobotEvent): void {
   const robot = ctx.robot(event.robotId);
   if (!robot) {
-    ctx.emit({ type: 'alarm', code: 'unknown-robot', severity: 'warning', message: `event from unknown robot ${event.robotId}` });
+    ctx.emit({
+      type: 'alarm',
+      code: 'unknown-robot',
+      severity: 'warning',
+      message: `event from unknown robot ${event.robotId}`,
+    });
     return;
   }
   const task = robot.task;
@@ -136,7 +146,8 @@ function onRobotEvent(ctx: StepContext, engine: EngineContext, event: RobotEvent
     }
     case 'connection': {
       ctx.setRobot({ ...robot, connection: event.state });
-      if (event.state !== 'online') holdOrderOf(ctx, ctx.robot(robot.spec.id)!, `${robot.spec.id} is ${event.state}`);
+      if (event.state !== 'online')
+        holdOrderOf(ctx, ctx.robot(robot.spec.id)!, `${robot.spec.id} is ${event.state}`);
       return;
     }
     case 'robot-state': {
@@ -158,14 +169,21 @@ function onRobotEvent(ctx: StepContext, engine: EngineContext, event: RobotEvent
       const fatal = s.errors.find((e) => e.level === 'fatal');
       if (fatal) {
         if (!robot.errors.some((e) => e.level === 'fatal')) {
-          ctx.emit({ type: 'alarm', code: 'robot-fault', severity: 'critical', message: `${robot.spec.id}: ${fatal.message}`, robotId: robot.spec.id });
+          ctx.emit({
+            type: 'alarm',
+            code: 'robot-fault',
+            severity: 'critical',
+            message: `${robot.spec.id}: ${fatal.message}`,
+            robotId: robot.spec.id,
+          });
         }
         holdOrderOf(ctx, updated, `${robot.spec.id} fault ${fatal.code}`);
         return;
       }
       const current = ctx.robot(robot.spec.id)!;
       const resync = current.task?.kind === 'resync' ? ctx.order(current.task.orderId) : undefined;
-      if (resync && current.connection === 'online' && current.mode === 'automatic') resumeOrder(ctx, engine, current, resync);
+      if (resync && current.connection === 'online' && current.mode === 'automatic')
+        resumeOrder(ctx, engine, current, resync);
       return;
     }
   }
@@ -178,7 +196,13 @@ function holdOrderOf(ctx: StepContext, robot: RobotRuntime, why: string): void {
   const order = ctx.order(task.orderId);
   if (!order) return;
   if (order.status !== 'on-hold') {
-    ctx.emit({ type: 'order-transition', orderId: order.id, to: 'on-hold', detail: why, ...(order.robotId ? { robotId: order.robotId } : {}) });
+    ctx.emit({
+      type: 'order-transition',
+      orderId: order.id,
+      to: 'on-hold',
+      detail: why,
+      ...(order.robotId ? { robotId: order.robotId } : {}),
+    });
     ctx.setOrder({ ...order, status: 'on-hold', heldFrom: order.status });
   }
   ctx.setRobot({ ...robot, task: { kind: 'resync', orderId: order.id } });
@@ -194,8 +218,14 @@ function cancelOrder(ctx: StepContext, orderId: string, mode: 'normal' | 'force'
   if (!order || order.status === 'dropping') return;
   const loaded = order.status === 'to-dropoff' || order.status === 'picking';
   if (loaded && mode === 'normal') return;
-  if (order.robotId !== undefined) ctx.emit({ type: 'robot', command: { type: 'cancel-task', robotId: order.robotId } });
-  ctx.emit({ type: 'order-transition', orderId, to: 'cancelled', ...(order.robotId ? { robotId: order.robotId } : {}) });
+  if (order.robotId !== undefined)
+    ctx.emit({ type: 'robot', command: { type: 'cancel-task', robotId: order.robotId } });
+  ctx.emit({
+    type: 'order-transition',
+    orderId,
+    to: 'cancelled',
+    ...(order.robotId ? { robotId: order.robotId } : {}),
+  });
   releaseRobotOf(ctx, order);
   ctx.removeOrder(orderId);
 }

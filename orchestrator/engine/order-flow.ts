@@ -5,7 +5,14 @@ import type { EngineContext } from './engine-context.ts';
 import type { StepContext } from './step-context.ts';
 
 /** The forward path of an order once a robot has it; on-hold may jump back into any of these. */
-const PROGRESSION: readonly OrderStatus[] = ['assigned', 'to-pickup', 'picking', 'to-dropoff', 'dropping', 'delivered'];
+const PROGRESSION: readonly OrderStatus[] = [
+  'assigned',
+  'to-pickup',
+  'picking',
+  'to-dropoff',
+  'dropping',
+  'delivered',
+];
 
 /**
  * Moves an order forward to `target`, emitting every intermediate transition so that each lifecycle
@@ -15,7 +22,12 @@ export function advanceOrder(ctx: StepContext, order: EngineOrder, target: Order
   if (order.status === target) return order;
   let current = order;
   const setStatus = (to: OrderStatus): void => {
-    ctx.emit({ type: 'order-transition', orderId: order.id, to, ...(order.robotId ? { robotId: order.robotId } : {}) });
+    ctx.emit({
+      type: 'order-transition',
+      orderId: order.id,
+      to,
+      ...(order.robotId ? { robotId: order.robotId } : {}),
+    });
     const { heldFrom: _h, ...rest } = current;
     current = { ...rest, status: to };
   };
@@ -37,7 +49,13 @@ export type Leg = 'pickup' | 'dropoff';
  * Sends `robot` to the station of `leg` with the pick or drop action on the station's node.
  * Returns false (and fails the order as `unreachable`) when no route exists.
  */
-export function startLeg(ctx: StepContext, engine: EngineContext, robot: RobotRuntime, order: EngineOrder, leg: Leg): boolean {
+export function startLeg(
+  ctx: StepContext,
+  engine: EngineContext,
+  robot: RobotRuntime,
+  order: EngineOrder,
+  leg: Leg,
+): boolean {
   const stationId = leg === 'pickup' ? order.fromStation : order.toStation;
   const goalNodeId = engine.stationNode(stationId);
   const route =
@@ -74,7 +92,13 @@ export function startLeg(ctx: StepContext, engine: EngineContext, robot: RobotRu
 /** Fails an order and frees its robot (if any). */
 export function failOrder(ctx: StepContext, order: EngineOrder, reason: FailureReason, detail: string): void {
   ctx.emit({ type: 'order-transition', orderId: order.id, to: 'failed', reason, detail });
-  ctx.emit({ type: 'alarm', code: `order-${reason}`, severity: 'warning', message: `order ${order.id} failed: ${detail}`, orderId: order.id });
+  ctx.emit({
+    type: 'alarm',
+    code: `order-${reason}`,
+    severity: 'warning',
+    message: `order ${order.id} failed: ${detail}`,
+    orderId: order.id,
+  });
   releaseRobotOf(ctx, order);
   ctx.removeOrder(order.id);
 }
@@ -92,7 +116,12 @@ export function releaseRobotOf(ctx: StepContext, order: EngineOrder): void {
  * Re-issues the current leg of the order a robot holds, from what the robot reports: used after a
  * restart of the orchestrator and when a robot comes back from a fault or a lost connection.
  */
-export function resumeOrder(ctx: StepContext, engine: EngineContext, robot: RobotRuntime, order: EngineOrder): void {
+export function resumeOrder(
+  ctx: StepContext,
+  engine: EngineContext,
+  robot: RobotRuntime,
+  order: EngineOrder,
+): void {
   const phase = order.status === 'on-hold' ? (order.heldFrom ?? 'to-pickup') : order.status;
   const loaded = robot.loads.includes(order.id);
   const pastPick = phase === 'to-dropoff' || phase === 'dropping';
@@ -109,7 +138,13 @@ export function resumeOrder(ctx: StepContext, engine: EngineContext, robot: Robo
   const leg: Leg = loaded ? 'dropoff' : 'pickup';
   const goal = engine.stationNode(leg === 'pickup' ? order.fromStation : order.toStation);
   const atGoal = robot.nodeId !== undefined && robot.nodeId === goal;
-  const target: OrderStatus = loaded ? (atGoal ? 'dropping' : 'to-dropoff') : atGoal ? 'picking' : 'to-pickup';
+  const target: OrderStatus = loaded
+    ? atGoal
+      ? 'dropping'
+      : 'to-dropoff'
+    : atGoal
+      ? 'picking'
+      : 'to-pickup';
   const current = advanceOrder(ctx, order, target);
   startLeg(ctx, engine, robot, current, leg);
 }

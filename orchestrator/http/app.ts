@@ -28,14 +28,22 @@ export function createApp(deps: AppDeps): Express {
   });
   app.get('/readyz', async (_req, res) => {
     const ready = await deps.ready().catch(() => false);
-    res.status(ready ? 200 : 503).set(ready ? {} : { 'Retry-After': '5' }).json({ status: ready ? 'ready' : 'not-ready' });
+    res
+      .status(ready ? 200 : 503)
+      .set(ready ? {} : { 'Retry-After': '5' })
+      .json({ status: ready ? 'ready' : 'not-ready' });
   });
 
   const v1 = express.Router();
   v1.use(authenticate(deps.apiKeys));
   v1.use(async (_req, _res, next) => {
     if (await deps.ready().catch(() => false)) next();
-    else next(new ProblemError('not-ready', 'the service is starting or has lost Redis; retry', [], { 'Retry-After': '5' }));
+    else
+      next(
+        new ProblemError('not-ready', 'the service is starting or has lost Redis; retry', [], {
+          'Retry-After': '5',
+        }),
+      );
   });
   v1.use(requireJson);
   v1.use(express.json({ limit: BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }));

@@ -27,18 +27,36 @@ function digest(value: string): Buffer {
  * This is the seam the integration issue grows (admin-managed keys, rate limits).
  */
 export function authenticate(keys: readonly ApiKeyEntry[]): RequestHandler {
-  const table = keys.map((k) => ({ role: k.role, digest: digest(k.key), name: `${k.role}:${digest(k.key).toString('hex').slice(0, 8)}` }));
+  const table = keys.map((k) => ({
+    role: k.role,
+    digest: digest(k.key),
+    name: `${k.role}:${digest(k.key).toString('hex').slice(0, 8)}`,
+  }));
   return (req, _res, next) => {
     const header = req.headers.authorization ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match?.[1]) {
-      next(new ProblemError('unauthorized', 'Authorization: Bearer <api key> required', [{ header: 'Authorization', detail: 'missing or not a Bearer token' }], { 'WWW-Authenticate': 'Bearer' }));
+      next(
+        new ProblemError(
+          'unauthorized',
+          'Authorization: Bearer <api key> required',
+          [{ header: 'Authorization', detail: 'missing or not a Bearer token' }],
+          { 'WWW-Authenticate': 'Bearer' },
+        ),
+      );
       return;
     }
     const presented = digest(match[1]);
     const found = table.find((entry) => timingSafeEqual(entry.digest, presented));
     if (!found) {
-      next(new ProblemError('unauthorized', 'unknown API key', [{ header: 'Authorization', detail: 'unknown key' }], { 'WWW-Authenticate': 'Bearer' }));
+      next(
+        new ProblemError(
+          'unauthorized',
+          'unknown API key',
+          [{ header: 'Authorization', detail: 'unknown key' }],
+          { 'WWW-Authenticate': 'Bearer' },
+        ),
+      );
       return;
     }
     principals.set(req, { role: found.role, name: found.name });
@@ -50,7 +68,12 @@ export function requireRole(...roles: Role[]): RequestHandler {
   return (req, _res, next) => {
     const { role } = principalOf(req);
     if (!roles.includes(role)) {
-      next(new ProblemError('forbidden', `role ${role} may not ${req.method} ${req.baseUrl}${req.path}; allowed: ${roles.join(', ')}`));
+      next(
+        new ProblemError(
+          'forbidden',
+          `role ${role} may not ${req.method} ${req.baseUrl}${req.path}; allowed: ${roles.join(', ')}`,
+        ),
+      );
       return;
     }
     next();

@@ -2,7 +2,9 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { z } from 'zod';
 
 /** One thing wrong with a request: a JSON pointer into the body, or a header name. */
-export type FieldError = { readonly detail: string; readonly pointer: string } | { readonly detail: string; readonly header: string };
+export type FieldError =
+  | { readonly detail: string; readonly pointer: string }
+  | { readonly detail: string; readonly header: string };
 
 /**
  * Problem types (RFC 9457 `type`), one per error code. Relative URIs under `/problems/`; each is documented
@@ -37,9 +39,21 @@ export class ProblemError extends Error {
   }
 }
 
-export function problemBody(code: ProblemCode, detail: string, errors: readonly FieldError[], instance?: string): Record<string, unknown> {
+export function problemBody(
+  code: ProblemCode,
+  detail: string,
+  errors: readonly FieldError[],
+  instance?: string,
+): Record<string, unknown> {
   const { status, title } = PROBLEM_TYPES[code];
-  return { type: `/problems/${code}`, title, status, detail, ...(instance ? { instance } : {}), ...(errors.length ? { errors } : {}) };
+  return {
+    type: `/problems/${code}`,
+    title,
+    status,
+    detail,
+    ...(instance ? { instance } : {}),
+    ...(errors.length ? { errors } : {}),
+  };
 }
 
 /** zod issues as field errors with JSON pointers relative to the body. */
@@ -53,9 +67,17 @@ export function zodFieldErrors(error: z.ZodError): FieldError[] {
 /** Mutating requests must be JSON (415 otherwise); checked before the body is read. */
 export const requireJson: RequestHandler = (req, _res, next) => {
   if (req.method === 'POST' || req.method === 'PATCH' || req.method === 'PUT') {
-    const hasBody = req.headers['content-length'] !== '0' && (req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined);
+    const hasBody =
+      req.headers['content-length'] !== '0' &&
+      (req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined);
     if (hasBody && !req.is('application/json') && !req.is('application/*+json')) {
-      next(new ProblemError('unsupported-media-type', `Content-Type ${req.headers['content-type'] ?? '(none)'} is not JSON`, [{ header: 'Content-Type', detail: 'must be application/json' }]));
+      next(
+        new ProblemError(
+          'unsupported-media-type',
+          `Content-Type ${req.headers['content-type'] ?? '(none)'} is not JSON`,
+          [{ header: 'Content-Type', detail: 'must be application/json' }],
+        ),
+      );
       return;
     }
   }
@@ -63,7 +85,13 @@ export const requireJson: RequestHandler = (req, _res, next) => {
 };
 
 function isBodyParserError(err: unknown): err is { type: string; status: number; message: string } {
-  return typeof err === 'object' && err !== null && 'type' in err && 'status' in err && typeof (err as { type: unknown }).type === 'string';
+  return (
+    typeof err === 'object' &&
+    err !== null &&
+    'type' in err &&
+    'status' in err &&
+    typeof (err as { type: unknown }).type === 'string'
+  );
 }
 
 /** Last middleware: turns every error into problem+json. Unknown errors are logged and answered 500. */
@@ -71,15 +99,26 @@ export function problemHandler(onUnexpected: (err: unknown) => void): ErrorReque
   return (err: unknown, req, res, _next) => {
     let problem: ProblemError;
     if (err instanceof ProblemError) problem = err;
-    else if (isBodyParserError(err) && err.type === 'entity.parse.failed') problem = new ProblemError('malformed-json', 'The body is not valid JSON', [{ pointer: '/', detail: err.message }]);
-    else if (isBodyParserError(err) && err.type === 'entity.too.large') problem = new ProblemError('payload-too-large', 'The body exceeds the size limit', [{ pointer: '/', detail: err.message }]);
-    else if (isBodyParserError(err) && err.type === 'encoding.unsupported') problem = new ProblemError('unsupported-media-type', err.message);
+    else if (isBodyParserError(err) && err.type === 'entity.parse.failed')
+      problem = new ProblemError('malformed-json', 'The body is not valid JSON', [
+        { pointer: '/', detail: err.message },
+      ]);
+    else if (isBodyParserError(err) && err.type === 'entity.too.large')
+      problem = new ProblemError('payload-too-large', 'The body exceeds the size limit', [
+        { pointer: '/', detail: err.message },
+      ]);
+    else if (isBodyParserError(err) && err.type === 'encoding.unsupported')
+      problem = new ProblemError('unsupported-media-type', err.message);
     else {
       onUnexpected(err);
       problem = new ProblemError('internal', 'Internal error; the request was not accepted');
     }
     const status = PROBLEM_TYPES[problem.code].status;
-    res.status(status).set(problem.headers).type('application/problem+json').send(JSON.stringify(problemBody(problem.code, problem.message, problem.errors, req.originalUrl)));
+    res
+      .status(status)
+      .set(problem.headers)
+      .type('application/problem+json')
+      .send(JSON.stringify(problemBody(problem.code, problem.message, problem.errors, req.originalUrl)));
   };
 }
 

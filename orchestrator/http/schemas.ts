@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ORDER_TYPES } from '../domain/transport-order.ts';
+import { ORDER_STATUSES, ORDER_TYPES } from '../domain/transport-order.ts';
 
 /**
  * Request schemas (contract: ../shared/specs/integration-contract.md). Shape and types only: a mismatch is
@@ -9,7 +9,12 @@ import { ORDER_TYPES } from '../domain/transport-order.ts';
 const text = (max = 200) => z.string().min(1).max(max);
 const isoDateTime = z.iso.datetime({ offset: true });
 
-export const MES_EVENT_TYPES = ['production.completed', 'material.requested', 'quality.hold', 'container.empty'] as const;
+export const MES_EVENT_TYPES = [
+  'production.completed',
+  'material.requested',
+  'quality.hold',
+  'container.empty',
+] as const;
 export type MesEventType = (typeof MES_EVENT_TYPES)[number];
 
 export const mesEventEnvelope = z.object({
@@ -81,8 +86,11 @@ export const transportRequestBody = z.object({
 export type TransportRequestBody = z.infer<typeof transportRequestBody>;
 
 export const orderListQuery = z.object({
-  status: z.enum(['received', 'planned', 'assigned', 'to-pickup', 'picking', 'to-dropoff', 'dropping', 'delivered', 'confirmed', 'failed', 'cancelled', 'on-hold']).optional(),
+  status: z.enum(ORDER_STATUSES).optional(),
   since: isoDateTime.optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
-  cursor: z.string().regex(/^\d+:[\w.-]+$/, 'must be a cursor from links.next').optional(),
+  cursor: z
+    .string()
+    .regex(/^\d+:[\w.-]+$/, 'must be a cursor from links.next')
+    .optional(),
 });

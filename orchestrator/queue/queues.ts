@@ -20,10 +20,22 @@ export function notifyJobId(job: NotifyJob): string {
 }
 
 /** Outbound webhook retry schedule (contract: 5 s, 30 s, 2 min, 10 min, 30 min, then hourly to 24 h). */
-export const NOTIFY_SCHEDULE_MS = [1_000, 5_000, 30_000, 120_000, 600_000, 1_800_000, ...Array<number>(24).fill(3_600_000)];
+export const NOTIFY_SCHEDULE_MS = [
+  1_000,
+  5_000,
+  30_000,
+  120_000,
+  600_000,
+  1_800_000,
+  ...Array<number>(24).fill(3_600_000),
+];
 
 /** Backoff with ±20 % jitter; `attemptsMade` counts from 1. */
-export function backoffWithJitter(schedule: readonly number[], attemptsMade: number, random: () => number): number {
+export function backoffWithJitter(
+  schedule: readonly number[],
+  attemptsMade: number,
+  random: () => number,
+): number {
   const base = schedule[Math.min(attemptsMade - 1, schedule.length - 1)] ?? 1000;
   return Math.round(base * (0.8 + 0.4 * random()));
 }
@@ -81,22 +93,33 @@ export interface WorkerOptions {
   readonly log: Logger;
 }
 
-function startWorker<T>(name: 'intake' | 'notify', processor: Processor<T>, options: WorkerOptions): Worker<T> {
+function startWorker<T>(
+  name: 'intake' | 'notify',
+  processor: Processor<T>,
+  options: WorkerOptions,
+): Worker<T> {
   const schedule = name === 'intake' ? INTAKE_SCHEDULE_MS : NOTIFY_SCHEDULE_MS;
   const worker = new Worker<T>(name, processor, {
     connection: bullConnection(options.redisUrl),
     prefix: options.prefix,
     concurrency: options.concurrency,
-    settings: { backoffStrategy: (attemptsMade: number) => backoffWithJitter(schedule, attemptsMade, Math.random) },
+    settings: {
+      backoffStrategy: (attemptsMade: number) => backoffWithJitter(schedule, attemptsMade, Math.random),
+    },
   });
   worker.on('error', (err) => {
     options.log.error({ err, queue: name }, 'queue worker error');
   });
   worker.on('failed', (job: Job<T> | undefined, err) => {
-    options.log.warn({ err: err.message, queue: name, jobId: job?.id, attempts: job?.attemptsMade }, 'job attempt failed');
+    options.log.warn(
+      { err: err.message, queue: name, jobId: job?.id, attempts: job?.attemptsMade },
+      'job attempt failed',
+    );
   });
   return worker;
 }
 
-export const startIntakeWorker = (p: Processor<IntakeJob>, o: WorkerOptions): Worker<IntakeJob> => startWorker('intake', p, o);
-export const startNotifyWorker = (p: Processor<NotifyJob>, o: WorkerOptions): Worker<NotifyJob> => startWorker('notify', p, o);
+export const startIntakeWorker = (p: Processor<IntakeJob>, o: WorkerOptions): Worker<IntakeJob> =>
+  startWorker('intake', p, o);
+export const startNotifyWorker = (p: Processor<NotifyJob>, o: WorkerOptions): Worker<NotifyJob> =>
+  startWorker('notify', p, o);

@@ -2,7 +2,14 @@ import type { Logger } from 'pino';
 import type { TransportOrder } from '../domain/transport-order.ts';
 import type { RobotEvent } from '../domain/robot-messages.ts';
 import type { Engine } from '../engine/engine.ts';
-import type { EngineCommand, EngineEvent, EngineOrder, EngineState, PlannedOrderInput, RobotRuntime } from '../engine/engine-types.ts';
+import type {
+  EngineCommand,
+  EngineEvent,
+  EngineOrder,
+  EngineState,
+  PlannedOrderInput,
+  RobotRuntime,
+} from '../engine/engine-types.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { RobotAdapter } from '../ports/robot-adapter.ts';
 import type { OrderService } from './order-service.ts';
@@ -48,9 +55,11 @@ export class EngineRuntime {
   async start(openOrders: readonly TransportOrder[]): Promise<void> {
     this.state = this.options.engine.restore(openOrders.flatMap((o) => toEngineOrder(o) ?? []));
     for (const adapter of this.options.adapters) {
-      this.unsubscribe.push(adapter.onEvent((event) => {
-        this.submitRobotEvent(event);
-      }));
+      this.unsubscribe.push(
+        adapter.onEvent((event) => {
+          this.submitRobotEvent(event);
+        }),
+      );
     }
     for (const adapter of this.options.adapters) await adapter.start();
     this.timer = setInterval(() => {

@@ -1,7 +1,16 @@
 import { z } from 'zod';
-import { WmsUnavailableError, type PutawayRequest, type StockPickRequest, type WmsAnswer, type WmsPort } from '../ports/wms.ts';
+import {
+  WmsUnavailableError,
+  type PutawayRequest,
+  type StockPickRequest,
+  type WmsAnswer,
+  type WmsPort,
+} from '../ports/wms.ts';
 
-const putawayAnswer = z.union([z.object({ location: z.string().min(1) }), z.object({ zone: z.string().min(1) })]);
+const putawayAnswer = z.union([
+  z.object({ location: z.string().min(1) }),
+  z.object({ zone: z.string().min(1) }),
+]);
 const stockPickAnswer = z.object({ location: z.string().min(1), handlingUnitId: z.string().optional() });
 
 export interface HttpWmsClientOptions {
@@ -19,17 +28,24 @@ export class HttpWmsClient implements WmsPort {
     this.fetchFn = options.fetch ?? fetch;
   }
 
-  async putawayDecision(request: PutawayRequest): Promise<WmsAnswer<{ location: string } | { zone: string }>> {
+  async putawayDecision(
+    request: PutawayRequest,
+  ): Promise<WmsAnswer<{ location: string } | { zone: string }>> {
     return this.call('/putaway-decisions', request, (body) => {
       const parsed = putawayAnswer.parse(body);
       return 'location' in parsed ? { location: parsed.location } : { zone: parsed.zone };
     });
   }
 
-  async stockPick(request: StockPickRequest): Promise<WmsAnswer<{ location: string; handlingUnitId?: string }>> {
+  async stockPick(
+    request: StockPickRequest,
+  ): Promise<WmsAnswer<{ location: string; handlingUnitId?: string }>> {
     return this.call('/stock-picks', request, (body) => {
       const parsed = stockPickAnswer.parse(body);
-      return { location: parsed.location, ...(parsed.handlingUnitId ? { handlingUnitId: parsed.handlingUnitId } : {}) };
+      return {
+        location: parsed.location,
+        ...(parsed.handlingUnitId ? { handlingUnitId: parsed.handlingUnitId } : {}),
+      };
     });
   }
 

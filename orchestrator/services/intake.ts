@@ -8,7 +8,11 @@ import type { OrderService } from './order-service.ts';
 
 export type Resolution =
   | { readonly kind: 'resolved'; readonly station: StationId; readonly load?: Load }
-  | { readonly kind: 'failed'; readonly reason: 'no-space' | 'no-stock' | 'unknown-location'; readonly detail: string };
+  | {
+      readonly kind: 'failed';
+      readonly reason: 'no-space' | 'no-stock' | 'unknown-location';
+      readonly detail: string;
+    };
 
 export interface IntakeOptions {
   readonly layout: Layout;
@@ -43,7 +47,12 @@ export class IntakeService {
     const to = from.kind === 'failed' ? from : await this.resolve(order, order.to, 'destination');
     const failure = from.kind === 'failed' ? from : to.kind === 'failed' ? to : undefined;
     if (failure) {
-      await this.options.orders.transition(order.id, { to: 'failed', by: 'intake', note: failure.detail, patch: { failureReason: failure.reason, failureDetail: failure.detail } });
+      await this.options.orders.transition(order.id, {
+        to: 'failed',
+        by: 'intake',
+        note: failure.detail,
+        patch: { failureReason: failure.reason, failureDetail: failure.detail },
+      });
       return;
     }
     if (from.kind !== 'resolved' || to.kind !== 'resolved') return;
@@ -56,7 +65,11 @@ export class IntakeService {
     if (planned?.status === 'planned') await this.options.onPlanned(planned);
   };
 
-  private async resolve(order: TransportOrder, ref: LocationRef, end: 'source' | 'destination'): Promise<Resolution> {
+  private async resolve(
+    order: TransportOrder,
+    ref: LocationRef,
+    end: 'source' | 'destination',
+  ): Promise<Resolution> {
     if ('location' in ref) return this.known(ref.location);
     if ('zone' in ref) {
       const inZone = this.options.layout.stations.filter((s) => s.zone === ref.zone);
@@ -71,27 +84,56 @@ export class IntakeService {
 
   private async askWms(order: TransportOrder, end: 'source' | 'destination'): Promise<Resolution> {
     const wms = this.options.wms;
-    if (!wms) return { kind: 'failed', reason: 'unknown-location', detail: `order ${order.id} needs a WMS decision and no WMS_URL is configured` };
+    if (!wms)
+      return {
+        kind: 'failed',
+        reason: 'unknown-location',
+        detail: `order ${order.id} needs a WMS decision and no WMS_URL is configured`,
+      };
     const { load } = order;
     try {
       if (end === 'destination') {
         const from = 'location' in order.from ? order.from.location : (order.fromStation ?? '');
-        const answer = await wms.putawayDecision({ requestId: `${order.id}.putaway`, from, ...defined({ handlingUnitId: load.handlingUnitId, sku: load.sku, quantity: load.quantity, uom: load.uom }) });
-        if (answer.kind === 'refused') return { kind: 'failed', reason: 'no-space', detail: `WMS has no space: ${answer.detail}` };
+        const answer = await wms.putawayDecision({
+          requestId: `${order.id}.putaway`,
+          from,
+          ...defined({
+            handlingUnitId: load.handlingUnitId,
+            sku: load.sku,
+            quantity: load.quantity,
+            uom: load.uom,
+          }),
+        });
+        if (answer.kind === 'refused')
+          return { kind: 'failed', reason: 'no-space', detail: `WMS has no space: ${answer.detail}` };
         if ('location' in answer.value) return this.known(answer.value.location);
         const zone = answer.value.zone;
         const inZone = this.options.layout.stations.find((s) => s.zone === zone);
-        return inZone ? { kind: 'resolved', station: inZone.id } : { kind: 'failed', reason: 'unknown-location', detail: `WMS answered zone ${zone}, which the layout does not have` };
+        return inZone
+          ? { kind: 'resolved', station: inZone.id }
+          : {
+              kind: 'failed',
+              reason: 'unknown-location',
+              detail: `WMS answered zone ${zone}, which the layout does not have`,
+            };
       }
       const deliverTo = 'location' in order.to ? order.to.location : '';
-      const answer = await wms.stockPick({ requestId: `${order.id}.pick`, deliverTo, ...defined({ sku: load.sku, quantity: load.quantity, uom: load.uom }) });
-      if (answer.kind === 'refused') return { kind: 'failed', reason: 'no-stock', detail: `WMS has no stock: ${answer.detail}` };
+      const answer = await wms.stockPick({
+        requestId: `${order.id}.pick`,
+        deliverTo,
+        ...defined({ sku: load.sku, quantity: load.quantity, uom: load.uom }),
+      });
+      if (answer.kind === 'refused')
+        return { kind: 'failed', reason: 'no-stock', detail: `WMS has no stock: ${answer.detail}` };
       const known = this.known(answer.value.location);
       if (known.kind === 'failed' || answer.value.handlingUnitId === undefined) return known;
       return { ...known, load: { handlingUnitId: answer.value.handlingUnitId } };
     } catch (err) {
       if (err instanceof WmsUnavailableError) {
-        this.options.log.warn({ orderId: order.id, err: err.message }, 'WMS unavailable; order waits and intake retries');
+        this.options.log.warn(
+          { orderId: order.id, err: err.message },
+          'WMS unavailable; order waits and intake retries',
+        );
       }
       throw err;
     }
@@ -106,7 +148,9 @@ export class IntakeService {
 
 /** Drops undefined fields (exactOptionalPropertyTypes). */
 function defined<T extends Record<string, unknown>>(value: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as { [K in keyof T]?: Exclude<T[K], undefined> };
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as {
+    [K in keyof T]?: Exclude<T[K], undefined>;
+  };
 }
 
 function hash(text: string): number {

@@ -1,6 +1,12 @@
 import type { z } from 'zod';
 import type { FieldError } from '../http/problem.ts';
-import type { MesEventType, containerEmptyData, materialRequestedData, productionCompletedData, qualityHoldData } from '../http/schemas.ts';
+import type {
+  MesEventType,
+  containerEmptyData,
+  materialRequestedData,
+  productionCompletedData,
+  qualityHoldData,
+} from '../http/schemas.ts';
 import type { LocationRef, OrderType, Load } from '../domain/transport-order.ts';
 import type { PlantDirectory } from './plant-directory.ts';
 import { isValidSscc } from './order-factory.ts';
@@ -48,13 +54,20 @@ export function deriveMove(event: MesEvent, plant: PlantDirectory): DerivedMove 
       const d = event.data;
       knownLocation(d.location, '/data/location');
       positive(d.quantity);
-      if (d.sscc !== undefined && !isValidSscc(d.sscc)) errors.push({ pointer: '/data/sscc', detail: 'must be 18 digits with a valid GS1 check digit' });
+      if (d.sscc !== undefined && !isValidSscc(d.sscc))
+        errors.push({ pointer: '/data/sscc', detail: 'must be 18 digits with a valid GS1 check digit' });
       if (errors.length) return errors;
       return {
         type: 'fg-putaway',
         from: { location: d.location },
         to: { decidedBy: 'wms' },
-        load: { handlingUnitId: d.handlingUnitId, sku: d.sku, quantity: d.quantity, uom: d.uom, ...(d.sscc ? { sscc: d.sscc } : {}) },
+        load: {
+          handlingUnitId: d.handlingUnitId,
+          sku: d.sku,
+          quantity: d.quantity,
+          uom: d.uom,
+          ...(d.sscc ? { sscc: d.sscc } : {}),
+        },
         priority,
         externalRefs: { workOrder: d.workOrder },
       };
@@ -77,12 +90,23 @@ export function deriveMove(event: MesEvent, plant: PlantDirectory): DerivedMove 
     case 'quality.hold': {
       const d = event.data;
       // Without a location we would need a handling-unit look-up the WMS contract does not offer yet.
-      if (d.location === undefined) errors.push({ pointer: '/data/location', detail: 'required: Fleetbridge cannot yet look up where a handling unit is' });
+      if (d.location === undefined)
+        errors.push({
+          pointer: '/data/location',
+          detail: 'required: Fleetbridge cannot yet look up where a handling unit is',
+        });
       else knownLocation(d.location, '/data/location');
       const to = plant.destinationForRole('quarantine');
       if (!to) errors.push({ pointer: '/type', detail: 'the layout has no quarantine station' });
       if (errors.length || d.location === undefined || !to) return errors;
-      return { type: 'quality-move', from: { location: d.location }, to, load: { handlingUnitId: d.handlingUnitId }, priority, externalRefs: { reason: d.reason } };
+      return {
+        type: 'quality-move',
+        from: { location: d.location },
+        to,
+        load: { handlingUnitId: d.handlingUnitId },
+        priority,
+        externalRefs: { reason: d.reason },
+      };
     }
     case 'container.empty': {
       const d = event.data;
@@ -90,7 +114,14 @@ export function deriveMove(event: MesEvent, plant: PlantDirectory): DerivedMove 
       const to = plant.destinationForRole('empty-buffer');
       if (!to) errors.push({ pointer: '/type', detail: 'the layout has no empty-container buffer' });
       if (errors.length || !to) return errors;
-      return { type: 'empty-return', from: { location: d.location }, to, load: {}, priority, externalRefs: { containerType: d.containerType } };
+      return {
+        type: 'empty-return',
+        from: { location: d.location },
+        to,
+        load: {},
+        priority,
+        externalRefs: { containerType: d.containerType },
+      };
     }
   }
 }

@@ -57,7 +57,10 @@ export class Notifier {
     const subscriber = this.options.subscribers.find((s) => s.id === subscriberId);
     const order = await this.options.loadOrder(orderId);
     if (!subscriber || !order) {
-      this.options.log.warn({ subscriberId, orderId }, 'webhook dropped: subscriber or order no longer exists');
+      this.options.log.warn(
+        { subscriberId, orderId },
+        'webhook dropped: subscriber or order no longer exists',
+      );
       return;
     }
     const eventName = event as WebhookEvent;
@@ -87,7 +90,8 @@ export class Notifier {
       this.options.log.warn({ subscriberId }, 'subscriber answered 410 Gone');
       return;
     }
-    if (status < 200 || status >= 300) throw new WebhookDeliveryError(`${subscriberId}: ${event} for ${orderId} answered ${status}`);
+    if (status < 200 || status >= 300)
+      throw new WebhookDeliveryError(`${subscriberId}: ${event} for ${orderId} answered ${status}`);
     if (eventName === 'transport.delivered' && subscriber.confirmsDelivery) {
       await this.options.onDeliveryConfirmed(orderId, subscriberId);
     }

@@ -1,5 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { Load, LocationRef, OrderType, SourceSystem, TransportOrder } from '../domain/transport-order.ts';
+import type {
+  Load,
+  LocationRef,
+  OrderType,
+  SourceSystem,
+  TransportOrder,
+} from '../domain/transport-order.ts';
 
 export interface NewOrderInput {
   readonly type: OrderType;
@@ -38,7 +44,9 @@ export function fingerprint(value: unknown): string {
 function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) =>
+      a < b ? -1 : a > b ? 1 : 0,
+    );
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
   }
   return value === undefined ? 'null' : JSON.stringify(value);

@@ -51,7 +51,9 @@ export class OrderService {
   async transition(id: OrderId, input: Omit<TransitionInput, 'at'>): Promise<TransportOrder | undefined> {
     const at = new Date(this.clock.now()).toISOString();
     try {
-      const order = await this.store.update(id, (current) => (current.status === input.to ? undefined : transition(current, { ...input, at })));
+      const order = await this.store.update(id, (current) =>
+        current.status === input.to ? undefined : transition(current, { ...input, at }),
+      );
       if (order.status === input.to) {
         await this.notifier.enqueueFor(order);
         this.publish(order);
@@ -59,7 +61,10 @@ export class OrderService {
       return order;
     } catch (err) {
       if (err instanceof IllegalTransitionError) {
-        this.log.warn({ orderId: id, from: err.from, to: err.to, by: input.by }, 'illegal order transition ignored');
+        this.log.warn(
+          { orderId: id, from: err.from, to: err.to, by: input.by },
+          'illegal order transition ignored',
+        );
         return undefined;
       }
       throw err;
@@ -73,7 +78,8 @@ export class OrderService {
   async redrive(): Promise<TransportOrder[]> {
     const open = await this.store.openOrders();
     for (const order of open) {
-      if (order.status === 'received') await this.intake.add('intake', { orderId: order.id }, { jobId: order.id });
+      if (order.status === 'received')
+        await this.intake.add('intake', { orderId: order.id }, { jobId: order.id });
       await this.notifier.enqueueFor(order);
     }
     return open;

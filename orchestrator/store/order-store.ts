@@ -1,5 +1,10 @@
 import type { Redis } from 'ioredis';
-import type { OrderId, OrderStatus, TransportOrder } from '../domain/transport-order.ts';
+import {
+  ORDER_STATUSES,
+  type OrderId,
+  type OrderStatus,
+  type TransportOrder,
+} from '../domain/transport-order.ts';
 import { TERMINAL_STATUSES } from '../domain/order-lifecycle.ts';
 import { parseStoredOrder } from './stored-order.ts';
 import type { RedisKeys } from './redis-keys.ts';
@@ -116,7 +121,10 @@ export class OrderStore {
    * `change` returns the new order (version already bumped) or undefined to leave it as it is.
    * Throws OrderNotFoundError; whatever `change` throws (e.g. IllegalTransitionError) propagates.
    */
-  async update(id: OrderId, change: (order: TransportOrder) => TransportOrder | undefined): Promise<TransportOrder> {
+  async update(
+    id: OrderId,
+    change: (order: TransportOrder) => TransportOrder | undefined,
+  ): Promise<TransportOrder> {
     for (let attempt = 0; attempt < 20; attempt += 1) {
       const current = await this.get(id);
       if (!current) throw new OrderNotFoundError(id);
@@ -162,7 +170,15 @@ export class OrderStore {
     const orders: TransportOrder[] = [];
     let offset = 0;
     while (orders.length < query.limit) {
-      const batch = await this.redis.zrevrangebyscore(this.keys.ordersByTime, max, min, 'WITHSCORES', 'LIMIT', offset, 200);
+      const batch = await this.redis.zrevrangebyscore(
+        this.keys.ordersByTime,
+        max,
+        min,
+        'WITHSCORES',
+        'LIMIT',
+        offset,
+        200,
+      );
       if (batch.length === 0) break;
       offset += batch.length / 2;
       const ids: string[] = [];
@@ -184,7 +200,7 @@ export class OrderStore {
   }
 
   async countByStatus(): Promise<Record<string, number>> {
-    const statuses = ['received', 'planned', 'assigned', 'to-pickup', 'picking', 'to-dropoff', 'dropping', 'delivered', 'confirmed', 'failed', 'cancelled', 'on-hold'] as const;
+    const statuses = ORDER_STATUSES;
     const pipeline = this.redis.pipeline();
     for (const s of statuses) pipeline.scard(this.keys.ordersInStatus(s));
     const results = (await pipeline.exec()) ?? [];

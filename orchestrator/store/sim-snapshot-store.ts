@@ -1,9 +1,11 @@
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import type { SimRobotSnapshot, } from '../../adapters/sim/sim-robot.ts';
+import type { SimRobotSnapshot } from '../../adapters/sim/sim-robot.ts';
 import type { SimSnapshotStore } from '../../adapters/sim/sim-robot-adapter.ts';
 
-const snapshots = z.array(z.object({ id: z.string(), nodeId: z.string(), batteryPct: z.number(), loads: z.array(z.string()) }));
+const snapshots = z.array(
+  z.object({ id: z.string(), nodeId: z.string(), batteryPct: z.number(), loads: z.array(z.string()) }),
+);
 
 /** Keeps the simulated robots' positions and loads in Redis, as real robots keep theirs across our restart. */
 export class RedisSimSnapshotStore implements SimSnapshotStore {

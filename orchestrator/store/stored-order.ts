@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import { FAILURE_REASONS, ORDER_STATUSES, ORDER_TYPES, type TransportOrder } from '../domain/transport-order.ts';
+import {
+  FAILURE_REASONS,
+  ORDER_STATUSES,
+  ORDER_TYPES,
+  type TransportOrder,
+} from '../domain/transport-order.ts';
 
 const locationRef = z.union([
   z.object({ location: z.string() }),

@@ -25,7 +25,9 @@ describe('crash and restart of the orchestrator process', () => {
       port: 0,
       webhookSecrets: [WEBHOOK_SECRET],
       bins,
-      initialStock: bins.slice(0, 10).map((bin, i) => ({ bin, sku: 'SKU-100', quantity: 10, handlingUnitId: `HU-STOCK-${i}` })),
+      initialStock: bins
+        .slice(0, 10)
+        .map((bin, i) => ({ bin, sku: 'SKU-100', quantity: 10, handlingUnitId: `HU-STOCK-${i}` })),
     });
     env = testEnv(prefix, { SIMULATE: 'fleet', WMS_URL: wms.url, SIM_SPEEDUP: '4' });
   });
@@ -36,12 +38,20 @@ describe('crash and restart of the orchestrator process', () => {
   });
 
   const statuses = async (url: string, ids: string[]): Promise<string[]> =>
-    Promise.all(ids.map(async (id) => (await call(url, 'GET', `/v1/transport-orders/${id}`, { key: KEYS.supervisor })).body.status as string));
+    Promise.all(
+      ids.map(
+        async (id) =>
+          (await call(url, 'GET', `/v1/transport-orders/${id}`, { key: KEYS.supervisor })).body
+            .status as string,
+      ),
+    );
 
   it('when the process is killed twice mid-flow, then every accepted order still ends confirmed, once', async () => {
     running = await startOrchestratorProcess(env);
     const events = [
-      ...['LINE-1-OUT', 'LINE-2-OUT', 'LINE-3-OUT', 'LINE-1-OUT', 'LINE-2-OUT', 'LINE-3-OUT'].map((location) => productionCompleted({ location })),
+      ...['LINE-1-OUT', 'LINE-2-OUT', 'LINE-3-OUT', 'LINE-1-OUT', 'LINE-2-OUT', 'LINE-3-OUT'].map(
+        (location) => productionCompleted({ location }),
+      ),
       materialRequested({ deliverTo: 'LINE-1-IN' }),
       materialRequested({ deliverTo: 'LINE-3-IN' }),
     ];
@@ -55,21 +65,31 @@ describe('crash and restart of the orchestrator process', () => {
     for (let kill = 1; kill <= 2; kill += 1) {
       const url = running.url;
       // Kill while loads are on robots; the second time also after some orders were already confirmed.
-      await waitFor(`loads on board (kill ${kill})`, async () => {
-        const now = await statuses(url, ids);
-        const loaded = now.filter((s) => LOADED.has(s)).length;
-        const confirmed = now.filter((s) => s === 'confirmed').length;
-        return loaded >= 2 && (kill === 1 || confirmed >= 1) ? now : undefined;
-      }, 60_000, 25);
+      await waitFor(
+        `loads on board (kill ${kill})`,
+        async () => {
+          const now = await statuses(url, ids);
+          const loaded = now.filter((s) => LOADED.has(s)).length;
+          const confirmed = now.filter((s) => s === 'confirmed').length;
+          return loaded >= 2 && (kill === 1 || confirmed >= 1) ? now : undefined;
+        },
+        60_000,
+        25,
+      );
       await running.kill();
       running = await startOrchestratorProcess(env);
     }
 
     const url = running.url;
-    const final = await waitFor('all orders confirmed', async () => {
-      const now = await statuses(url, ids);
-      return now.every((s) => s === 'confirmed' || s === 'failed') ? now : undefined;
-    }, 120_000, 200);
+    const final = await waitFor(
+      'all orders confirmed',
+      async () => {
+        const now = await statuses(url, ids);
+        return now.every((s) => s === 'confirmed' || s === 'failed') ? now : undefined;
+      },
+      120_000,
+      200,
+    );
     expect(final).toEqual(ids.map(() => 'confirmed'));
 
     const ledger = wms.ledger.snapshot();

@@ -23,31 +23,51 @@ describe('npm start: the demo plant', () => {
     await cleanup();
   });
 
-  it('when started on defaults, then within 2 minutes 20 orders are confirmed and the WMS ledger has no discrepancy', { timeout: 200_000 }, async () => {
-    child = spawn('npm', ['start'], {
-      env: { ...process.env, PORT: '0', REDIS_URL, REDIS_PREFIX: prefix },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true, // its own process group, so the teardown stops npm and the service together
-    });
-    const banner: { api?: string | undefined; ledger?: string | undefined } = {};
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      banner.api ??= /^\s+API\s+(http:\/\/\S+)/.exec(line)?.[1];
-      banner.ledger ??= /^\s+WMS ledger\s+(http:\/\/\S+)\/ledger/.exec(line)?.[1];
-    });
-    const { api, ledger } = await waitFor('the banner', () => Promise.resolve(banner.api && banner.ledger ? { api: banner.api, ledger: banner.ledger } : undefined), 60_000);
-    const startedAt = Date.now();
+  it(
+    'when started on defaults, then within 2 minutes 20 orders are confirmed and the WMS ledger has no discrepancy',
+    { timeout: 200_000 },
+    async () => {
+      child = spawn('npm', ['start'], {
+        env: { ...process.env, PORT: '0', REDIS_URL, REDIS_PREFIX: prefix },
+        stdio: ['ignore', 'pipe', 'pipe'],
+        detached: true, // its own process group, so the teardown stops npm and the service together
+      });
+      const banner: { api?: string | undefined; ledger?: string | undefined } = {};
+      createInterface({ input: child.stdout! }).on('line', (line) => {
+        banner.api ??= /^\s+API\s+(http:\/\/\S+)/.exec(line)?.[1];
+        banner.ledger ??= /^\s+WMS ledger\s+(http:\/\/\S+)\/ledger/.exec(line)?.[1];
+      });
+      const { api, ledger } = await waitFor(
+        'the banner',
+        () =>
+          Promise.resolve(
+            banner.api && banner.ledger ? { api: banner.api, ledger: banner.ledger } : undefined,
+          ),
+        60_000,
+      );
+      const startedAt = Date.now();
 
-    const confirmed = await waitFor('20 confirmed orders', async () => {
-      const r = await call(api, 'GET', '/v1/transport-orders?status=confirmed&limit=500', { key: 'demo-supervisor-key' });
-      return r.body.items.length >= 20 ? (r.body.items.length as number) : undefined;
-    }, 180_000, 1000);
-    const elapsedS = (Date.now() - startedAt) / 1000;
-    console.log(`demo plant: ${confirmed} orders confirmed after ${elapsedS.toFixed(0)} s of real time`);
+      const confirmed = await waitFor(
+        '20 confirmed orders',
+        async () => {
+          const r = await call(api, 'GET', '/v1/transport-orders?status=confirmed&limit=500', {
+            key: 'demo-supervisor-key',
+          });
+          return r.body.items.length >= 20 ? (r.body.items.length as number) : undefined;
+        },
+        180_000,
+        1000,
+      );
+      const elapsedS = (Date.now() - startedAt) / 1000;
+      console.log(`demo plant: ${confirmed} orders confirmed after ${elapsedS.toFixed(0)} s of real time`);
 
-    const book = await call(ledger, 'GET', '/ledger');
-    expect(book.body.discrepancies).toEqual([]);
-    expect(book.body.moves.length).toBeGreaterThanOrEqual(20);
-    const failed = await call(api, 'GET', '/v1/transport-orders?status=failed&limit=500', { key: 'demo-supervisor-key' });
-    expect(failed.body.items).toEqual([]);
-  });
+      const book = await call(ledger, 'GET', '/ledger');
+      expect(book.body.discrepancies).toEqual([]);
+      expect(book.body.moves.length).toBeGreaterThanOrEqual(20);
+      const failed = await call(api, 'GET', '/v1/transport-orders?status=failed&limit=500', {
+        key: 'demo-supervisor-key',
+      });
+      expect(failed.body.items).toEqual([]);
+    },
+  );
 });

@@ -7,8 +7,12 @@ const hasCompose = spawnSync('docker-compose', ['version'], { stdio: 'ignore' })
 /** No Docker engine here: `docker-compose config` checks the file itself (services, env, volumes). */
 describe.skipIf(!hasCompose)('docker-compose.yml', () => {
   it('when checked by docker-compose config, then it is valid and runs the whole plant with Redis AOF on', async () => {
-    const { stdout } = await promisify(execFile)('docker-compose', ['config'], { encoding: 'utf8', env: { ...process.env, API_KEYS: '' } });
-    for (const service of ['redis:', 'mosquitto:', 'orchestrator:', 'wms-sim:', 'mes-sim:']) expect(stdout).toContain(service);
+    const { stdout } = await promisify(execFile)('docker-compose', ['config'], {
+      encoding: 'utf8',
+      env: { ...process.env, API_KEYS: '' },
+    });
+    for (const service of ['redis:', 'mosquitto:', 'orchestrator:', 'wms-sim:', 'mes-sim:'])
+      expect(stdout).toContain(service);
     expect(stdout).toMatch(/- --appendonly\n\s+- ["']?yes/);
     expect(stdout).toContain('REDIS_URL: redis://redis:6379');
   });

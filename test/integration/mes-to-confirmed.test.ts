@@ -19,16 +19,27 @@ describe('MES event to confirmed move, on real Redis and HTTP', () => {
 
   const orderOf = (id: string) => call(url, 'GET', `/v1/transport-orders/${id}`, { key: KEYS.supervisor });
   const untilStatus = (id: string, status: string, timeoutMs = 60_000) =>
-    waitFor(`order ${id} ${status}`, async () => {
-      const r = await orderOf(id);
-      return r.body?.status === status ? r.body : undefined;
-    }, timeoutMs);
+    waitFor(
+      `order ${id} ${status}`,
+      async () => {
+        const r = await orderOf(id);
+        return r.body?.status === status ? r.body : undefined;
+      },
+      timeoutMs,
+    );
 
   it('when the MES reports a finished pallet, then a robot moves it to the bin the WMS chose and the WMS confirms it', async () => {
     const event = productionCompleted({ location: 'LINE-1-OUT' });
-    const accepted = await call(url, 'POST', '/v1/mes/events', { key: KEYS.mes, body: event, headers: { 'idempotency-key': event.eventId as string } });
+    const accepted = await call(url, 'POST', '/v1/mes/events', {
+      key: KEYS.mes,
+      body: event,
+      headers: { 'idempotency-key': event.eventId as string },
+    });
     expect(accepted.status).toBe(202);
-    expect(accepted.body).toMatchObject({ status: 'received', links: { self: `/v1/transport-orders/${accepted.body.id}` } });
+    expect(accepted.body).toMatchObject({
+      status: 'received',
+      links: { self: `/v1/transport-orders/${accepted.body.id}` },
+    });
 
     const order = await untilStatus(accepted.body.id, 'confirmed');
     expect(order.type).toBe('fg-putaway');
@@ -37,11 +48,21 @@ describe('MES event to confirmed move, on real Redis and HTTP', () => {
     expect(order.robotId).toMatch(/^AMR-0\d$/);
     // Every lifecycle state was passed through, in order.
     expect(order.history.map((h: { status: string }) => h.status)).toEqual([
-      'received', 'planned', 'assigned', 'to-pickup', 'picking', 'to-dropoff', 'dropping', 'delivered', 'confirmed',
+      'received',
+      'planned',
+      'assigned',
+      'to-pickup',
+      'picking',
+      'to-dropoff',
+      'dropping',
+      'delivered',
+      'confirmed',
     ]);
 
     const ledger = plant.simulators.wms!.ledger.snapshot();
-    const move = ledger.moves.find((m) => m.handlingUnitId === (event.data as { handlingUnitId: string }).handlingUnitId);
+    const move = ledger.moves.find(
+      (m) => m.handlingUnitId === (event.data as { handlingUnitId: string }).handlingUnitId,
+    );
     expect(move).toMatchObject({ from: 'LINE-1-OUT', to: order.toStation });
     expect(ledger.discrepancies).toEqual([]);
   });
@@ -71,7 +92,9 @@ describe('MES event to confirmed move, on real Redis and HTTP', () => {
     expect(conflict.body.type).toBe('/problems/idempotency-key-reused');
 
     const list = await call(url, 'GET', '/v1/transport-orders?limit=500', { key: KEYS.supervisor });
-    const forEvent = list.body.items.filter((o: { correlationId: string }) => o.correlationId === event.eventId);
+    const forEvent = list.body.items.filter(
+      (o: { correlationId: string }) => o.correlationId === event.eventId,
+    );
     expect(forEvent).toHaveLength(1);
     await untilStatus(first.body.id, 'confirmed');
   });
@@ -80,7 +103,13 @@ describe('MES event to confirmed move, on real Redis and HTTP', () => {
     const accepted = await call(url, 'POST', '/v1/transport-requests', {
       key: KEYS.wms,
       headers: { 'idempotency-key': `tr-${Date.now()}` },
-      body: { type: 'custom', from: { location: 'DOCK-1' }, to: { zone: 'STORAGE' }, load: { handlingUnitId: `HU-DOCK-${Date.now()}`, sku: 'SKU-300', quantity: 1, uom: 'PAL' }, externalRefs: { warehouseTask: 'WT-1' } },
+      body: {
+        type: 'custom',
+        from: { location: 'DOCK-1' },
+        to: { zone: 'STORAGE' },
+        load: { handlingUnitId: `HU-DOCK-${Date.now()}`, sku: 'SKU-300', quantity: 1, uom: 'PAL' },
+        externalRefs: { warehouseTask: 'WT-1' },
+      },
     });
     expect(accepted.status).toBe(202);
     const order = await untilStatus(accepted.body.id, 'confirmed');
@@ -89,7 +118,9 @@ describe('MES event to confirmed move, on real Redis and HTTP', () => {
   });
 
   it('when orders are listed by status, then only that status comes back, newest first', async () => {
-    const r = await call(url, 'GET', '/v1/transport-orders?status=confirmed&limit=2', { key: KEYS.supervisor });
+    const r = await call(url, 'GET', '/v1/transport-orders?status=confirmed&limit=2', {
+      key: KEYS.supervisor,
+    });
     expect(r.status).toBe(200);
     expect(r.body.items.length).toBeGreaterThan(0);
     expect(r.body.items.every((o: { status: string }) => o.status === 'confirmed')).toBe(true);
@@ -102,6 +133,8 @@ describe('MES event to confirmed move, on real Redis and HTTP', () => {
     expect(robots.body.items).toHaveLength(8);
     expect(robots.body.items[0]).toMatchObject({ connection: 'online', mode: 'automatic' });
     const layout = await call(url, 'GET', '/v1/layout', { key: KEYS.integrator });
-    expect(layout.body.stations.filter((s: { role: string }) => s.role === 'storage-bin').length).toBeGreaterThanOrEqual(60);
+    expect(
+      layout.body.stations.filter((s: { role: string }) => s.role === 'storage-bin').length,
+    ).toBeGreaterThanOrEqual(60);
   });
 });

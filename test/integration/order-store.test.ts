@@ -211,22 +211,19 @@ describe('OrderStore on real Redis', () => {
     expect(pages).toBe(5);
   });
 
-  it(
-    'when orders share a creation time across a page boundary, then paging still returns each once',
-    async () => {
-      const { store } = storeFor('paging-ties');
-      const all = Array.from({ length: 6 }, () => order(0));
-      for (const o of all) await store.create(o, claim(o));
-      const seen: string[] = [];
-      let cursor: string | undefined;
-      do {
-        const page = await store.list({ limit: 4, ...(cursor === undefined ? {} : { cursor }) });
-        seen.push(...page.orders.map((o) => o.id));
-        cursor = page.nextCursor;
-      } while (cursor !== undefined && seen.length < 12);
-      expect(seen.sort()).toEqual(all.map((o) => o.id).sort());
-    },
-  );
+  it('when orders share a creation time across a page boundary, then paging still returns each once', async () => {
+    const { store } = storeFor('paging-ties');
+    const all = Array.from({ length: 6 }, () => order(0));
+    for (const o of all) await store.create(o, claim(o));
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await store.list({ limit: 4, ...(cursor === undefined ? {} : { cursor }) });
+      seen.push(...page.orders.map((o) => o.id));
+      cursor = page.nextCursor;
+    } while (cursor !== undefined && seen.length < 12);
+    expect(seen.sort()).toEqual(all.map((o) => o.id).sort());
+  });
 
   it('when paging with a status filter, then every matching order appears exactly once', async () => {
     const { store } = storeFor('paging-status');

@@ -28,7 +28,11 @@ describe('README API examples work as written', () => {
 
   beforeAll(async () => {
     // Demo mode with the demo keys, exactly as `npm start` runs.
-    plant = await startTestPlant('readme', { DEMO: '1', API_KEYS: '', WMS_WEBHOOK_SECRET: 'whsec_ZGVtby13ZWJob29rLXNlY3JldC0wMTIzNDU2Nzg5' });
+    plant = await startTestPlant('readme', {
+      DEMO: '1',
+      API_KEYS: '',
+      WMS_WEBHOOK_SECRET: 'whsec_ZGVtby13ZWJob29rLXNlY3JldC0wMTIzNDU2Nzg5',
+    });
   });
   afterAll(async () => {
     await plant.cleanup();
@@ -41,7 +45,9 @@ describe('README API examples work as written', () => {
   it.each(commands.map((c) => [c.split('\n')[0]!, c]))('%s', async (_title, command) => {
     const local = command.replaceAll('http://127.0.0.1:8080', plant.orchestrator.url);
     // Asynchronous: the server under test runs in this process and must keep answering.
-    const { stdout: out } = await promisify(execFile)('sh', ['-c', `${local} -w '\\n%{http_code}'`], { encoding: 'utf8' });
+    const { stdout: out } = await promisify(execFile)('sh', ['-c', `${local} -w '\\n%{http_code}'`], {
+      encoding: 'utf8',
+    });
     const lines = out.trimEnd().split('\n');
     const status = Number(lines.pop());
     expect(status, out).toBeGreaterThanOrEqual(200);

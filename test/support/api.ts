@@ -19,7 +19,11 @@ export async function call(
     body = JSON.stringify(options.body);
     headers['content-type'] ??= 'application/json';
   }
-  const response = await fetch(`${baseUrl}${path}`, { method, headers, ...(body === undefined ? {} : { body }) });
+  const response = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers,
+    ...(body === undefined ? {} : { body }),
+  });
   const text = await response.text();
   let parsed: unknown = text;
   try {
@@ -32,7 +36,9 @@ export async function call(
 
 let seq = 0;
 /** A production.completed event for the demo plant. */
-export function productionCompleted(overrides: { eventId?: string; location?: string; quantity?: number; sku?: string } = {}): Record<string, unknown> {
+export function productionCompleted(
+  overrides: { eventId?: string; location?: string; quantity?: number; sku?: string } = {},
+): Record<string, unknown> {
   seq += 1;
   const n = `${Date.now()}-${seq}`;
   return {
@@ -50,13 +56,21 @@ export function productionCompleted(overrides: { eventId?: string; location?: st
   };
 }
 
-export function materialRequested(overrides: { eventId?: string; deliverTo?: string; sku?: string } = {}): Record<string, unknown> {
+export function materialRequested(
+  overrides: { eventId?: string; deliverTo?: string; sku?: string } = {},
+): Record<string, unknown> {
   seq += 1;
   const n = `${Date.now()}-${seq}`;
   return {
     eventId: overrides.eventId ?? `evt-${n}`,
     type: 'material.requested',
     occurredAt: new Date().toISOString(),
-    data: { sku: overrides.sku ?? 'SKU-100', quantity: 5, uom: 'EA', deliverTo: overrides.deliverTo ?? 'LINE-2-IN', neededBy: new Date(Date.now() + 600_000).toISOString() },
+    data: {
+      sku: overrides.sku ?? 'SKU-100',
+      quantity: 5,
+      uom: 'EA',
+      deliverTo: overrides.deliverTo ?? 'LINE-2-IN',
+      neededBy: new Date(Date.now() + 600_000).toISOString(),
+    },
   };
 }

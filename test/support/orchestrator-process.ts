@@ -13,14 +13,19 @@ export interface OrchestratorProcess {
  * Runs `orchestrator/main.ts` as its own OS process (as production does) and resolves once it logs that it
  * is listening. Its JSON log goes to stdout; stderr is kept for the failure message.
  */
-export function startOrchestratorProcess(env: Record<string, string>, timeoutMs = 30_000): Promise<OrchestratorProcess> {
+export function startOrchestratorProcess(
+  env: Record<string, string>,
+  timeoutMs = 30_000,
+): Promise<OrchestratorProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'orchestrator/main.ts'], {
     env: { ...process.env, ...env, LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => {
-    resolve();
-  }));
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      resolve();
+    }),
+  );
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
@@ -43,7 +48,13 @@ export function startOrchestratorProcess(env: Record<string, string>, timeoutMs 
       } catch {
         return;
       }
-      if (typeof entry === 'object' && entry !== null && 'msg' in entry && entry.msg === 'orchestrator listening' && 'url' in entry) {
+      if (
+        typeof entry === 'object' &&
+        entry !== null &&
+        'msg' in entry &&
+        entry.msg === 'orchestrator listening' &&
+        'url' in entry
+      ) {
         clearTimeout(timer);
         child.off('exit', early);
         resolve({

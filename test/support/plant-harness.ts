@@ -18,7 +18,9 @@ export function testEnv(prefix: string, extra: Record<string, string> = {}): Rec
     HOST: '127.0.0.1',
     REDIS_URL,
     REDIS_PREFIX: prefix,
-    API_KEYS: Object.entries(KEYS).map(([role, key]) => `${role}=${key}`).join(','),
+    API_KEYS: Object.entries(KEYS)
+      .map(([role, key]) => `${role}=${key}`)
+      .join(','),
     WMS_WEBHOOK_SECRET: WEBHOOK_SECRET,
     SIMULATE: 'fleet,wms',
     SIM_SPEEDUP: '10',
@@ -28,7 +30,10 @@ export function testEnv(prefix: string, extra: Record<string, string> = {}): Rec
 }
 
 /** The demo plant in this process: real Redis (own prefix), real HTTP, WMS simulator, simulated fleet. */
-export async function startTestPlant(name: string, extra: Record<string, string> = {}): Promise<RunningPlant & { config: Config; cleanup: () => Promise<void> }> {
+export async function startTestPlant(
+  name: string,
+  extra: Record<string, string> = {},
+): Promise<RunningPlant & { config: Config; cleanup: () => Promise<void> }> {
   const { prefix, cleanup } = testPrefix(name);
   const config = loadConfig(testEnv(prefix, extra));
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });

@@ -7,7 +7,13 @@ import { deriveMove, type DerivedMove, type MesEvent } from '../../services/mes-
 import { fingerprint, isValidSscc, newOrder } from '../../services/order-factory.ts';
 import { principalOf, requireRole } from '../auth.ts';
 import { ProblemError, zodFieldErrors, type FieldError } from '../problem.ts';
-import { MES_DATA_SCHEMAS, MES_EVENT_TYPES, mesEventEnvelope, transportRequestBody, type MesEventType } from '../schemas.ts';
+import {
+  MES_DATA_SCHEMAS,
+  MES_EVENT_TYPES,
+  mesEventEnvelope,
+  transportRequestBody,
+  type MesEventType,
+} from '../schemas.ts';
 
 export interface IntakeRouteDeps {
   readonly orders: OrderService;
@@ -23,26 +29,48 @@ export function intakeRoutes(deps: IntakeRouteDeps): Router {
 
   router.post('/mes/events', requireRole('mes'), async (req, res) => {
     const envelope = mesEventEnvelope.safeParse(req.body);
-    if (!envelope.success) throw new ProblemError('validation-error', 'invalid MES event', zodFieldErrors(envelope.error));
+    if (!envelope.success)
+      throw new ProblemError('validation-error', 'invalid MES event', zodFieldErrors(envelope.error));
     const type = envelope.data.type;
     if (!isMesEventType(type)) {
-      throw new ProblemError('unprocessable', `unknown event type ${type}`, [{ pointer: '/type', detail: `must be one of ${MES_EVENT_TYPES.join(', ')}` }]);
+      throw new ProblemError('unprocessable', `unknown event type ${type}`, [
+        { pointer: '/type', detail: `must be one of ${MES_EVENT_TYPES.join(', ')}` },
+      ]);
     }
     const data = MES_DATA_SCHEMAS[type].safeParse(envelope.data.data);
-    if (!data.success) throw new ProblemError('validation-error', `invalid ${type} data`, prefixPointers(zodFieldErrors(data.error), '/data'));
+    if (!data.success)
+      throw new ProblemError(
+        'validation-error',
+        `invalid ${type} data`,
+        prefixPointers(zodFieldErrors(data.error), '/data'),
+      );
     const move = deriveMove({ type, data: data.data } as MesEvent, deps.plant);
-    if (Array.isArray(move)) throw new ProblemError('unprocessable', `the ${type} event cannot be used`, move);
-    await accept(req, res, deps, { scope: 'mes-events', bodyKey: envelope.data.eventId, sourceSystem: 'MES', move, correlationId: envelope.data.eventId });
+    if (Array.isArray(move))
+      throw new ProblemError('unprocessable', `the ${type} event cannot be used`, move);
+    await accept(req, res, deps, {
+      scope: 'mes-events',
+      bodyKey: envelope.data.eventId,
+      sourceSystem: 'MES',
+      move,
+      correlationId: envelope.data.eventId,
+    });
   });
 
   router.post('/transport-requests', requireRole('wms', 'mes', 'supervisor'), async (req, res) => {
     const parsed = transportRequestBody.safeParse(req.body);
-    if (!parsed.success) throw new ProblemError('validation-error', 'invalid transport request', zodFieldErrors(parsed.error));
+    if (!parsed.success)
+      throw new ProblemError('validation-error', 'invalid transport request', zodFieldErrors(parsed.error));
     const body = parsed.data;
-    const errors: FieldError[] = [...checkRef(deps.plant, body.from, '/from'), ...checkRef(deps.plant, body.to, '/to')];
-    if (body.load.quantity !== undefined && !(body.load.quantity > 0)) errors.push({ pointer: '/load/quantity', detail: 'must be greater than 0' });
-    if (body.load.sscc !== undefined && !isValidSscc(body.load.sscc)) errors.push({ pointer: '/load/sscc', detail: 'must be 18 digits with a valid GS1 check digit' });
-    if (errors.length) throw new ProblemError('unprocessable', 'the transport request cannot be used', errors);
+    const errors: FieldError[] = [
+      ...checkRef(deps.plant, body.from, '/from'),
+      ...checkRef(deps.plant, body.to, '/to'),
+    ];
+    if (body.load.quantity !== undefined && !(body.load.quantity > 0))
+      errors.push({ pointer: '/load/quantity', detail: 'must be greater than 0' });
+    if (body.load.sscc !== undefined && !isValidSscc(body.load.sscc))
+      errors.push({ pointer: '/load/sscc', detail: 'must be 18 digits with a valid GS1 check digit' });
+    if (errors.length)
+      throw new ProblemError('unprocessable', 'the transport request cannot be used', errors);
     const role = principalOf(req).role;
     const move: DerivedMove & { intendedRobot?: string } = {
       type: body.type,
@@ -55,7 +83,13 @@ export function intakeRoutes(deps: IntakeRouteDeps): Router {
       ...(body.intendedRobot ? { intendedRobot: body.intendedRobot } : {}),
     };
     const sourceSystem: SourceSystem = role === 'wms' ? 'WMS' : role === 'mes' ? 'MES' : 'supervisor';
-    await accept(req, res, deps, { scope: 'transport-requests', bodyKey: body.requestId, sourceSystem, move, correlationId: body.requestId });
+    await accept(req, res, deps, {
+      scope: 'transport-requests',
+      bodyKey: body.requestId,
+      sourceSystem,
+      move,
+      correlationId: body.requestId,
+    });
   });
 
   return router;
@@ -66,17 +100,23 @@ function isMesEventType(type: string): type is MesEventType {
 }
 
 function checkRef(plant: PlantDirectory, ref: LocationRef, pointer: string): FieldError[] {
-  if ('location' in ref && !plant.hasLocation(ref.location)) return [{ pointer: `${pointer}/location`, detail: `unknown location ${ref.location}` }];
-  if ('zone' in ref && !plant.hasZone(ref.zone)) return [{ pointer: `${pointer}/zone`, detail: `unknown zone ${ref.zone}` }];
+  if ('location' in ref && !plant.hasLocation(ref.location))
+    return [{ pointer: `${pointer}/location`, detail: `unknown location ${ref.location}` }];
+  if ('zone' in ref && !plant.hasZone(ref.zone))
+    return [{ pointer: `${pointer}/zone`, detail: `unknown zone ${ref.zone}` }];
   return [];
 }
 
 function prefixPointers(errors: FieldError[], prefix: string): FieldError[] {
-  return errors.map((e) => ('pointer' in e ? { ...e, pointer: `${prefix}${e.pointer === '/' ? '' : e.pointer}` } : e));
+  return errors.map((e) =>
+    'pointer' in e ? { ...e, pointer: `${prefix}${e.pointer === '/' ? '' : e.pointer}` } : e,
+  );
 }
 
 function stripUndefined<T extends object>(value: T): { [K in keyof T]: Exclude<T[K], undefined> } {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as { [K in keyof T]: Exclude<T[K], undefined> };
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as {
+    [K in keyof T]: Exclude<T[K], undefined>;
+  };
 }
 
 interface Acceptance {
@@ -93,7 +133,11 @@ async function accept(req: Request, res: Response, deps: IntakeRouteDeps, a: Acc
   const header = req.get('idempotency-key');
   const key = header ?? a.bodyKey;
   if (key === undefined || key.length === 0 || key.length > 200) {
-    throw new ProblemError('missing-idempotency-key', 'send an Idempotency-Key header (1-200 characters) or the body id', [{ header: 'Idempotency-Key', detail: 'required' }]);
+    throw new ProblemError(
+      'missing-idempotency-key',
+      'send an Idempotency-Key header (1-200 characters) or the body id',
+      [{ header: 'Idempotency-Key', detail: 'required' }],
+    );
   }
   const principal = principalOf(req);
   const traceparent = req.get('traceparent');
@@ -110,10 +154,15 @@ async function accept(req: Request, res: Response, deps: IntakeRouteDeps, a: Acc
   const print = fingerprint(req.body);
   const result = await deps.orders.create(order, { scope: a.scope, key, fingerprint: print });
   if (result.kind === 'replayed' && result.fingerprint !== print) {
-    throw new ProblemError('idempotency-key-reused', `idempotency key ${key} was used with a different body`, [{ header: 'Idempotency-Key', detail: 'reused with a different body' }]);
+    throw new ProblemError(
+      'idempotency-key-reused',
+      `idempotency key ${key} was used with a different body`,
+      [{ header: 'Idempotency-Key', detail: 'reused with a different body' }],
+    );
   }
   const id = result.kind === 'created' ? result.order.id : result.orderId;
-  const status = result.kind === 'created' ? result.order.status : ((await deps.orders.get(id))?.status ?? 'received');
+  const status =
+    result.kind === 'created' ? result.order.status : ((await deps.orders.get(id))?.status ?? 'received');
   const self = `/v1/transport-orders/${id}`;
   res.status(202).location(self).json({ id, status, links: { self } });
 }

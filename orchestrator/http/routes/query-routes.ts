@@ -49,7 +49,12 @@ export function queryRoutes(deps: QueryRouteDeps): Router {
 
   router.get('/transport-orders', readers, async (req, res) => {
     const q = orderListQuery.safeParse(req.query);
-    if (!q.success) throw new ProblemError('validation-error', 'invalid query', zodFieldErrors(q.error).map((e) => ('pointer' in e ? { ...e, pointer: `/query${e.pointer}` } : e)));
+    if (!q.success)
+      throw new ProblemError(
+        'validation-error',
+        'invalid query',
+        zodFieldErrors(q.error).map((e) => ('pointer' in e ? { ...e, pointer: `/query${e.pointer}` } : e)),
+      );
     const role = principalOf(req).role;
     const page = await deps.store.list({
       limit: q.data.limit,
@@ -58,13 +63,16 @@ export function queryRoutes(deps: QueryRouteDeps): Router {
       ...(q.data.cursor ? { cursor: q.data.cursor } : {}),
     });
     const items = page.orders.filter((o) => visibleTo(role, o));
-    const next = page.nextCursor ? `/v1/transport-orders?${new URLSearchParams({ ...stringQuery(req.query), cursor: page.nextCursor }).toString()}` : undefined;
+    const next = page.nextCursor
+      ? `/v1/transport-orders?${new URLSearchParams({ ...stringQuery(req.query), cursor: page.nextCursor }).toString()}`
+      : undefined;
     res.json({ items, ...(next ? { links: { next } } : {}) });
   });
 
   router.get('/transport-orders/:id', readers, async (req, res) => {
     const order = await deps.store.get(req.params.id as string);
-    if (!order || !visibleTo(principalOf(req).role, order)) throw new ProblemError('not-found', `no transport order ${String(req.params.id)}`);
+    if (!order || !visibleTo(principalOf(req).role, order))
+      throw new ProblemError('not-found', `no transport order ${String(req.params.id)}`);
     res.json(order);
   });
 
@@ -84,5 +92,7 @@ export function queryRoutes(deps: QueryRouteDeps): Router {
 }
 
 function stringQuery(query: Record<string, unknown>): Record<string, string> {
-  return Object.fromEntries(Object.entries(query).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  return Object.fromEntries(
+    Object.entries(query).filter((e): e is [string, string] => typeof e[1] === 'string'),
+  );
 }
