@@ -15,7 +15,10 @@ export interface SimAdapterOptions {
   readonly layout: Layout;
   readonly fleet: readonly RobotSpec[];
   readonly clock: Clock;
-  /** Simulation step in real milliseconds. Default 100. */
+  /**
+   * Simulation step in real milliseconds. Default 100. `0` means no timer: the owner moves plant time
+   * itself with `advanceBy` (the virtual-time fleet simulator).
+   */
   readonly tickMs?: number;
   /** Plant time runs this many times faster than `clock` (tests, demos). Default 1. */
   readonly speedup?: number;
@@ -64,6 +67,7 @@ export class SimRobotAdapter implements RobotAdapter {
       this.emit({ type: 'robot-state', robotId: robot.spec.id, state: robot.report() });
     }
     this.lastMs = this.options.clock.now();
+    if (this.options.tickMs === 0) return;
     this.timer = setInterval(() => {
       this.advance();
     }, this.options.tickMs ?? 100);
@@ -118,6 +122,20 @@ export class SimRobotAdapter implements RobotAdapter {
     robot.connected = connected;
     this.emit({ type: 'connection', robotId, state: connected ? 'online' : 'connection-broken' });
     if (connected) this.emit({ type: 'robot-state', robotId, state: robot.report() });
+  }
+
+  /** Physical truth for the virtual-time simulator's checks: last node, edge under way, load, odometer. */
+  snapshotDetailed(): { id: string; node: NodeId; edge?: string; loaded: boolean; odometerM: number }[] {
+    return [...this.robots.values()].map((r) => {
+      const edge = r.progressM > 0 ? r.plan[0]?.edgeId : undefined;
+      return {
+        id: r.spec.id,
+        node: r.nodeId,
+        ...(edge === undefined ? {} : { edge }),
+        loaded: r.loads.length > 0,
+        odometerM: r.odometerM,
+      };
+    });
   }
 
   snapshot(): SimRobotSnapshot[] {
@@ -181,6 +199,11 @@ export class SimRobotAdapter implements RobotAdapter {
     const now = this.options.clock.now();
     const dtMs = Math.max(0, now - this.lastMs) * (this.options.speedup ?? 1);
     this.lastMs = now;
+    this.advanceBy(dtMs);
+  }
+
+  /** Moves plant time on by `dtMs` plant milliseconds, synchronously emitting what happens. */
+  advanceBy(dtMs: number): void {
     this.plantMs += dtMs;
     for (const robot of this.robots.values()) this.advanceRobot(robot, dtMs);
     if (this.plantMs - this.lastReportMs >= (this.options.reportEveryMs ?? 1000)) {
@@ -211,6 +234,7 @@ export class SimRobotAdapter implements RobotAdapter {
       const reachM = (step.speedMps * budgetMs) / 1000;
       const movedM = Math.min(remainingM, reachM);
       robot.progressM += movedM;
+      robot.odometerM += movedM;
       robot.batteryPct = Math.max(0, robot.batteryPct - movedM * (this.options.drainPctPerM ?? 0.01));
       robot.thetaRad = Math.atan2(to.y - from.y, to.x - from.x);
       if (movedM < remainingM) {

@@ -29,6 +29,8 @@ export class SimRobot {
   thetaRad = 0;
   batteryPct: number;
   loads: string[];
+  /** Metres driven since the adapter started. */
+  odometerM = 0;
   paused = false;
   mode: OperatingMode = 'automatic';
   errors: RobotError[] = [];

@@ -2,6 +2,7 @@ import type { RobotRuntime, EngineOrder } from './engine-types.ts';
 import type { EngineContext } from './engine-context.ts';
 import type { StepContext } from './step-context.ts';
 import { advanceOrder, failOrder, startLeg } from './order-flow.ts';
+import { solveAssignment } from './assignment/solve-assignment.ts';
 
 /** True when the robot can take a new order now. */
 export function isAvailable(robot: RobotRuntime): boolean {
@@ -10,7 +11,7 @@ export function isAvailable(robot: RobotRuntime): boolean {
     robot.connection === 'online' &&
     robot.mode === 'automatic' &&
     !robot.paused &&
-    robot.task === undefined &&
+    (robot.task === undefined || robot.task.kind === 'park') &&
     robot.nodeId !== undefined &&
     !robot.errors.some((e) => e.level === 'fatal')
   );
@@ -36,38 +37,64 @@ export function waitingOrders(ctx: StepContext): EngineOrder[] {
     );
 }
 
+/** Seconds of travel one priority step is worth: a priority-9 order beats a priority-1 order 8 minutes nearer. */
+const PRIORITY_WEIGHT_S = 60;
+/** Each second an order would be late costs this many seconds of travel. */
+const LATENESS_WEIGHT = 2;
+/** A robot at 0 % battery costs this many extra seconds (linear): fuller robots are preferred. */
+const BATTERY_WEIGHT_S = 30;
+/** At most this many of the most urgent waiting orders enter one assignment round. */
+const MAX_ORDERS_PER_ROUND = 500;
+
 /**
- * Assigns waiting orders to available robots: each order in urgency order takes the robot with the
- * shortest travel time to its pickup (nearest idle robot). Issue 3 replaces this with an optimal batch
- * assignment; the seam is this function.
+ * The cost of `robot` doing `order`: travel time to the pickup, minus the order's priority, plus its
+ * lateness against `dueBy` and a battery penalty; Infinity when the robot cannot do it.
+ */
+export function assignmentCost(
+  ctx: StepContext,
+  engine: EngineContext,
+  robot: RobotRuntime,
+  order: EngineOrder,
+): number {
+  if (!canCarry(robot, order)) return Infinity;
+  const pickup = engine.stationNode(order.fromStation);
+  const start = robot.moving?.to ?? robot.nodeId;
+  if (pickup === undefined || start === undefined) return Infinity;
+  const travelS = engine.distances(ctx.blocked()).seconds(robot.spec.vehicleType, pickup, start);
+  if (!Number.isFinite(travelS)) return Infinity;
+  const lateS =
+    order.dueByMs === undefined ? 0 : Math.max(0, ctx.nowMs + travelS * 1000 - order.dueByMs) / 1000;
+  return (
+    travelS -
+    order.priority * PRIORITY_WEIGHT_S +
+    lateS * LATENESS_WEIGHT +
+    ((100 - robot.batteryPct) / 100) * BATTERY_WEIGHT_S
+  );
+}
+
+/**
+ * Assigns waiting orders to available robots in one batch, minimising the summed cost (optimal
+ * assignment, not first-come nearest robot). Orders beyond the fleet's size wait for the next round.
  */
 export function dispatch(ctx: StepContext, engine: EngineContext): void {
-  const free = ctx.allRobots().filter(isAvailable);
-  if (free.length === 0) return;
-  const blockedEdges = ctx.blocked();
-  for (const order of waitingOrders(ctx)) {
-    if (free.length === 0) return;
-    const pickupNode = engine.stationNode(order.fromStation);
-    if (pickupNode === undefined) continue;
-    let best: { index: number; durationS: number } | undefined;
-    free.forEach((robot, index) => {
-      if (!canCarry(robot, order) || robot.nodeId === undefined) return;
-      const route = engine.router.route({
-        from: robot.nodeId,
-        to: pickupNode,
-        vehicleType: robot.spec.vehicleType,
-        speedMps: robot.spec.maxSpeedMps,
-        blockedEdges,
-      });
-      if (route && (best === undefined || route.durationS < best.durationS))
-        best = { index, durationS: route.durationS };
+  const robots = ctx.allRobots().filter(isAvailable);
+  if (robots.length === 0) return;
+  const orders = waitingOrders(ctx).slice(0, MAX_ORDERS_PER_ROUND);
+  if (orders.length === 0) return;
+  const cost = new Float64Array(orders.length * robots.length);
+  orders.forEach((order, r) => {
+    robots.forEach((robot, c) => {
+      cost[r * robots.length + c] = assignmentCost(ctx, engine, robot, order);
     });
-    if (best === undefined) continue;
-    const [robot] = free.splice(best.index, 1);
-    if (robot === undefined) continue;
+  });
+  const { rowToCol } = solveAssignment(cost, orders.length, robots.length);
+  orders.forEach((order, r) => {
+    const c = rowToCol[r] ?? -1;
+    const robot = c >= 0 ? robots[c] : undefined;
+    if (!robot) return;
     const assigned = advanceOrder(ctx, { ...order, robotId: robot.spec.id }, 'to-pickup');
-    if (!startLeg(ctx, engine, robot, assigned, 'pickup')) continue;
-  }
+    startLeg(ctx, engine, ctx.robot(robot.spec.id) ?? robot, assigned, 'pickup');
+  });
 }
 
 /**

@@ -1,14 +1,19 @@
-import type { Layout, NodeId, Station, StationId } from '../domain/layout.ts';
+import type { EdgeId, Layout, NodeId, Station, StationId, VehicleTypeId } from '../domain/layout.ts';
 import type { RobotSpec } from '../domain/robot.ts';
 import { Router } from '../routing/router.ts';
+import { DistanceTables } from './traffic/distance-tables.ts';
 
 /**
- * What the engine derives once from its configuration: the router and station look-ups. Immutable, so a
- * `step` that reads it stays pure.
+ * What the engine derives once from its configuration: the router, station look-ups and travel-time
+ * tables. Caches only, so a `step` that reads it stays pure.
  */
 export class EngineContext {
   readonly router: Router;
   private readonly stations: ReadonlyMap<StationId, Station>;
+  private readonly speeds: ReadonlyMap<VehicleTypeId, number>;
+  private readonly nodeTypes: ReadonlyMap<NodeId, readonly VehicleTypeId[] | undefined>;
+  private tables: { key: string; tables: DistanceTables } | undefined;
+  private rest: ReadonlySet<NodeId> | undefined;
 
   constructor(
     readonly layout: Layout,
@@ -16,6 +21,10 @@ export class EngineContext {
   ) {
     this.router = new Router(layout);
     this.stations = new Map(layout.stations.map((s) => [s.id, s]));
+    const speeds = new Map<VehicleTypeId, number>();
+    for (const r of fleet) speeds.set(r.vehicleType, Math.max(speeds.get(r.vehicleType) ?? 0, r.maxSpeedMps));
+    this.speeds = speeds;
+    this.nodeTypes = new Map(layout.nodes.map((n) => [n.id, n.vehicleTypes]));
   }
 
   station(id: StationId): Station | undefined {
@@ -25,5 +34,48 @@ export class EngineContext {
   /** The node a robot stands on to work at a station (its first interaction node). */
   stationNode(id: StationId): NodeId | undefined {
     return this.stations.get(id)?.nodeIds[0];
+  }
+
+  /** Nodes where an idle robot may wait: parking spots (chargers are for charging). */
+  restNodes(): ReadonlySet<NodeId> {
+    this.rest ??= new Set(
+      this.layout.stations.filter((s) => s.role === 'park').flatMap((s) => s.nodeIds.slice(0, 1)),
+    );
+    return this.rest;
+  }
+
+  nodeAllows(nodeId: NodeId, type: VehicleTypeId): boolean {
+    const types = this.nodeTypes.get(nodeId);
+    return types === undefined || types.includes(type);
+  }
+
+  /** Travel-time tables for the current set of blocked edges (rebuilt when the set changes). */
+  distances(blocked: ReadonlySet<EdgeId>): DistanceTables {
+    const key = [...blocked].sort().join('\u0000');
+    if (this.tables?.key !== key) {
+      const layout =
+        blocked.size === 0
+          ? this.layout
+          : { ...this.layout, edges: this.layout.edges.filter((e) => !blocked.has(e.id)) };
+      this.tables = { key, tables: new DistanceTables(layout, this.speeds) };
+    }
+    return this.tables.tables;
+  }
+
+  /** The fastest allowed edge from `from` to `to` for a vehicle type, if any. */
+  edgeBetween(
+    from: NodeId,
+    to: NodeId,
+    type: VehicleTypeId,
+    blocked: ReadonlySet<EdgeId>,
+  ): EdgeId | undefined {
+    let best: { id: EdgeId; s: number } | undefined;
+    for (const e of this.router.outEdges(from)) {
+      if (e.to !== to || blocked.has(e.id)) continue;
+      if (e.vehicleTypes !== undefined && !e.vehicleTypes.includes(type)) continue;
+      const s = e.lengthM / Math.min(this.speeds.get(type) ?? 1, e.maxSpeedMps ?? Infinity);
+      if (!best || s < best.s) best = { id: e.id, s };
+    }
+    return best?.id;
   }
 }

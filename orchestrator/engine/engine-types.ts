@@ -1,7 +1,7 @@
 import type { EdgeId, NodeId, StationId } from '../domain/layout.ts';
 import type { FailureReason, OrderId, OrderStatus } from '../domain/transport-order.ts';
 import type { ConnectionState, OperatingMode, RobotError, RobotId, RobotSpec } from '../domain/robot.ts';
-import type { Pose, RobotCommand, RobotEvent } from '../domain/robot-messages.ts';
+import type { Pose, RobotAction, RobotCommand, RobotEvent } from '../domain/robot-messages.ts';
 
 /** The engine's view of an order: only what dispatch and execution need. */
 export interface EngineOrder {
@@ -23,15 +23,31 @@ export interface EngineOrder {
 
 /** What a robot is doing for the engine right now. */
 export type RobotTask =
+  /**
+   * Driving to an order's station (`travel`), then running the pick or drop there (`acting`). Traffic
+   * releases the drive one edge at a time; the action rides on the release of the goal node.
+   */
   | {
       readonly kind: 'order-leg';
       readonly orderId: OrderId;
       readonly taskId: string;
       readonly goalNodeId: NodeId;
-      readonly actionId: string;
+      readonly action: RobotAction;
+      readonly phase: 'travel' | 'acting';
     }
   /** After a restart or reconnect: waiting for the robot's state report before re-issuing its leg. */
-  | { readonly kind: 'resync'; readonly orderId: OrderId };
+  | { readonly kind: 'resync'; readonly orderId: OrderId }
+  /** Idle: going to a parking spot so it never idles in an aisle. */
+  | { readonly kind: 'park'; readonly goalNodeId: NodeId };
+
+/** An edge a robot was released onto and has not yet finished; it holds both end nodes meanwhile. */
+export interface Move {
+  readonly from: NodeId;
+  readonly to: NodeId;
+  readonly edgeId: EdgeId;
+  /** The leg's action, when it was released with this edge (the edge ends on the goal). */
+  readonly actionId?: string;
+}
 
 export interface RobotRuntime {
   readonly spec: RobotSpec;
@@ -48,6 +64,14 @@ export interface RobotRuntime {
   /** False until the adapter's first state report. */
   readonly reported: boolean;
   readonly task?: RobotTask;
+  readonly moving?: Move;
+  /**
+   * Traffic priority: the time (ms) the robot started for its current goal; lower goes first. Lowered
+   * further when the robot must be let through (priority inheritance, stall resolution).
+   */
+  readonly priorityMs?: number;
+  /** Last time (ms) the robot reached a node or started a goal; for stall detection. */
+  readonly progressMs?: number;
 }
 
 export interface EngineState {

@@ -78,37 +78,69 @@ const planned = (id: string, from = 'P', to = 'Q'): EngineEvent => ({
   order: { id, fromStation: from, toStation: to, priority: 1, createdAtMs: 0 },
 });
 
+const tick: EngineEvent = { type: 'tick' };
+const reached = (robotId: string, nodeId: string): EngineEvent => ({
+  type: 'robot',
+  event: { type: 'node-reached', robotId, nodeId },
+});
+
 describe('engine', () => {
-  it('when an order is planned, then the nearest idle robot drives it through the whole lifecycle', () => {
+  it('when an order is planned, then at the next tick the nearest idle robot is assigned', () => {
     const engine = createEngine(lineLayout(), [spec('R1', 'A'), spec('R2', 'D')]);
-    let { state, commands } = run(engine, engine.initialState(), [
+    const { commands } = run(engine, engine.initialState(), [
       ...online('R1', 'A'),
       ...online('R2', 'D'),
       planned('o1'),
+      tick,
     ]);
     expect(transitions(commands)).toEqual(['assigned', 'to-pickup']);
-    const toPickup = releases(commands)[0]!;
-    expect(toPickup.robotId).toBe('R1'); // A->B is 1 m, D->B is 2 m
-    expect(toPickup.nodes.map((n) => n.nodeId)).toEqual(['A', 'B']);
-    const pick = toPickup.nodes[1]!.actions[0]!;
+    expect(releases(commands)[0]?.robotId).toBe('R1'); // A->B is 1 m, D->B is 2 m
+  });
+
+  it('when a robot works an order, then traffic releases one edge at a time and the order passes every state', () => {
+    const engine = createEngine(lineLayout(), [spec('R1', 'A')]);
+    let { state, commands } = run(engine, engine.initialState(), [...online('R1', 'A'), planned('o1'), tick]);
+    const first = releases(commands)[0]!;
+    expect(first.nodes.map((n) => n.nodeId)).toEqual(['A', 'B']);
+    expect(first.edgeIds).toEqual(['AB']);
+    const pick = first.nodes[1]!.actions[0]!; // B is the pickup: the pick rides on this release
     expect(pick.type).toBe('pick');
 
     ({ state, commands } = run(engine, state, [
-      { type: 'robot', event: { type: 'node-reached', robotId: 'R1', nodeId: 'B' } },
+      reached('R1', 'B'),
       { type: 'robot', event: { type: 'action-finished', robotId: 'R1', actionId: pick.actionId } },
+      tick,
     ]));
     expect(transitions(commands)).toEqual(['picking', 'to-dropoff']);
-    const toDrop = releases(commands)[0]!;
-    expect(toDrop.nodes.map((n) => n.nodeId)).toEqual(['B', 'C', 'D', 'E']);
-    const drop = toDrop.nodes.at(-1)!.actions[0]!;
+    expect(releases(commands).map((r) => r.nodes.map((n) => n.nodeId))).toEqual([['B', 'C']]);
 
+    const path: string[] = [];
+    let drop: string | undefined;
+    for (const node of ['C', 'D', 'E']) {
+      ({ state, commands } = run(engine, state, [reached('R1', node), tick]));
+      path.push(node);
+      const r = releases(commands)[0];
+      drop ??= r?.nodes.at(-1)?.actions[0]?.actionId;
+    }
+    expect(path).toEqual(['C', 'D', 'E']);
+    expect(drop).toBeDefined();
     ({ state, commands } = run(engine, state, [
-      { type: 'robot', event: { type: 'node-reached', robotId: 'R1', nodeId: 'E' } },
-      { type: 'robot', event: { type: 'action-finished', robotId: 'R1', actionId: drop.actionId } },
+      { type: 'robot', event: { type: 'action-finished', robotId: 'R1', actionId: drop! } },
     ]));
-    expect(transitions(commands)).toEqual(['dropping', 'delivered']);
+    expect(transitions(commands)).toEqual(['delivered']);
     expect(state.orders.o1).toBeUndefined();
     expect(state.robots.R1?.task).toBeUndefined();
+  });
+
+  it('when a robot is released onto an edge, then it holds both ends until it arrives', () => {
+    const engine = createEngine(lineLayout(), [spec('R1', 'A'), spec('R2', 'E')]);
+    const { state } = run(engine, engine.initialState(), [
+      ...online('R1', 'A'),
+      ...online('R2', 'E'),
+      planned('o1'),
+      tick,
+    ]);
+    expect(state.robots.R1?.moving).toMatchObject({ from: 'A', to: 'B' });
   });
 
   it('when the same planned order arrives twice, then it is assigned once', () => {
@@ -117,6 +149,8 @@ describe('engine', () => {
       ...online('R1', 'A'),
       planned('o1'),
       planned('o1'),
+      tick,
+      tick,
     ]);
     expect(transitions(commands)).toEqual(['assigned', 'to-pickup']);
   });
@@ -161,6 +195,7 @@ describe('engine', () => {
           intendedRobot: 'R2',
         },
       },
+      tick,
     ]);
     expect(releases(commands)[0]?.robotId).toBe('R2');
   });
@@ -177,32 +212,42 @@ describe('engine', () => {
         order: { id: 'high', fromStation: 'P', toStation: 'Q', priority: 9, createdAtMs: 5 },
       },
       ...online('R1', 'A'),
+      tick,
     ]);
-    expect(state.robots.R1?.task?.orderId).toBe('high');
+    const task = state.robots.R1?.task;
+    expect(task?.kind === 'order-leg' ? task.orderId : undefined).toBe('high');
     expect(state.orders.low?.status).toBe('planned');
   });
 
   it('when a robot faults with an order, then the order is on hold and resumes when the fault clears', () => {
     const engine = createEngine(lineLayout(), [spec('R1', 'A')]);
-    let { state, commands } = run(engine, engine.initialState(), [...online('R1', 'A'), planned('o1')]);
+    let { state, commands } = run(engine, engine.initialState(), [
+      ...online('R1', 'A'),
+      planned('o1'),
+      tick,
+      reached('R1', 'B'),
+    ]);
     ({ state, commands } = run(engine, state, [
       {
         type: 'robot',
         event: {
           type: 'robot-state',
           robotId: 'R1',
-          state: report('A', { errors: [{ code: 'E1', level: 'fatal', message: 'bumper' }] }),
+          state: report('B', { errors: [{ code: 'E1', level: 'fatal', message: 'bumper' }] }),
         },
       },
     ]));
     expect(transitions(commands)).toEqual(['on-hold']);
     expect(commands).toContainEqual(expect.objectContaining({ type: 'alarm', code: 'robot-fault' }));
     ({ state, commands } = run(engine, state, [
-      { type: 'robot', event: { type: 'robot-state', robotId: 'R1', state: report('A') } },
+      { type: 'robot', event: { type: 'robot-state', robotId: 'R1', state: report('B') } },
     ]));
-    expect(transitions(commands)).toEqual(['to-pickup']);
-    expect(releases(commands)[0]?.nodes.map((n) => n.nodeId)).toEqual(['A', 'B']);
-    expect(state.orders.o1?.status).toBe('to-pickup');
+    // It stands on the pickup: the pick is sent again at once.
+    expect(transitions(commands)).toEqual(['picking']);
+    expect(releases(commands)[0]?.nodes).toEqual([
+      { nodeId: 'B', actions: [expect.objectContaining({ type: 'pick' })] },
+    ]);
+    expect(state.orders.o1?.status).toBe('picking');
   });
 
   it('when restored after a restart with the load on board, then the robot is sent on to the drop', () => {
@@ -221,9 +266,10 @@ describe('engine', () => {
     const { commands, state } = run(engine, restored, [
       { type: 'robot', event: { type: 'connection', robotId: 'R1', state: 'online' } },
       { type: 'robot', event: { type: 'robot-state', robotId: 'R1', state: report('B', { loads: ['o1'] }) } },
+      tick,
     ]);
     expect(transitions(commands)).toEqual(['to-dropoff']);
-    expect(releases(commands)[0]?.nodes.map((n) => n.nodeId)).toEqual(['B', 'C', 'D', 'E']);
+    expect(releases(commands)[0]?.nodes.map((n) => n.nodeId)).toEqual(['B', 'C']);
     expect(state.robots.R1?.task?.kind).toBe('order-leg');
   });
 
@@ -243,6 +289,7 @@ describe('engine', () => {
     const { commands } = run(engine, restored, [
       { type: 'robot', event: { type: 'connection', robotId: 'R1', state: 'online' } },
       { type: 'robot', event: { type: 'robot-state', robotId: 'R1', state: report('E') } },
+      tick,
     ]);
     expect(transitions(commands)).toEqual(['delivered']);
     expect(releases(commands)).toEqual([]);
@@ -250,9 +297,9 @@ describe('engine', () => {
 
   it('when a step runs, then the input state is not mutated', () => {
     const engine = createEngine(lineLayout(), [spec('R1', 'A')]);
-    const start = run(engine, engine.initialState(), online('R1', 'A')).state;
+    const start = run(engine, engine.initialState(), [...online('R1', 'A'), planned('o1')]).state;
     const frozen = JSON.stringify(start);
-    engine.step(start, planned('o1'), 5);
+    engine.step(start, tick, 5);
     expect(JSON.stringify(start)).toBe(frozen);
   });
 });

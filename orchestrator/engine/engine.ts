@@ -5,7 +5,16 @@ import type { EngineEvent, EngineOrder, EngineState, RobotRuntime, StepResult } 
 import { EngineContext } from './engine-context.ts';
 import { StepContext } from './step-context.ts';
 import { checkFeasible, dispatch } from './dispatch.ts';
-import { advanceOrder, failOrder, releaseRobotOf, resumeOrder, startLeg } from './order-flow.ts';
+import {
+  advanceOrder,
+  failOrder,
+  releaseRobotOf,
+  resumeOrder,
+  runActionHere,
+  startLeg,
+} from './order-flow.ts';
+import { runTrafficRound } from './traffic/traffic-round.ts';
+import { parkIdleRobots } from './parking.ts';
 import { ACTIVE_STATUSES } from '../domain/order-lifecycle.ts';
 
 /**
@@ -53,12 +62,11 @@ export function createEngine(layout: Layout, fleet: readonly RobotSpec[]): Engin
         if (ctx.order(event.order.id)) break;
         const order: EngineOrder = { ...event.order, status: 'planned' };
         ctx.setOrder(order);
-        if (checkFeasible(ctx, context, order)) dispatch(ctx, context);
+        checkFeasible(ctx, context, order);
         break;
       }
       case 'order-cancel-requested':
         cancelOrder(ctx, event.orderId, event.mode);
-        dispatch(ctx, context);
         break;
       case 'order-reprioritized': {
         const order = ctx.order(event.orderId);
@@ -74,10 +82,12 @@ export function createEngine(layout: Layout, fleet: readonly RobotSpec[]): Engin
       }
       case 'robot':
         onRobotEvent(ctx, context, event.event);
-        dispatch(ctx, context);
         break;
       case 'tick':
+        // Decisions are taken once per tick, over everything the events since the last tick changed.
         dispatch(ctx, context);
+        parkIdleRobots(ctx, context);
+        runTrafficRound(ctx, context);
         break;
     }
     return { state: ctx.finish(), commands: ctx.commands };
@@ -113,19 +123,32 @@ function onRobotEvent(ctx: StepContext, engine: EngineContext, event: RobotEvent
     return;
   }
   const task = robot.task;
-  const order = task ? ctx.order(task.orderId) : undefined;
+  const order = task && task.kind !== 'park' ? ctx.order(task.orderId) : undefined;
   switch (event.type) {
     case 'node-reached': {
-      const moved = { ...robot, nodeId: event.nodeId };
-      ctx.setRobot(moved);
-      if (task?.kind === 'order-leg' && order && event.nodeId === task.goalNodeId) {
-        if (order.status === 'to-pickup') advanceOrder(ctx, order, 'picking');
-        else if (order.status === 'to-dropoff') advanceOrder(ctx, order, 'dropping');
+      const { moving, ...rest } = robot;
+      const arrived: RobotRuntime = {
+        ...rest,
+        ...(moving && moving.to !== event.nodeId ? { moving } : {}),
+        nodeId: event.nodeId,
+        progressMs: ctx.nowMs,
+      };
+      ctx.setRobot(arrived);
+      if (task?.kind === 'park' && event.nodeId === task.goalNodeId) {
+        const { task: _t, priorityMs: _p, ...idle } = arrived;
+        ctx.setRobot(idle);
+      }
+      if (task?.kind === 'order-leg' && task.phase === 'travel' && event.nodeId === task.goalNodeId) {
+        ctx.setRobot({ ...arrived, task: { ...task, phase: 'acting' } });
+        if (moving?.actionId !== task.action.actionId)
+          runActionHere(ctx, robot.spec.id, task.taskId, event.nodeId, task.action);
+        if (order?.status === 'to-pickup') advanceOrder(ctx, order, 'picking');
+        else if (order?.status === 'to-dropoff') advanceOrder(ctx, order, 'dropping');
       }
       return;
     }
     case 'action-finished': {
-      if (task?.kind !== 'order-leg' || task.actionId !== event.actionId || !order) return;
+      if (task?.kind !== 'order-leg' || task.action.actionId !== event.actionId || !order) return;
       if (order.status === 'picking') {
         const loaded = { ...robot, loads: [...robot.loads.filter((l) => l !== order.id), order.id] };
         ctx.setRobot(loaded);
@@ -140,7 +163,7 @@ function onRobotEvent(ctx: StepContext, engine: EngineContext, event: RobotEvent
       return;
     }
     case 'action-failed': {
-      if (task?.kind !== 'order-leg' || task.actionId !== event.actionId || !order) return;
+      if (task?.kind !== 'order-leg' || task.action.actionId !== event.actionId || !order) return;
       failOrder(ctx, order, 'action-failed', `${robot.spec.id}: ${event.reason}`);
       return;
     }
@@ -193,6 +216,11 @@ function onRobotEvent(ctx: StepContext, engine: EngineContext, event: RobotEvent
 function holdOrderOf(ctx: StepContext, robot: RobotRuntime, why: string): void {
   const task = robot.task;
   if (!task) return;
+  if (task.kind === 'park') {
+    const { task: _t, ...rest } = robot;
+    ctx.setRobot(rest);
+    return;
+  }
   const order = ctx.order(task.orderId);
   if (!order) return;
   if (order.status !== 'on-hold') {

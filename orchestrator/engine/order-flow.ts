@@ -1,5 +1,5 @@
 import type { FailureReason, OrderStatus } from '../domain/transport-order.ts';
-import type { RouteNode } from '../domain/robot-messages.ts';
+import type { RobotAction } from '../domain/robot-messages.ts';
 import type { EngineOrder, RobotRuntime } from './engine-types.ts';
 import type { EngineContext } from './engine-context.ts';
 import type { StepContext } from './step-context.ts';
@@ -46,8 +46,9 @@ export function advanceOrder(ctx: StepContext, order: EngineOrder, target: Order
 export type Leg = 'pickup' | 'dropoff';
 
 /**
- * Sends `robot` to the station of `leg` with the pick or drop action on the station's node.
- * Returns false (and fails the order as `unreachable`) when no route exists.
+ * Gives `robot` the leg to the station of `leg`, with the pick or drop to run there. Traffic releases the
+ * drive edge by edge; a robot already standing on the goal gets the action at once. Returns false (and
+ * fails the order as `unreachable`) when the goal cannot be reached.
  */
 export function startLeg(
   ctx: StepContext,
@@ -58,35 +59,58 @@ export function startLeg(
 ): boolean {
   const stationId = leg === 'pickup' ? order.fromStation : order.toStation;
   const goalNodeId = engine.stationNode(stationId);
-  const route =
-    robot.nodeId === undefined || goalNodeId === undefined
-      ? undefined
-      : engine.router.route({
-          from: robot.nodeId,
-          to: goalNodeId,
-          vehicleType: robot.spec.vehicleType,
-          speedMps: robot.spec.maxSpeedMps,
-          blockedEdges: ctx.blocked(),
-        });
-  if (!route || goalNodeId === undefined) {
+  const start = robot.moving?.to ?? robot.nodeId;
+  const reachable =
+    start !== undefined &&
+    goalNodeId !== undefined &&
+    Number.isFinite(engine.distances(ctx.blocked()).seconds(robot.spec.vehicleType, goalNodeId, start));
+  if (!reachable) {
     failOrder(ctx, order, 'unreachable', `no route for ${robot.spec.id} to ${stationId}`);
     return false;
   }
   const seq = ctx.nextSeq();
-  const actionType = leg === 'pickup' ? 'pick' : 'drop';
-  const actionId = `${order.id}/${actionType}/${seq}`;
+  const type = leg === 'pickup' ? 'pick' : 'drop';
+  const action = { actionId: `${order.id}/${type}/${seq}`, type, stationId, loadId: order.id } as const;
   const taskId = `${order.id}/${leg}/${seq}`;
-  const last = route.nodeIds.length - 1;
-  const nodes: RouteNode[] = route.nodeIds.map((nodeId, i) => ({
-    nodeId,
-    actions: i === last ? [{ actionId, type: actionType, stationId, loadId: order.id }] : [],
-  }));
+  const atGoal = robot.moving === undefined && robot.nodeId === goalNodeId;
+  ctx.setRobot({
+    ...robot,
+    task: {
+      kind: 'order-leg',
+      orderId: order.id,
+      taskId,
+      goalNodeId,
+      action,
+      phase: atGoal ? 'acting' : 'travel',
+    },
+    priorityMs: ctx.nowMs,
+    progressMs: ctx.nowMs,
+  });
+  if (atGoal) {
+    advanceOrder(ctx, ctx.order(order.id) ?? order, leg === 'pickup' ? 'picking' : 'dropping');
+    runActionHere(ctx, robot.spec.id, taskId, goalNodeId, action);
+  }
+  return true;
+}
+
+/** Sends the action to a robot standing on its node (a one-node segment). */
+export function runActionHere(
+  ctx: StepContext,
+  robotId: string,
+  taskId: string,
+  nodeId: string,
+  action: RobotAction,
+): void {
   ctx.emit({
     type: 'robot',
-    command: { type: 'release-segment', robotId: robot.spec.id, taskId, nodes, edgeIds: route.edgeIds },
+    command: {
+      type: 'release-segment',
+      robotId,
+      taskId,
+      nodes: [{ nodeId, actions: [action] }],
+      edgeIds: [],
+    },
   });
-  ctx.setRobot({ ...robot, task: { kind: 'order-leg', orderId: order.id, taskId, goalNodeId, actionId } });
-  return true;
 }
 
 /** Fails an order and frees its robot (if any). */
@@ -107,8 +131,8 @@ export function failOrder(ctx: StepContext, order: EngineOrder, reason: FailureR
 export function releaseRobotOf(ctx: StepContext, order: EngineOrder): void {
   if (order.robotId === undefined) return;
   const robot = ctx.robot(order.robotId);
-  if (robot?.task?.orderId !== order.id) return;
-  const { task: _t, ...rest } = robot;
+  if (!robot?.task || robot.task.kind === 'park' || robot.task.orderId !== order.id) return;
+  const { task: _t, priorityMs: _p, ...rest } = robot;
   ctx.setRobot(rest);
 }
 

@@ -30,7 +30,7 @@ export interface EngineRuntimeOptions {
   readonly orders: OrderService;
   readonly clock: Clock;
   readonly log: Logger;
-  /** Real milliseconds between `tick` events. Default 1000. */
+  /** Real milliseconds between `tick` events (besides the ones robot progress triggers). Default 250. */
   readonly tickMs?: number;
 }
 
@@ -64,7 +64,7 @@ export class EngineRuntime {
     for (const adapter of this.options.adapters) await adapter.start();
     this.timer = setInterval(() => {
       void this.submit({ type: 'tick' });
-    }, this.options.tickMs ?? 1000);
+    }, this.options.tickMs ?? 250);
     this.timer.unref();
   }
 
@@ -99,7 +99,18 @@ export class EngineRuntime {
 
   private submitRobotEvent(event: RobotEvent): void {
     void this.submit({ type: 'robot', event });
+    // Traffic and dispatch decide on ticks: a robot that reached a node or finished an action should not
+    // wait for the next timer tick to be released further. Coalesced: one tick for a burst of events.
+    if ((event.type === 'node-reached' || event.type === 'action-finished') && !this.tickSoon) {
+      this.tickSoon = true;
+      setImmediate(() => {
+        this.tickSoon = false;
+        void this.submit({ type: 'tick' });
+      });
+    }
   }
+
+  private tickSoon = false;
 
   private async run(event: EngineEvent): Promise<void> {
     const result = this.options.engine.step(this.state, event, this.options.clock.now());

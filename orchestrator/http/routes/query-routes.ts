@@ -38,7 +38,7 @@ export function publicRobot(robot: RobotRuntime): Record<string, unknown> {
     paused: robot.paused,
     loads: robot.loads,
     errors: robot.errors,
-    orderId: robot.task?.orderId ?? null,
+    orderId: robot.task && robot.task.kind !== 'park' ? robot.task.orderId : null,
   };
 }
 

@@ -1,0 +1,116 @@
+import type { EdgeId, NodeId } from '../../domain/layout.ts';
+import type { RobotId } from '../../domain/robot.ts';
+import type { RouteNode } from '../../domain/robot-messages.ts';
+import type { RobotRuntime } from '../engine-types.ts';
+import type { EngineContext } from '../engine-context.ts';
+import type { StepContext } from '../step-context.ts';
+import { isMovable, planRound, type TrafficAgent, type TrafficGraph } from './pibt.ts';
+
+/** A robot with a goal that has not reached a node for this long is stalled: it is moved to the front. */
+export const STALL_MS = 20_000;
+/** How far ahead of every unstalled robot a stalled one is put (ms of priority age). */
+const STALL_BOOST_MS = 1e12;
+
+/** Where a robot is headed, if anywhere. */
+export function goalOf(robot: RobotRuntime): NodeId | undefined {
+  const task = robot.task;
+  if (task?.kind === 'order-leg' && task.phase === 'travel') return task.goalNodeId;
+  if (task?.kind === 'park') return task.goalNodeId;
+  return undefined;
+}
+
+/**
+ * Runs one traffic round over the whole fleet and releases the chosen edges (one edge per robot: the
+ * base never reaches beyond the nodes the robot holds). Robots that did not move for STALL_MS although
+ * they have a goal get the top priority (waiting chains are resolved by reordering priorities).
+ */
+export function runTrafficRound(ctx: StepContext, engine: EngineContext): void {
+  const robots = ctx.allRobots();
+  const held = new Set<NodeId>();
+  const agents: TrafficAgent[] = [];
+  const byId = new Map<RobotId, RobotRuntime>();
+  for (const robot of robots) {
+    if (robot.nodeId === undefined) continue;
+    if (robot.moving) {
+      held.add(robot.moving.from);
+      held.add(robot.moving.to);
+      continue;
+    }
+    if (!isMovable(robot)) {
+      held.add(robot.nodeId);
+      continue;
+    }
+    const goal = goalOf(robot) ?? robot.nodeId;
+    let priority = goal === robot.nodeId ? Infinity : (robot.priorityMs ?? ctx.nowMs);
+    if (goal !== robot.nodeId && robot.progressMs !== undefined && ctx.nowMs - robot.progressMs > STALL_MS) {
+      // Stalled: to the front, and it stays there until it reaches its goal (a boost that ended at the
+      // next node would let two stalled robots take turns pushing each other back).
+      const boosted = robot.progressMs - STALL_BOOST_MS;
+      if (boosted < priority) {
+        priority = boosted;
+        ctx.setRobot({ ...robot, priorityMs: boosted });
+      }
+    }
+    agents.push({ id: robot.spec.id, node: robot.nodeId, goal, priority });
+    byId.set(robot.spec.id, robot);
+  }
+  if (agents.length === 0) return;
+
+  const blocked = ctx.blocked();
+  const distances = engine.distances(blocked);
+  const graph: TrafficGraph = {
+    neighbours: (agent, node) => {
+      const type = byId.get(agent.id)!.spec.vehicleType;
+      const out: NodeId[] = [];
+      for (const e of engine.router.outEdges(node)) {
+        if (blocked.has(e.id)) continue;
+        if (e.vehicleTypes !== undefined && !e.vehicleTypes.includes(type)) continue;
+        if (!engine.nodeAllows(e.to, type)) continue;
+        if (!out.includes(e.to)) out.push(e.to);
+      }
+      return out;
+    },
+    cost: (agent, node) => {
+      if (agent.goal === agent.node) return node === agent.node ? 0 : 1;
+      return distances.seconds(byId.get(agent.id)!.spec.vehicleType, agent.goal, node);
+    },
+  };
+
+  const plan = planRound(agents, held, graph);
+  for (const [id, priority] of plan.boosts) {
+    const robot = ctx.robot(id);
+    if (robot) ctx.setRobot({ ...robot, priorityMs: priority });
+  }
+  // PIBT may let a robot follow into a node another robot leaves in the same round. With robots that
+  // arrive at different times that is not safe: the leaver holds its node until it reports the next one.
+  // Such a follower waits for the next round.
+  const resting = new Set(agents.map((a) => a.node));
+  for (const [id, to] of plan.moves) {
+    if (resting.has(to)) continue;
+    const robot = ctx.robot(id)!;
+    const from = robot.nodeId!;
+    const edgeId = engine.edgeBetween(from, to, robot.spec.vehicleType, blocked);
+    if (edgeId === undefined) continue;
+    release(ctx, robot, from, to, edgeId);
+  }
+}
+
+/** Releases one edge to a robot, with the leg's action on the goal node when this edge ends there. */
+function release(ctx: StepContext, robot: RobotRuntime, from: NodeId, to: NodeId, edgeId: EdgeId): void {
+  const task = robot.task;
+  const carries =
+    task?.kind === 'order-leg' && task.phase === 'travel' && task.goalNodeId === to ? task.action : undefined;
+  const nodes: RouteNode[] = [
+    { nodeId: from, actions: [] },
+    { nodeId: to, actions: carries ? [carries] : [] },
+  ];
+  const taskId = task?.kind === 'order-leg' ? task.taskId : `${robot.spec.id}/move`;
+  ctx.emit({
+    type: 'robot',
+    command: { type: 'release-segment', robotId: robot.spec.id, taskId, nodes, edgeIds: [edgeId] },
+  });
+  ctx.setRobot({
+    ...robot,
+    moving: { from, to, edgeId, ...(carries ? { actionId: carries.actionId } : {}) },
+  });
+}

@@ -1,0 +1,210 @@
+import { describe, expect, it } from 'vitest';
+import type { Layout, LayoutEdge } from '../../orchestrator/domain/layout.ts';
+import type { RobotSpec } from '../../orchestrator/domain/robot.ts';
+import { VirtualFleet } from './virtual-fleet.ts';
+
+/** A layout from two-way links between named nodes at grid coordinates; every node is a station `S-<node>`. */
+function layoutOf(coords: Record<string, [number, number]>, links: [string, string][]): Layout {
+  const edges: LayoutEdge[] = links.flatMap(([a, b]) => {
+    const [ax, ay] = coords[a]!;
+    const [bx, by] = coords[b]!;
+    const lengthM = Math.hypot(ax - bx, ay - by);
+    return [
+      { id: `${a}>${b}`, from: a, to: b, lengthM },
+      { id: `${b}>${a}`, from: b, to: a, lengthM },
+    ];
+  });
+  return {
+    id: 'trap',
+    name: 'trap',
+    version: '1',
+    nodes: Object.entries(coords).map(([id, [x, y]]) => ({ id, x, y, mapId: 'm' })),
+    edges,
+    stations: Object.keys(coords).map((id) => ({
+      id: `S-${id}`,
+      nodeIds: [id],
+      role: 'storage-bin' as const,
+    })),
+  };
+}
+
+const robot = (id: string, homeNode: string): RobotSpec => ({
+  id,
+  vehicleType: 'amr',
+  adapter: 'sim',
+  homeNode,
+  maxSpeedMps: 1,
+  loadTypes: ['pallet'],
+  maxPayloadKg: 500,
+});
+
+/** Runs each robot's order (pickup where it stands, drop at its target) to the end; returns the fleet. */
+async function runMoves(
+  layout: Layout,
+  moves: [robotId: string, from: string, to: string][],
+  limitMs = 600_000,
+): Promise<VirtualFleet> {
+  const fleet = new VirtualFleet({
+    layout,
+    fleet: moves.map(([id, from]) => robot(id, from)),
+    stepMs: 250,
+    actionDurationMs: 1000,
+  });
+  await fleet.start();
+  moves.forEach(([id, from, to], i) => {
+    fleet.submit({
+      type: 'order-planned',
+      order: {
+        id: `o-${id}`,
+        fromStation: `S-${from}`,
+        toStation: `S-${to}`,
+        priority: 1,
+        createdAtMs: i,
+        intendedRobot: id,
+      },
+    });
+  });
+  const done = (): boolean => moves.every(([id]) => fleet.statusOf(`o-${id}`) !== 'open');
+  for (let t = 0; t < limitMs && !done(); t += 5000) fleet.run(5000);
+  return fleet;
+}
+
+function expectClean(fleet: VirtualFleet, ids: string[]): void {
+  expect(fleet.collisions).toEqual([]);
+  expect(fleet.deadlocks, fleet.alarms.join('\n')).toBe(0);
+  for (const id of ids) expect(fleet.statusOf(`o-${id}`), fleet.alarms.join('\n')).toBe('delivered');
+}
+
+describe('traffic: hand-made deadlock traps', () => {
+  it('when robots enter a single-lane corridor from both ends, then all get through without collision or deadlock', async () => {
+    // Two 2x2 rooms joined by a 5-node corridor c1..c5.
+    const coords: Record<string, [number, number]> = {
+      l1: [0, 0],
+      l2: [0, 1],
+      l3: [1, 0],
+      l4: [1, 1],
+      r1: [7, 0],
+      r2: [7, 1],
+      r3: [8, 0],
+      r4: [8, 1],
+    };
+    for (let i = 1; i <= 5; i += 1) coords[`c${i}`] = [1 + i, 0];
+    const links: [string, string][] = [
+      ['l1', 'l2'],
+      ['l1', 'l3'],
+      ['l2', 'l4'],
+      ['l3', 'l4'],
+      ['r1', 'r2'],
+      ['r1', 'r3'],
+      ['r2', 'r4'],
+      ['r3', 'r4'],
+      ['l3', 'c1'],
+      ['c1', 'c2'],
+      ['c2', 'c3'],
+      ['c3', 'c4'],
+      ['c4', 'c5'],
+      ['c5', 'r1'],
+    ];
+    const fleet = await runMoves(layoutOf(coords, links), [
+      ['A', 'l3', 'r4'],
+      ['B', 'l1', 'r3'],
+      ['C', 'r1', 'l4'],
+      ['D', 'r2', 'l2'],
+    ]);
+    expectClean(fleet, ['A', 'B', 'C', 'D']);
+  });
+
+  it('when four robots cross a 4-way intersection at once, then all get through', async () => {
+    const coords: Record<string, [number, number]> = { x: [0, 0] };
+    const links: [string, string][] = [];
+    for (const [dir, dx, dy] of [
+      ['n', 0, 1],
+      ['s', 0, -1],
+      ['e', 1, 0],
+      ['w', -1, 0],
+    ] as const) {
+      let prev = 'x';
+      for (let i = 1; i <= 3; i += 1) {
+        coords[`${dir}${i}`] = [dx * i, dy * i];
+        links.push([prev, `${dir}${i}`]);
+        prev = `${dir}${i}`;
+      }
+    }
+    const fleet = await runMoves(layoutOf(coords, links), [
+      ['N', 'n1', 's3'],
+      ['S', 's1', 'n3'],
+      ['E', 'e1', 'w3'],
+      ['W', 'w1', 'e3'],
+    ]);
+    expectClean(fleet, ['N', 'S', 'E', 'W']);
+  });
+
+  it('when a ring has one free node and every robot must move two places on, then all arrive', async () => {
+    const n = 6;
+    const coords: Record<string, [number, number]> = {};
+    const links: [string, string][] = [];
+    for (let i = 0; i < n; i += 1) {
+      coords[`k${i}`] = [
+        Math.round(10 * Math.cos((2 * Math.PI * i) / n)),
+        Math.round(10 * Math.sin((2 * Math.PI * i) / n)),
+      ];
+      links.push([`k${i}`, `k${(i + 1) % n}`]);
+    }
+    const moves: [string, string, string][] = [];
+    for (let i = 0; i < n - 1; i += 1) moves.push([`R${i}`, `k${i}`, `k${(i + 2) % n}`]);
+    const fleet = await runMoves(layoutOf(coords, links), moves);
+    expectClean(
+      fleet,
+      moves.map(([id]) => id),
+    );
+  });
+
+  it("when two robots' goals are each other's positions on a lane with one side pocket, then they swap", async () => {
+    const coords: Record<string, [number, number]> = {
+      a: [0, 0],
+      b: [1, 0],
+      c: [2, 0],
+      d: [3, 0],
+      e: [4, 0],
+      p: [2, 1],
+    };
+    const links: [string, string][] = [
+      ['a', 'b'],
+      ['b', 'c'],
+      ['c', 'd'],
+      ['d', 'e'],
+      ['c', 'p'],
+    ];
+    const fleet = await runMoves(layoutOf(coords, links), [
+      ['A', 'a', 'e'],
+      ['B', 'e', 'a'],
+    ]);
+    expectClean(fleet, ['A', 'B']);
+  });
+
+  it('when a robot must enter a dead-end station another robot is leaving, then they pass (swap at a spur)', async () => {
+    // A spur s off the aisle node m; B stands in s and must go to the far end, A must go into s.
+    const coords: Record<string, [number, number]> = {
+      w1: [0, 0],
+      w2: [1, 0],
+      m: [2, 0],
+      e1: [3, 0],
+      e2: [4, 0],
+      s: [2, 1],
+      q: [1, -1],
+    };
+    const links: [string, string][] = [
+      ['w1', 'w2'],
+      ['w2', 'm'],
+      ['m', 'e1'],
+      ['e1', 'e2'],
+      ['m', 's'],
+      ['w2', 'q'],
+    ];
+    const fleet = await runMoves(layoutOf(coords, links), [
+      ['A', 'w1', 's'],
+      ['B', 's', 'w1'],
+    ]);
+    expectClean(fleet, ['A', 'B']);
+  });
+});

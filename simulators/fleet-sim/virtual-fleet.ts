@@ -1,0 +1,215 @@
+import type { Layout, NodeId } from '../../orchestrator/domain/layout.ts';
+import type { RobotSpec } from '../../orchestrator/domain/robot.ts';
+import type { RobotEvent } from '../../orchestrator/domain/robot-messages.ts';
+import type { OrderStatus } from '../../orchestrator/domain/transport-order.ts';
+import { createEngine, type Engine } from '../../orchestrator/engine/engine.ts';
+import type { EngineCommand, EngineEvent, EngineState } from '../../orchestrator/engine/engine-types.ts';
+import { SimRobotAdapter } from '../../adapters/sim/sim-robot-adapter.ts';
+
+export interface VirtualFleetOptions {
+  readonly layout: Layout;
+  readonly fleet: readonly RobotSpec[];
+  /** Plant milliseconds per simulation step. Default 250. */
+  readonly stepMs?: number;
+  /** Plant milliseconds a pick or drop takes. Default 3000. */
+  readonly actionDurationMs?: number;
+  /** Virtual time at the start, ms since epoch. Default 0. */
+  readonly startMs?: number;
+  /** No robot reaching a node for this long while some robot has somewhere to go is a deadlock. Default 60 s. */
+  readonly deadlockMs?: number;
+}
+
+export interface Collision {
+  readonly atMs: number;
+  readonly nodeId: NodeId;
+  readonly robots: readonly string[];
+}
+
+export interface OrderRecord {
+  readonly id: string;
+  readonly createdAtMs: number;
+  readonly dueByMs?: number;
+  deliveredAtMs?: number;
+  failed?: string;
+}
+
+/**
+ * The fleet in virtual time: the orchestrator's engine and the simulated robots of `adapters/sim`, on one
+ * virtual clock, hours of plant time in seconds. After every step it checks the physical positions for
+ * collisions (two robots on one node, or swapping along an edge) and watches for deadlocks.
+ */
+export class VirtualFleet {
+  readonly engine: Engine;
+  readonly adapter: SimRobotAdapter;
+  state: EngineState;
+  nowMs: number;
+  readonly collisions: Collision[] = [];
+  deadlocks = 0;
+  readonly orders = new Map<string, OrderRecord>();
+  readonly alarms: string[] = [];
+  /** Wall-clock milliseconds of every engine tick (planning rounds), for step-time percentiles. */
+  readonly tickWallMs: number[] = [];
+  private readonly stepMs: number;
+  private readonly deadlockMs: number;
+  private pending: RobotEvent[] = [];
+  private readonly edgeEnds: ReadonlyMap<string, readonly [NodeId, NodeId]>;
+  /** Metres driven, with and without a load, summed over the fleet. */
+  distanceM = { loaded: 0, empty: 0 };
+
+  constructor(options: VirtualFleetOptions) {
+    this.stepMs = options.stepMs ?? 250;
+    this.deadlockMs = options.deadlockMs ?? 60_000;
+    this.nowMs = options.startMs ?? 0;
+    this.engine = createEngine(options.layout, options.fleet);
+    this.state = this.engine.initialState();
+    this.edgeEnds = new Map(options.layout.edges.map((e) => [e.id, [e.from, e.to] as const]));
+    this.adapter = new SimRobotAdapter({
+      layout: options.layout,
+      fleet: options.fleet,
+      clock: { now: () => this.nowMs },
+      tickMs: 0,
+      actionDurationMs: options.actionDurationMs ?? 3000,
+      reportEveryMs: 60_000,
+    });
+    this.adapter.onEvent((event) => this.pending.push(event));
+  }
+
+  async start(): Promise<void> {
+    await this.adapter.start();
+    this.drain();
+  }
+
+  /** Feeds an engine event (a planned order, a cancel ...) at the current virtual time. */
+  submit(event: EngineEvent): void {
+    if (event.type === 'order-planned') {
+      this.orders.set(event.order.id, {
+        id: event.order.id,
+        createdAtMs: event.order.createdAtMs,
+        ...(event.order.dueByMs === undefined ? {} : { dueByMs: event.order.dueByMs }),
+      });
+    }
+    this.apply(event);
+  }
+
+  /** Runs `durationMs` of plant time in steps; `beforeStep` may submit orders. */
+  run(durationMs: number, beforeStep?: (fleet: VirtualFleet) => void): void {
+    const end = this.nowMs + durationMs;
+    while (this.nowMs < end) {
+      beforeStep?.(this);
+      this.nowMs += this.stepMs;
+      const before = this.positions();
+      this.adapter.advanceBy(this.stepMs);
+      this.account(before);
+      this.drain();
+      const t0 = performance.now();
+      this.apply({ type: 'tick' });
+      this.tickWallMs.push(performance.now() - t0);
+      this.drain();
+      this.checkCollisions();
+      this.watchDeadlock();
+    }
+  }
+
+  /** Order statuses reached so far, for assertions. */
+  statusOf(id: string): OrderStatus | 'open' {
+    const r = this.orders.get(id);
+    return r?.deliveredAtMs !== undefined ? 'delivered' : r?.failed !== undefined ? 'failed' : 'open';
+  }
+
+  private drain(): void {
+    while (this.pending.length > 0) {
+      const batch = this.pending;
+      this.pending = [];
+      for (const event of batch) {
+        this.apply({ type: 'robot', event });
+      }
+    }
+  }
+
+  private apply(event: EngineEvent): void {
+    const result = this.engine.step(this.state, event, this.nowMs);
+    this.state = result.state;
+    for (const command of result.commands) this.execute(command);
+  }
+
+  private execute(command: EngineCommand): void {
+    switch (command.type) {
+      case 'robot':
+        this.adapter.execute(command.command);
+        break;
+      case 'order-transition': {
+        const record = this.orders.get(command.orderId);
+        if (!record) break;
+        if (command.to === 'delivered') record.deliveredAtMs = this.nowMs;
+        if (command.to === 'failed') record.failed = command.reason ?? 'failed';
+        break;
+      }
+      case 'alarm':
+        this.alarms.push(`${this.nowMs}: ${command.code} ${command.message}`);
+        break;
+    }
+  }
+
+  /** Where each robot physically is: its node at rest, or both ends of the edge it drives. */
+  private positions(): Map<string, { node: NodeId; edge?: string; loaded: boolean }> {
+    const out = new Map<string, { node: NodeId; edge?: string; loaded: boolean }>();
+    for (const s of this.adapter.snapshotDetailed()) out.set(s.id, s);
+    return out;
+  }
+
+  private account(before: Map<string, { node: NodeId; edge?: string; loaded: boolean }>): void {
+    for (const s of this.adapter.snapshotDetailed()) {
+      const prev = before.get(s.id);
+      if (!prev) continue;
+      const moved = s.odometerM - (this.odometer.get(s.id) ?? s.odometerM);
+      this.odometer.set(s.id, s.odometerM);
+      if (s.loaded) this.distanceM.loaded += moved;
+      else this.distanceM.empty += moved;
+    }
+  }
+
+  private readonly odometer = new Map<string, number>();
+
+  private checkCollisions(): void {
+    const at = new Map<NodeId, string[]>();
+    const onEdge = new Map<string, string>();
+    for (const s of this.adapter.snapshotDetailed()) {
+      const nodes = s.edge === undefined ? [s.node] : [...(this.edgeEnds.get(s.edge) ?? [s.node])];
+      for (const n of nodes) at.set(n, [...(at.get(n) ?? []), s.id]);
+      if (s.edge !== undefined) {
+        const [from, to] = this.edgeEnds.get(s.edge) ?? [];
+        const reverse = onEdge.get(`${to}>${from}`);
+        if (reverse)
+          this.collisions.push({ atMs: this.nowMs, nodeId: `${from}<->${to}`, robots: [reverse, s.id] });
+        onEdge.set(`${from}>${to}`, s.id);
+      }
+    }
+    for (const [nodeId, robots] of at)
+      if (robots.length > 1) this.collisions.push({ atMs: this.nowMs, nodeId, robots });
+  }
+
+  /**
+   * A robot that has somewhere to go but has not reached a node for `deadlockMs` is stuck; each stuck
+   * episode of each robot counts once. (Robots at work, faulted or without a goal are not waiting.)
+   */
+  private watchDeadlock(): void {
+    for (const r of Object.values(this.state.robots)) {
+      const wants = r.task?.kind === 'park' || (r.task?.kind === 'order-leg' && r.task.phase === 'travel');
+      const stuck =
+        wants &&
+        r.moving === undefined &&
+        r.progressMs !== undefined &&
+        this.nowMs - r.progressMs > this.deadlockMs;
+      if (stuck && !this.stuck.has(r.spec.id)) {
+        this.deadlocks += 1;
+        this.stuck.add(r.spec.id);
+        this.alarms.push(
+          `${this.nowMs}: deadlock ${r.spec.id} at ${r.nodeId ?? '?'} waiting since ${r.progressMs ?? '?'}`,
+        );
+      }
+      if (!stuck) this.stuck.delete(r.spec.id);
+    }
+  }
+
+  private readonly stuck = new Set<string>();
+}
