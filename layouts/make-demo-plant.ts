@@ -4,11 +4,14 @@
  *
  * The plant, map frame (metres, x right, y up), 46 m x 28 m, laid out for short trips (the demo runs
  * ~25 orders in 2 minutes with 8 robots at 2 m/s):
- * - a two-way loop road through (3,3) (45,3) (45,27) (3,27), nodes every 3 m;
- * - storage right under the top road: 6 two-way through-aisles at x = 12, 18, ..., 42 from the top road
- *   down to the bottom road; bins `B-aa-pp` are dead-end spurs 1.5 m either side of the aisle nodes at
- *   y = 25, 23, ..., 17 (odd positions left, even right, numbered from the top), 60 in all;
- * - 2 m spurs off the loop: empty buffer, lines and quarantine on top (the busy side), docks on the
+ * - a two-lane loop road, as AMR plants are laid out (one lane per direction, so robots never meet head
+ *   on): the outer lane through (3,3) (45,3) (45,27) (3,27) runs counter-clockwise, an inner lane 1.5 m
+ *   inside runs clockwise, nodes every 3 m, with a lane change (two-way) at every position;
+ * - storage right under the top road: 6 two-way through-aisles at x = 9, 15, ..., 39 from the inner lane
+ *   at the top down to the inner lane at the bottom; bins `B-aa-pp` are dead-end spurs 1.5 m either side
+ *   of the aisle nodes at y = 23.5, 21.5, ..., 15.5 (odd positions left, even right, numbered from the
+ *   top), 60 in all;
+ * - 2 m spurs off the outer lane: empty buffer, lines and quarantine on top (the busy side), docks on the
  *   right, parking at the bottom, chargers on the left.
  * One vehicle type, `amr-pallet`; no speed limits in the layout (robots drive their own maximum).
  */
@@ -21,9 +24,11 @@ export const VEHICLE_TYPE = 'amr-pallet';
 const MAP_ID = 'demo-plant-ground';
 /** The loop road's corners and node spacing, metres. */
 const ROAD = { xMin: 3, xMax: 45, yMin: 3, yMax: 27, step: 3 };
-const AISLE_XS = [12, 18, 24, 30, 36, 42] as const;
-/** Aisle nodes between the top and the bottom road (1.5 to 3 m apart); bins hang off the first five. */
-const AISLE_YS = [25, 23, 21, 19, 17, 14, 11, 8, 5] as const;
+/** The inner lane runs this far inside the outer one, metres. */
+const LANE_GAP_M = 1.5;
+const AISLE_XS = [9, 15, 21, 27, 33, 39] as const;
+/** Aisle nodes between the inner lane at the top and at the bottom (1.5 to 3 m apart); bins hang off the first five. */
+const AISLE_YS = [23.5, 21.5, 19.5, 17.5, 15.5, 13, 10.5, 8, 6] as const;
 const BIN_YS = AISLE_YS.slice(0, 5);
 const BIN_OFFSET_M = 1.5;
 const SPUR_M = 2;
@@ -76,6 +81,9 @@ export interface DemoPlantSite {
 
 const pad = (n: number): string => String(n).padStart(2, '0');
 const roadId = (x: number, y: number): string => `R-${pad(x)}-${pad(y)}`;
+/** Inner-lane and aisle nodes may sit on half metres: ids carry tenths (`I-045-255`). */
+const innerId = (x: number, y: number): string =>
+  `I-${String(Math.round(x * 10)).padStart(3, '0')}-${String(Math.round(y * 10)).padStart(3, '0')}`;
 const stationNodeId = (stationId: string): string => `S-${stationId}`;
 const loadActions = (): LifAction[] => [
   { actionType: 'pick', requirementType: 'CONDITIONAL', blockingType: 'HARD' },
@@ -146,18 +154,17 @@ export function buildDemoPlantLif(): DemoPlantLif {
       ],
     });
   };
+  const addOneWay = (from: string, to: string): void => {
+    edges.push({
+      edgeId: `${from}>${to}`,
+      startNodeId: from,
+      endNodeId: to,
+      vehicleTypeEdgeProperties: [{ vehicleTypeId: VEHICLE_TYPE, rotationAllowed: true }],
+    });
+  };
   const addTwoWay = (a: string, b: string): void => {
-    for (const [from, to] of [
-      [a, b],
-      [b, a],
-    ] as const) {
-      edges.push({
-        edgeId: `${from}>${to}`,
-        startNodeId: from,
-        endNodeId: to,
-        vehicleTypeEdgeProperties: [{ vehicleTypeId: VEHICLE_TYPE, rotationAllowed: true }],
-      });
-    }
+    addOneWay(a, b);
+    addOneWay(b, a);
   };
   const addStation = (
     id: string,
@@ -181,25 +188,47 @@ export function buildDemoPlantLif(): DemoPlantLif {
   for (const [x, y] of loop) addNode(roadId(x, y), x, y);
   loop.forEach(([x, y], i) => {
     const [nx, ny] = loop[(i + 1) % loop.length]!;
-    addTwoWay(roadId(x, y), roadId(nx, ny));
+    addOneWay(roadId(x, y), roadId(nx, ny));
   });
 
-  // Storage aisles with their bins.
+  // Inner lane: every outer position moved LANE_GAP_M inwards (corners dropped), driven clockwise, with a
+  // two-way lane change to its outer twin.
+  const inwards = ([x, y]: [number, number]): [number, number] | undefined => {
+    const onX = x === ROAD.xMin || x === ROAD.xMax;
+    const onY = y === ROAD.yMin || y === ROAD.yMax;
+    if (onX && onY) return undefined;
+    if (onY) return [x, y === ROAD.yMin ? y + LANE_GAP_M : y - LANE_GAP_M];
+    return [x === ROAD.xMin ? x + LANE_GAP_M : x - LANE_GAP_M, y];
+  };
+  const inner: [number, number][] = [];
+  for (const point of loop) {
+    const twin = inwards(point);
+    if (!twin) continue;
+    inner.push(twin);
+    addNode(innerId(...twin), ...twin);
+    addTwoWay(roadId(...point), innerId(...twin));
+  }
+  inner.forEach((point, i) => {
+    const next = inner[(i + 1) % inner.length]!;
+    addOneWay(innerId(...next), innerId(...point)); // clockwise: against the outer lane
+  });
+
+  // Storage aisles with their bins, from the inner lane at the top to the inner lane at the bottom.
   AISLE_XS.forEach((x, a) => {
-    let previous = roadId(x, ROAD.yMax);
+    let previous = innerId(x, ROAD.yMax - LANE_GAP_M);
     for (const y of AISLE_YS) {
-      addNode(roadId(x, y), x, y);
-      addTwoWay(previous, roadId(x, y));
-      previous = roadId(x, y);
+      addNode(innerId(x, y), x, y);
+      addTwoWay(previous, innerId(x, y));
+      previous = innerId(x, y);
     }
-    addTwoWay(previous, roadId(x, ROAD.yMin));
+    addTwoWay(previous, innerId(x, ROAD.yMin + LANE_GAP_M));
     BIN_YS.forEach((y, k) => {
       for (const [side, dx] of [
         [1, -BIN_OFFSET_M],
         [2, BIN_OFFSET_M],
       ] as const) {
         const id = `B-${pad(a + 1)}-${pad(2 * k + side)}`;
-        addStation(id, `Bin ${id.slice(2)}`, x + dx, y, roadId(x, y), loadActions());
+        addStation(id, `Bin ${id.slice(2)}`, x + dx, y, innerId(x, y), loadActions());
       }
     });
   });

@@ -70,7 +70,7 @@ export class SimRobotAdapter implements RobotAdapter {
     if (this.options.tickMs === 0) return;
     this.timer = setInterval(() => {
       this.advance();
-    }, this.options.tickMs ?? 100);
+    }, this.options.tickMs ?? 50);
     this.timer.unref();
   }
 

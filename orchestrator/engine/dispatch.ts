@@ -79,7 +79,21 @@ export function assignmentCost(
 export function dispatch(ctx: StepContext, engine: EngineContext): void {
   const robots = ctx.allRobots().filter(isAvailable);
   if (robots.length === 0) return;
-  const orders = waitingOrders(ctx).slice(0, MAX_ORDERS_PER_ROUND);
+  // A station takes one robot at a time: an order whose pickup a robot is already bound for waits, instead
+  // of sending a second robot to queue on the road at the station's entrance (blocking everyone).
+  const busy = new Set<string>();
+  // Once that robot stands at the station and works, the next may set off: it arrives as the station frees.
+  for (const r of ctx.allRobots())
+    if (r.task?.kind === 'order-leg' && r.task.phase === 'travel') busy.add(r.task.goalNodeId);
+  const taken = new Set<string>();
+  const orders = waitingOrders(ctx)
+    .filter((o) => {
+      const node = engine.stationNode(o.fromStation);
+      if (node === undefined || busy.has(node) || taken.has(node)) return false;
+      taken.add(node); // and only the most urgent waiting order per pickup station enters this round
+      return true;
+    })
+    .slice(0, MAX_ORDERS_PER_ROUND);
   if (orders.length === 0) return;
   const cost = new Float64Array(orders.length * robots.length);
   orders.forEach((order, r) => {

@@ -104,6 +104,8 @@ export type EngineEvent =
       readonly dueByMs?: number;
     }
   | { readonly type: 'robot'; readonly event: RobotEvent }
+  /** Several robot events in arrival order, applied in one step (one copy of the fleet, not one per event). */
+  | { readonly type: 'robots'; readonly events: readonly RobotEvent[] }
   | { readonly type: 'tick' };
 
 export type EngineCommand =

@@ -83,6 +83,9 @@ export function createEngine(layout: Layout, fleet: readonly RobotSpec[]): Engin
       case 'robot':
         onRobotEvent(ctx, context, event.event);
         break;
+      case 'robots':
+        for (const e of event.events) onRobotEvent(ctx, context, e);
+        break;
       case 'tick':
         // Decisions are taken once per tick, over everything the events since the last tick changed.
         dispatch(ctx, context);

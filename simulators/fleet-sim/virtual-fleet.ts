@@ -47,6 +47,8 @@ export class VirtualFleet {
   deadlocks = 0;
   readonly orders = new Map<string, OrderRecord>();
   readonly alarms: string[] = [];
+  /** Orders delivered or failed so far. */
+  finished = 0;
   /** Wall-clock milliseconds of every engine tick (planning rounds), for step-time percentiles. */
   readonly tickWallMs: number[] = [];
   private readonly stepMs: number;
@@ -120,9 +122,7 @@ export class VirtualFleet {
     while (this.pending.length > 0) {
       const batch = this.pending;
       this.pending = [];
-      for (const event of batch) {
-        this.apply({ type: 'robot', event });
-      }
+      this.apply({ type: 'robots', events: batch });
     }
   }
 
@@ -142,6 +142,7 @@ export class VirtualFleet {
         if (!record) break;
         if (command.to === 'delivered') record.deliveredAtMs = this.nowMs;
         if (command.to === 'failed') record.failed = command.reason ?? 'failed';
+        if (command.to === 'delivered' || command.to === 'failed') this.finished += 1;
         break;
       }
       case 'alarm':

@@ -67,7 +67,10 @@ describe('npm start: the demo plant', () => {
       const failed = await call(api, 'GET', '/v1/transport-orders?status=failed&limit=500', {
         key: 'demo-supervisor-key',
       });
-      expect(failed.body.items).toEqual([]);
+      // The MES posts faster than 8 robots carry, so the WMS may refuse space or stock for the backlog:
+      // business answers. Anything else failing (unreachable, action-failed ...) is a defect.
+      const reasons = failed.body.items.map((o: { failureReason: string }) => o.failureReason);
+      expect(reasons.filter((r: string) => r !== 'no-space' && r !== 'no-stock')).toEqual([]);
     },
   );
 });

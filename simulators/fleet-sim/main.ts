@@ -1,0 +1,112 @@
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { importMovingAiMap } from '../../orchestrator/layout-import/movingai.ts';
+import { loadPlantFiles } from '../../orchestrator/layout-import/site.ts';
+import type { Layout } from '../../orchestrator/domain/layout.ts';
+import type { RobotSpec } from '../../orchestrator/domain/robot.ts';
+import { runLifelong, type LifelongKpis } from './run-lifelong.ts';
+
+const USAGE = `usage: npm run sim -- --layout <file.map | plant.lif.json | demo> [--site plant.site.json]
+       [--robots 200] [--hours 8] [--tasks lifelong] [--seed 1] [--action-ms N] [--step-ms 250] [--json]`;
+
+/**
+ * The fleet in virtual time (issue 3): the orchestrator's engine and the simulated robots, hours of plant
+ * time in seconds. Prints KPIs as \`name: value\` lines (or one JSON object with --json) and exits 1 on
+ * any collision or deadlock, 2 on bad arguments.
+ */
+async function main(argv: string[]): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({
+      args: argv,
+      options: {
+        layout: { type: 'string' },
+        site: { type: 'string' },
+        robots: { type: 'string', default: '50' },
+        hours: { type: 'string', default: '1' },
+        tasks: { type: 'string', default: 'lifelong' },
+        seed: { type: 'string', default: '1' },
+        'action-ms': { type: 'string' },
+        'step-ms': { type: 'string', default: '250' },
+        json: { type: 'boolean', default: false },
+      },
+      strict: true,
+    }).values;
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  if (!args.layout || args.tasks !== 'lifelong') {
+    process.stderr.write(`${USAGE}\n(only --tasks lifelong exists today)\n`);
+    return 2;
+  }
+  const grid = args.layout.endsWith('.map');
+  const { layout, template } = await loadLayout(args.layout, args.site);
+  const kpis: LifelongKpis = await runLifelong({
+    layout,
+    robots: Number(args.robots),
+    robotTemplate: template,
+    hours: Number(args.hours),
+    seed: Number(args.seed),
+    // Moving AI maps are B5's unit-edge, unit-speed world with instant actions; plants pick and drop in 3 s.
+    actionMs: args['action-ms'] === undefined ? (grid ? 0 : 3000) : Number(args['action-ms']),
+    dueMinutes: 10,
+    stepMs: Number(args['step-ms']),
+    ...(args.json
+      ? {}
+      : {
+          onProgress: (s: number, done: number) =>
+            process.stderr.write(`  ${(s / 3600).toFixed(2)} h simulated, ${done} tasks\r`),
+        }),
+  });
+  if (args.json) process.stdout.write(`${JSON.stringify(kpis)}\n`);
+  else
+    process.stdout.write(
+      `\n${Object.entries(kpis)
+        .map(([k, v]) => `${k}: ${String(v)}`)
+        .join('\n')}\n`,
+    );
+  return kpis.collisions > 0 || kpis.deadlocks > 0 ? 1 : 0;
+}
+
+async function loadLayout(
+  path: string,
+  site: string | undefined,
+): Promise<{ layout: Layout; template: Omit<RobotSpec, 'id' | 'homeNode'> }> {
+  if (path.endsWith('.map')) {
+    const layout = importMovingAiMap(await readFile(path, 'utf8'), { name: path.split('/').pop()! }).value;
+    return {
+      layout,
+      template: {
+        vehicleType: 'grid',
+        adapter: 'sim',
+        maxSpeedMps: 1,
+        loadTypes: ['pallet'],
+        maxPayloadKg: 1000,
+      },
+    };
+  }
+  const lif = path === 'demo' ? new URL('../../layouts/demo-plant.lif.json', import.meta.url).pathname : path;
+  const siteFile =
+    path === 'demo' ? new URL('../../layouts/demo-plant.site.json', import.meta.url).pathname : site;
+  const plant = (await loadPlantFiles(lif, siteFile)).value;
+  const first = plant.fleet[0];
+  const template = first
+    ? {
+        vehicleType: first.vehicleType,
+        adapter: 'sim' as const,
+        maxSpeedMps: first.maxSpeedMps,
+        loadTypes: first.loadTypes,
+        maxPayloadKg: first.maxPayloadKg,
+      }
+    : {
+        vehicleType: 'amr',
+        adapter: 'sim' as const,
+        maxSpeedMps: 1,
+        loadTypes: ['pallet'],
+        maxPayloadKg: 1000,
+      };
+  return { layout: plant.layout, template };
+}
+
+process.exitCode = await main(process.argv.slice(2));
