@@ -83,8 +83,13 @@ export function dispatch(ctx: StepContext, engine: EngineContext): void {
   // of sending a second robot to queue on the road at the station's entrance (blocking everyone).
   const busy = new Set<string>();
   // Once that robot stands at the station and works, the next may set off: it arrives as the station frees.
-  for (const r of ctx.allRobots())
+  for (const r of ctx.allRobots()) {
     if (r.task?.kind === 'order-leg' && r.task.phase === 'travel') busy.add(r.task.goalNodeId);
+    // Nor does one go to a station another robot stands on: two robots in neighbouring dead-end stations,
+    // each sent to the other's, can only swap through the one aisle node they share.
+    if (r.nodeId !== undefined && r.moving === undefined && engine.isStationNode(r.nodeId))
+      busy.add(r.nodeId);
+  }
   const taken = new Set<string>();
   const orders = waitingOrders(ctx)
     .filter((o) => {

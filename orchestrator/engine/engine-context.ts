@@ -14,6 +14,7 @@ export class EngineContext {
   private readonly nodeTypes: ReadonlyMap<NodeId, readonly VehicleTypeId[] | undefined>;
   private tables: { key: string; tables: DistanceTables } | undefined;
   private rest: ReadonlySet<NodeId> | undefined;
+  private stationNodes: ReadonlySet<NodeId> | undefined;
 
   constructor(
     readonly layout: Layout,
@@ -42,6 +43,11 @@ export class EngineContext {
       this.layout.stations.filter((s) => s.role === 'park').flatMap((s) => s.nodeIds.slice(0, 1)),
     );
     return this.rest;
+  }
+
+  isStationNode(nodeId: NodeId): boolean {
+    this.stationNodes ??= new Set(this.layout.stations.flatMap((s) => s.nodeIds));
+    return this.stationNodes.has(nodeId);
   }
 
   nodeAllows(nodeId: NodeId, type: VehicleTypeId): boolean {
