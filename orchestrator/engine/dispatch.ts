@@ -82,13 +82,14 @@ export function dispatch(ctx: StepContext, engine: EngineContext): void {
   // A station takes one robot at a time: an order whose pickup a robot is already bound for waits, instead
   // of sending a second robot to queue on the road at the station's entrance (blocking everyone).
   const busy = new Set<string>();
+  const standing = new Map<string, string>();
   // Once that robot stands at the station and works, the next may set off: it arrives as the station frees.
   for (const r of ctx.allRobots()) {
     if (r.task?.kind === 'order-leg' && r.task.phase === 'travel') busy.add(r.task.goalNodeId);
-    // Nor does one go to a station another robot stands on: two robots in neighbouring dead-end stations,
-    // each sent to the other's, can only swap through the one aisle node they share.
+    // Nor does another robot go to a station a robot stands on: two robots in neighbouring dead-end
+    // stations, each sent to the other's, can only swap through the one aisle node they share.
     if (r.nodeId !== undefined && r.moving === undefined && engine.isStationNode(r.nodeId))
-      busy.add(r.nodeId);
+      standing.set(r.nodeId, r.spec.id);
   }
   const taken = new Set<string>();
   const orders = waitingOrders(ctx)
@@ -103,7 +104,9 @@ export function dispatch(ctx: StepContext, engine: EngineContext): void {
   const cost = new Float64Array(orders.length * robots.length);
   orders.forEach((order, r) => {
     robots.forEach((robot, c) => {
-      cost[r * robots.length + c] = assignmentCost(ctx, engine, robot, order);
+      const there = standing.get(engine.stationNode(order.fromStation) ?? '');
+      cost[r * robots.length + c] =
+        there !== undefined && there !== robot.spec.id ? Infinity : assignmentCost(ctx, engine, robot, order);
     });
   });
   const { rowToCol } = solveAssignment(cost, orders.length, robots.length);
