@@ -11,8 +11,8 @@
  *   at the top down to the inner lane at the bottom; bins `B-aa-pp` are dead-end spurs 1.5 m either side
  *   of the aisle nodes at y = 23.5, 21.5, ..., 15.5 (odd positions left, even right, numbered from the
  *   top), 60 in all;
- * - 2 m spurs off the outer lane: empty buffer, lines and quarantine on top (the busy side), docks on the
- *   right, parking at the bottom, chargers on the left.
+ * - 2 m spurs off the outer lane: empty buffer, lines, quarantine and 4 parking spots on top (the busy
+ *   side), docks and 4 more parking spots on the right, chargers on the left.
  * One vehicle type, `amr-pallet`; no speed limits in the layout (robots drive their own maximum).
  */
 import { writeFile } from 'node:fs/promises';
@@ -107,7 +107,6 @@ interface LoopStation {
 
 function loopStations(): LoopStation[] {
   const top = { y: ROAD.yMax, dx: 0, dy: SPUR_M };
-  const bottom = { y: ROAD.yMin, dx: 0, dy: -SPUR_M };
   const left = { x: ROAD.xMin, dx: -SPUR_M, dy: 0 };
   const right = { x: ROAD.xMax, dx: SPUR_M, dy: 0 };
   const load = loadActions();
@@ -122,13 +121,9 @@ function loopStations(): LoopStation[] {
     { id: 'QA-02', name: 'Quarantine 2', x: 45, ...top, actions: load },
     { id: 'DOCK-1', name: 'Dock 1', y: 21, ...right, actions: load },
     { id: 'DOCK-2', name: 'Dock 2', y: 24, ...right, actions: load },
-    ...[1, 2, 3, 4, 5, 6, 7, 8].map((i) => ({
-      id: `PARK-${i}`,
-      name: `Parking ${i}`,
-      x: 3 + 3 * i,
-      ...bottom,
-      actions: [],
-    })),
+    // Parking close to the work: the free spots on the top side, between the lines, and the right side.
+    ...[12, 21, 30, 39].map((x, i) => ({ id: `PARK-${i + 1}`, name: `Parking ${i + 1}`, x, ...top, actions: [] })),
+    ...[9, 12, 15, 18].map((y, i) => ({ id: `PARK-${i + 5}`, name: `Parking ${i + 5}`, y, ...right, actions: [] })),
     ...[1, 2, 3, 4].map((i) => ({
       id: `CHG-${i}`,
       name: `Charger ${i}`,
