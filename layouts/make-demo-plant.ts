@@ -122,8 +122,20 @@ function loopStations(): LoopStation[] {
     { id: 'DOCK-1', name: 'Dock 1', y: 21, ...right, actions: load },
     { id: 'DOCK-2', name: 'Dock 2', y: 24, ...right, actions: load },
     // Parking close to the work: the free spots on the top side, between the lines, and the right side.
-    ...[12, 21, 30, 39].map((x, i) => ({ id: `PARK-${i + 1}`, name: `Parking ${i + 1}`, x, ...top, actions: [] })),
-    ...[9, 12, 15, 18].map((y, i) => ({ id: `PARK-${i + 5}`, name: `Parking ${i + 5}`, y, ...right, actions: [] })),
+    ...[12, 21, 30, 39].map((x, i) => ({
+      id: `PARK-${i + 1}`,
+      name: `Parking ${i + 1}`,
+      x,
+      ...top,
+      actions: [],
+    })),
+    ...[9, 12, 15, 18].map((y, i) => ({
+      id: `PARK-${i + 5}`,
+      name: `Parking ${i + 5}`,
+      y,
+      ...right,
+      actions: [],
+    })),
     ...[1, 2, 3, 4].map((i) => ({
       id: `CHG-${i}`,
       name: `Charger ${i}`,
