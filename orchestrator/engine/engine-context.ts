@@ -12,7 +12,7 @@ export class EngineContext {
   private readonly stations: ReadonlyMap<StationId, Station>;
   private readonly speeds: ReadonlyMap<VehicleTypeId, number>;
   private readonly nodeTypes: ReadonlyMap<NodeId, readonly VehicleTypeId[] | undefined>;
-  private tables: { key: string; tables: DistanceTables } | undefined;
+  private tables: { key: string; set: ReadonlySet<EdgeId>; tables: DistanceTables } | undefined;
   private rest: ReadonlySet<NodeId> | undefined;
   private stationNodes: ReadonlySet<NodeId> | undefined;
 
@@ -57,14 +57,18 @@ export class EngineContext {
 
   /** Travel-time tables for the current set of blocked edges (rebuilt when the set changes). */
   distances(blocked: ReadonlySet<EdgeId>): DistanceTables {
+    // Asked per order and robot in dispatch: the same set object as last time needs no key.
+    if (this.tables?.set === blocked) return this.tables.tables;
     const key = [...blocked].sort().join('\u0000');
-    if (this.tables?.key !== key) {
-      const layout =
-        blocked.size === 0
-          ? this.layout
-          : { ...this.layout, edges: this.layout.edges.filter((e) => !blocked.has(e.id)) };
-      this.tables = { key, tables: new DistanceTables(layout, this.speeds) };
+    if (this.tables?.key === key) {
+      this.tables = { ...this.tables, set: blocked };
+      return this.tables.tables;
     }
+    const layout =
+      blocked.size === 0
+        ? this.layout
+        : { ...this.layout, edges: this.layout.edges.filter((e) => !blocked.has(e.id)) };
+    this.tables = { key, set: blocked, tables: new DistanceTables(layout, this.speeds) };
     return this.tables.tables;
   }
 

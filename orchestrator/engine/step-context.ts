@@ -42,9 +42,13 @@ export class StepContext {
     return Object.values(this.orders);
   }
 
+  /** The blocked edges as a set; built once per step (dispatch asks for it per order and robot). */
   blocked(): ReadonlySet<string> {
-    return new Set(this.blockedEdges);
+    this.blockedSet ??= new Set(this.blockedEdges);
+    return this.blockedSet;
   }
+
+  private blockedSet: ReadonlySet<string> | undefined;
 
   setRobot(robot: RobotRuntime): void {
     if (!this.robotsCopied) {

@@ -18,6 +18,7 @@ import { Redis } from 'ioredis';
 import { importMovingAiMap } from '../../orchestrator/layout-import/movingai.ts';
 import { startOrchestratorProcess, type OrchestratorProcess } from '../support/orchestrator-process.ts';
 import type { BenchOptions, BenchSection } from './bench-kit.ts';
+import { KEYS, testEnv as baseTestEnv } from '../support/test-env.ts';
 import {
   fmt,
   isMain,
@@ -57,32 +58,9 @@ const POST_TIMEOUT_MS = 90_000;
  * that module imports `redis-prefix.ts`, which calls vitest's `inject` at load and so cannot be imported
  * outside vitest. Keep in step with it.
  */
-const KEYS = {
-  mes: 'test-mes-key-0001',
-  wms: 'test-wms-key-0001',
-  supervisor: 'test-supervisor-key-0001',
-  integrator: 'test-integrator-key-0001',
-  admin: 'test-admin-key-0001',
-} as const;
-const WEBHOOK_SECRET = 'whsec_dGVzdC13ZWJob29rLXNlY3JldC1mb3ItaW50ZWdyYXRpb24=';
 const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
-
-function testEnv(prefix: string, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    PORT: '0',
-    HOST: '127.0.0.1',
-    REDIS_URL,
-    REDIS_PREFIX: prefix,
-    API_KEYS: Object.entries(KEYS)
-      .map(([role, key]) => `${role}=${key}`)
-      .join(','),
-    WMS_WEBHOOK_SECRET: WEBHOOK_SECRET,
-    SIMULATE: 'fleet,wms',
-    SIM_SPEEDUP: '10',
-    LOG_LEVEL: 'silent',
-    ...extra,
-  };
-}
+const testEnv = (prefix: string, extra: Record<string, string> = {}): Record<string, string> =>
+  baseTestEnv(prefix, REDIS_URL, extra);
 
 async function deleteKeys(prefix: string): Promise<number> {
   const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 2 });
