@@ -19,6 +19,8 @@ export interface VirtualFleetOptions {
   readonly deadlockMs?: number;
 }
 
+type PhysicalRobot = ReturnType<SimRobotAdapter['snapshotDetailed']>[number];
+
 export interface Collision {
   readonly atMs: number;
   readonly nodeId: NodeId;
@@ -99,15 +101,16 @@ export class VirtualFleet {
     while (this.nowMs < end) {
       beforeStep?.(this);
       this.nowMs += this.stepMs;
-      const before = this.positions();
       this.adapter.advanceBy(this.stepMs);
-      this.account(before);
       this.drain();
       const t0 = performance.now();
       this.apply({ type: 'tick' });
       this.tickWallMs.push(performance.now() - t0);
       this.drain();
-      this.checkCollisions();
+      // One look at the physical robots per step: distances driven, then collisions.
+      const physical = this.adapter.snapshotDetailed();
+      this.account(physical);
+      this.checkCollisions(physical);
       this.watchDeadlock();
     }
   }
@@ -151,17 +154,9 @@ export class VirtualFleet {
     }
   }
 
-  /** Where each robot physically is: its node at rest, or both ends of the edge it drives. */
-  private positions(): Map<string, { node: NodeId; edge?: string; loaded: boolean }> {
-    const out = new Map<string, { node: NodeId; edge?: string; loaded: boolean }>();
-    for (const s of this.adapter.snapshotDetailed()) out.set(s.id, s);
-    return out;
-  }
-
-  private account(before: Map<string, { node: NodeId; edge?: string; loaded: boolean }>): void {
-    for (const s of this.adapter.snapshotDetailed()) {
-      const prev = before.get(s.id);
-      if (!prev) continue;
+  /** Adds the metres each robot drove since the last step to the loaded or empty total. */
+  private account(physical: readonly PhysicalRobot[]): void {
+    for (const s of physical) {
       const moved = s.odometerM - (this.odometer.get(s.id) ?? s.odometerM);
       this.odometer.set(s.id, s.odometerM);
       if (s.loaded) this.distanceM.loaded += moved;
@@ -171,10 +166,11 @@ export class VirtualFleet {
 
   private readonly odometer = new Map<string, number>();
 
-  private checkCollisions(): void {
+  /** A robot occupies its node at rest, or both ends of the edge it drives. */
+  private checkCollisions(physical: readonly PhysicalRobot[]): void {
     const at = new Map<NodeId, string[]>();
     const onEdge = new Map<string, string>();
-    for (const s of this.adapter.snapshotDetailed()) {
+    for (const s of physical) {
       const nodes = s.edge === undefined ? [s.node] : [...(this.edgeEnds.get(s.edge) ?? [s.node])];
       for (const n of nodes) at.set(n, [...(at.get(n) ?? []), s.id]);
       if (s.edge !== undefined) {

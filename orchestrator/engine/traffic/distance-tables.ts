@@ -28,10 +28,6 @@ export class DistanceTables {
     this.capacity = Math.max(16, Math.floor(budgetBytes / (4 * Math.max(1, layout.nodes.length))));
   }
 
-  nodeIndex(id: NodeId): number | undefined {
-    return this.index.get(id);
-  }
-
   /** Seconds from `from` to `goal` for this vehicle type; Infinity when unreachable or unknown. */
   seconds(vehicleType: VehicleTypeId, goal: NodeId, from: NodeId): number {
     const i = this.index.get(from);
