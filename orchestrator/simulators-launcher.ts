@@ -16,6 +16,17 @@ export interface RunningSimulators {
 
 const DEMO_SKUS = ['SKU-100', 'SKU-200', 'SKU-300', 'SKU-400'];
 
+/** Each station's position (its first node), as a WMS keeps bin coordinates in its master data. */
+function stationPositions(plant: Plant): Map<string, { x: number; y: number }> {
+  const nodes = new Map(plant.layout.nodes.map((n) => [n.id, n]));
+  const positions = new Map<string, { x: number; y: number }>();
+  for (const station of plant.layout.stations) {
+    const node = nodes.get(station.nodeIds[0] ?? '');
+    if (node) positions.set(station.id, { x: node.x, y: node.y });
+  }
+  return positions;
+}
+
 /**
  * Starts the simulated WMS and MES the SIMULATE setting asks for, as HTTP peers of the orchestrator
  * (composition only: they share no code or memory with it). Their data comes from the plant's stations:
@@ -53,6 +64,7 @@ export async function startSimulators(options: {
       quarantine: plant.layout.stations
         .filter((s) => s.role === 'quarantine' || s.role === 'empty-buffer')
         .map((s) => s.id),
+      positions: stationPositions(plant),
       log: log.child({ component: 'wms-sim' }),
     });
     log.info({ url: wms.url, bins: bins.length }, 'WMS simulator listening');

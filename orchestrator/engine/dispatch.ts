@@ -23,14 +23,14 @@ export function canCarry(robot: RobotRuntime, order: EngineOrder): boolean {
   return order.loadType === undefined || robot.spec.loadTypes.includes(order.loadType);
 }
 
-/** Waiting orders, most urgent first: priority, then due time, then age; ties broken by id. */
+/** Waiting orders, most urgent first: priority and time waited, then due time, then age; ties broken by id. */
 export function waitingOrders(ctx: StepContext): EngineOrder[] {
   return ctx
     .allOrders()
     .filter((o) => o.status === 'planned')
     .sort(
       (a, b) =>
-        b.priority - a.priority ||
+        urgencyS(b, ctx.nowMs) - urgencyS(a, ctx.nowMs) ||
         (a.dueByMs ?? Infinity) - (b.dueByMs ?? Infinity) ||
         a.createdAtMs - b.createdAtMs ||
         (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
@@ -41,14 +41,23 @@ export function waitingOrders(ctx: StepContext): EngineOrder[] {
 const PRIORITY_WEIGHT_S = 60;
 /** Each second an order would be late costs this many seconds of travel. */
 const LATENESS_WEIGHT = 2;
+/** Each second an order has waited takes this many seconds off its cost, so no order waits forever behind more urgent ones. */
+const WAITING_WEIGHT = 0.5;
 /** A robot at 0 % battery costs this many extra seconds (linear): fuller robots are preferred. */
 const BATTERY_WEIGHT_S = 30;
 /** At most this many of the most urgent waiting orders enter one assignment round. */
 const MAX_ORDERS_PER_ROUND = 500;
 
+/** How urgent an order is, in seconds of travel: its priority plus the time it has waited. */
+function urgencyS(order: EngineOrder, nowMs: number): number {
+  return (
+    order.priority * PRIORITY_WEIGHT_S + (Math.max(0, nowMs - order.createdAtMs) / 1000) * WAITING_WEIGHT
+  );
+}
+
 /**
- * The cost of `robot` doing `order`: travel time to the pickup, minus the order's priority, plus its
- * lateness against `dueBy` and a battery penalty; Infinity when the robot cannot do it.
+ * The cost of `robot` doing `order`: travel time to the pickup, minus the order's priority and the time it
+ * has waited, plus its lateness against `dueBy` and a battery penalty; Infinity when the robot cannot do it.
  */
 export function assignmentCost(
   ctx: StepContext,
@@ -66,7 +75,7 @@ export function assignmentCost(
     order.dueByMs === undefined ? 0 : Math.max(0, ctx.nowMs + travelS * 1000 - order.dueByMs) / 1000;
   return (
     travelS -
-    order.priority * PRIORITY_WEIGHT_S +
+    urgencyS(order, ctx.nowMs) +
     lateS * LATENESS_WEIGHT +
     ((100 - robot.batteryPct) / 100) * BATTERY_WEIGHT_S
   );
@@ -79,24 +88,35 @@ export function assignmentCost(
 export function dispatch(ctx: StepContext, engine: EngineContext): void {
   const robots = ctx.allRobots().filter(isAvailable);
   if (robots.length === 0) return;
-  // A station takes one robot at a time: an order whose pickup a robot is already bound for waits, instead
-  // of sending a second robot to queue on the road at the station's entrance (blocking everyone).
-  const busy = new Set<string>();
-  const standing = new Map<string, string>();
-  // Once that robot stands at the station and works, the next may set off: it arrives as the station frees.
+  // A station takes one robot at a time: an order whose pickup or drop another order already claims waits,
+  // instead of sending a second robot to queue on the road at the station's entrance (blocking everyone).
+  // A pickup is claimed while a robot drives to it, a drop from assignment until a robot drives to it;
+  // once that robot stands at the station and works, the next may set off: it arrives as the station frees.
+  const claimed = new Set<string>();
   for (const r of ctx.allRobots()) {
-    if (r.task?.kind === 'order-leg' && r.task.phase === 'travel') busy.add(r.task.goalNodeId);
-    // Nor does another robot go to a station a robot stands on: two robots in neighbouring dead-end
-    // stations, each sent to the other's, can only swap through the one aisle node they share.
+    if (r.task?.kind === 'order-leg' && r.task.phase === 'travel') claimed.add(r.task.goalNodeId);
+  }
+  for (const o of ctx.allOrders()) {
+    if (o.status !== 'to-pickup' && o.status !== 'picking') continue;
+    const drop = engine.stationNode(o.toStation);
+    if (drop !== undefined) claimed.add(drop);
+  }
+  // Nor does another robot go to a station a robot stands on: two robots in neighbouring dead-end
+  // stations, each sent to the other's, can only swap through the one aisle node they share.
+  const standing = new Map<string, string>();
+  for (const r of ctx.allRobots()) {
     if (r.nodeId !== undefined && r.moving === undefined && engine.isStationNode(r.nodeId))
       standing.set(r.nodeId, r.spec.id);
   }
-  const taken = new Set<string>();
   const orders = waitingOrders(ctx)
     .filter((o) => {
-      const node = engine.stationNode(o.fromStation);
-      if (node === undefined || busy.has(node) || taken.has(node)) return false;
-      taken.add(node); // and only the most urgent waiting order per pickup station enters this round
+      const pickup = engine.stationNode(o.fromStation);
+      const drop = engine.stationNode(o.toStation);
+      if (pickup === undefined || drop === undefined || claimed.has(pickup) || claimed.has(drop))
+        return false;
+      // Only the most urgent waiting order per station enters this round.
+      claimed.add(pickup);
+      claimed.add(drop);
       return true;
     })
     .slice(0, MAX_ORDERS_PER_ROUND);

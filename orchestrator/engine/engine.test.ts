@@ -302,4 +302,52 @@ describe('engine', () => {
     engine.step(start, tick, 5);
     expect(JSON.stringify(start)).toBe(frozen);
   });
+
+  it('when two orders drop at the same station, then the second waits until a robot drives there', () => {
+    const base = lineLayout();
+    const layout = {
+      ...base,
+      stations: [...base.stations, { id: 'S', nodeIds: ['C'], role: 'storage-bin' as const }],
+    };
+    const engine = createEngine(layout, [spec('R1', 'A'), spec('R2', 'D')]);
+    const { state } = run(engine, engine.initialState(), [
+      ...online('R1', 'A'),
+      ...online('R2', 'D'),
+      planned('o1', 'P', 'Q'),
+      planned('o2', 'S', 'Q'),
+      tick,
+    ]);
+    // Two robots are free, yet only one order may head for Q: a second would queue on the road before it.
+    expect(state.orders.o1?.status).toBe('to-pickup');
+    expect(state.orders.o2?.status).toBe('planned');
+  });
+
+  it('when an order has waited long, then it goes before a fresher order of higher priority', () => {
+    const base = lineLayout();
+    const layout = {
+      ...base,
+      stations: [...base.stations, { id: 'S', nodeIds: ['C'], role: 'storage-bin' as const }],
+    };
+    const engine = createEngine(layout, [spec('R1', 'A')]);
+    const order = (id: string, from: string, priority: number, createdAtMs: number): EngineEvent => ({
+      type: 'order-planned',
+      order: { id, fromStation: from, toStation: 'Q', priority, createdAtMs },
+    });
+    const fresh = run(engine, engine.initialState(), [
+      ...online('R1', 'A'),
+      order('urgent', 'P', 2, 0),
+      order('old', 'S', 1, 0),
+      tick,
+    ]);
+    expect(fresh.state.orders.urgent?.status).toBe('to-pickup');
+    // The same two orders, but the low-priority one has waited 5 minutes: it is not starved.
+    const aged = run(engine, engine.initialState(), [
+      ...online('R1', 'A'),
+      order('urgent', 'P', 2, 0),
+      order('old', 'S', 1, -300_000),
+      tick,
+    ]);
+    expect(aged.state.orders.old?.status).toBe('to-pickup');
+    expect(aged.state.orders.urgent?.status).toBe('planned');
+  });
 });

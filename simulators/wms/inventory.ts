@@ -26,6 +26,17 @@ export interface InventoryOptions {
   readonly initialStock?: readonly InitialStock[];
   /** Quarantine locations: never chosen for putaway or picks; HUs there are blocked stock. */
   readonly quarantine?: readonly string[];
+  /**
+   * Where locations are (metres, any frame), from the WMS's bin master data. When the location a request
+   * names (putaway source, pick destination) and the bins have positions, the nearest bin is chosen
+   * (proximity strategy); otherwise, and between equally near bins, the configured order decides.
+   */
+  readonly positions?: ReadonlyMap<string, Position>;
+}
+
+export interface Position {
+  readonly x: number;
+  readonly y: number;
 }
 
 export interface InventorySummary {
@@ -42,7 +53,8 @@ export class Inventory {
   readonly #bins: readonly string[];
   readonly #binSet: ReadonlySet<string>;
   readonly #quarantine: ReadonlySet<string>;
-  readonly #positions = new Map<string, StockPosition>();
+  readonly #positions: ReadonlyMap<string, Position>;
+  readonly #stock = new Map<string, StockPosition>();
   /** bin -> id of the expectation holding it. */
   readonly #reservations = new Map<string, string>();
 
@@ -52,13 +64,14 @@ export class Inventory {
     this.#binSet = new Set(options.bins);
     if (this.#binSet.size !== this.#bins.length) throw new RangeError('bins contain duplicates');
     this.#quarantine = new Set(options.quarantine ?? []);
+    this.#positions = options.positions ?? new Map();
     for (const item of options.initialStock ?? []) {
       if (!this.#binSet.has(item.bin)) throw new RangeError(`initial stock in unknown bin ${item.bin}`);
-      if (this.#positions.has(item.handlingUnitId)) {
+      if (this.#stock.has(item.handlingUnitId)) {
         throw new RangeError(`duplicate handling unit ${item.handlingUnitId}`);
       }
       const { bin, ...rest } = item;
-      this.#positions.set(item.handlingUnitId, { ...rest, location: bin });
+      this.#stock.set(item.handlingUnitId, { ...rest, location: bin });
     }
   }
 
@@ -72,38 +85,53 @@ export class Inventory {
 
   /** Where an HU is, or undefined when the WMS does not know it. */
   locate(handlingUnitId: string): StockPosition | undefined {
-    return this.#positions.get(handlingUnitId);
+    return this.#stock.get(handlingUnitId);
   }
 
   /** HUs at a location. */
   at(location: string): StockPosition[] {
-    return [...this.#positions.values()].filter((p) => p.location === location);
+    return [...this.#stock.values()].filter((p) => p.location === location);
   }
 
   /** Puts an HU at `location`, creating it when unknown and moving it otherwise. */
   place(item: StockItem, location: string): void {
-    this.#positions.set(item.handlingUnitId, { ...item, location });
+    this.#stock.set(item.handlingUnitId, { ...item, location });
   }
 
-  /** The first bin (in configured order) holding no HU, not reserved and not quarantine, or undefined. */
-  findFreeBin(): string | undefined {
-    const occupied = new Set([...this.#positions.values()].map((p) => p.location));
-    return this.#bins.find(
+  /**
+   * The bin nearest to `near` (or the first in configured order) holding no HU, not reserved and not
+   * quarantine, or undefined.
+   */
+  findFreeBin(near?: string): string | undefined {
+    const occupied = new Set([...this.#stock.values()].map((p) => p.location));
+    return this.#byProximity(near).find(
       (bin) => !occupied.has(bin) && !this.#reservations.has(bin) && !this.#quarantine.has(bin),
     );
   }
 
   /**
-   * The first HU of `sku` in a bin that is not reserved (in configured bin order), or undefined.
-   * The whole HU is picked; the requested quantity is not split.
+   * The HU of `sku` in the bin nearest to `near` (or the first in configured bin order) that is not
+   * reserved, or undefined. The whole HU is picked; the requested quantity is not split.
    */
-  findPickable(sku: string): StockPosition | undefined {
-    for (const bin of this.#bins) {
+  findPickable(sku: string, near?: string): StockPosition | undefined {
+    for (const bin of this.#byProximity(near)) {
       if (this.#reservations.has(bin) || this.#quarantine.has(bin)) continue;
       const hit = this.at(bin).find((p) => p.sku === sku);
       if (hit) return hit;
     }
     return undefined;
+  }
+
+  /** The bins, nearest to `near` first when positions are known; else in configured order. */
+  #byProximity(near: string | undefined): readonly string[] {
+    const from = near === undefined ? undefined : this.#positions.get(near);
+    if (!from) return this.#bins;
+    const distance = (bin: string): number => {
+      const at = this.#positions.get(bin);
+      return at ? Math.hypot(at.x - from.x, at.y - from.y) : Infinity;
+    };
+    // Array.prototype.sort is stable: equally near bins keep the configured order.
+    return [...this.#bins].sort((a, b) => distance(a) - distance(b));
   }
 
   /** Reserves a bin for an expectation; a second reservation of the same bin replaces the first. */
@@ -117,7 +145,7 @@ export class Inventory {
   }
 
   summary(): InventorySummary {
-    const stock = [...this.#positions.values()].sort(
+    const stock = [...this.#stock.values()].sort(
       (a, b) => a.location.localeCompare(b.location) || a.handlingUnitId.localeCompare(b.handlingUnitId),
     );
     const occupied = new Set(stock.map((p) => p.location).filter((l) => this.#binSet.has(l)));

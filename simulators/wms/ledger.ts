@@ -57,7 +57,7 @@ export class Ledger {
     const previous = this.#putaways.get(request.requestId);
     if (previous)
       return previous.fingerprint === fingerprint ? previous.decision : { kind: 'request-id-reused' };
-    const bin = this.#inventory.findFreeBin();
+    const bin = this.#inventory.findFreeBin(request.from);
     if (bin === undefined) return { kind: 'no-space' };
     // The production receipt: the WMS now knows the HU is at the line output.
     if (!this.#inventory.locate(request.handlingUnitId)) {
@@ -76,7 +76,7 @@ export class Ledger {
     const previous = this.#picks.get(request.requestId);
     if (previous)
       return previous.fingerprint === fingerprint ? previous.decision : { kind: 'request-id-reused' };
-    const hu = this.#inventory.findPickable(request.sku);
+    const hu = this.#inventory.findPickable(request.sku, request.deliverTo);
     if (!hu) return { kind: 'no-stock' };
     this.#open({
       ...hu,

@@ -5,7 +5,7 @@ import { pino } from 'pino';
 import type { Logger } from 'pino';
 import { FaultGate } from './fault-gate.ts';
 import { Inventory } from './inventory.ts';
-import type { InitialStock } from './inventory.ts';
+import type { InitialStock, Position } from './inventory.ts';
 import { Ledger } from './ledger.ts';
 import { sendProblem } from './problem.ts';
 import { DEFAULT_TOLERANCE_S, decodeSecret, verify } from './standard-webhooks.ts';
@@ -36,6 +36,8 @@ export interface WmsSimulatorOptions {
   readonly initialStock?: readonly InitialStock[];
   /** Quarantine locations: never used for putaway or picks; moves into them need no expectation. */
   readonly quarantine?: readonly string[];
+  /** Bin and station positions (metres): putaway and picks then choose the bin nearest the request's location. */
+  readonly positions?: ReadonlyMap<string, Position>;
   /** Default: silent. */
   readonly log?: Logger;
   /** Clock for the ledger and webhook timestamps. Default: the system clock. */
@@ -76,6 +78,7 @@ export async function createWmsSimulator(options: WmsSimulatorOptions): Promise<
     bins: options.bins,
     ...(options.initialStock ? { initialStock: options.initialStock } : {}),
     ...(options.quarantine ? { quarantine: options.quarantine } : {}),
+    ...(options.positions ? { positions: options.positions } : {}),
   });
   const ledger = new Ledger({ inventory, now });
   const gate = new FaultGate();
