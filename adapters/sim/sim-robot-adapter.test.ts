@@ -125,6 +125,35 @@ describe('SimRobotAdapter', () => {
     expect((await advance(10_000)).batteryPct).toBeCloseTo(90, 9); // standing still at C
   });
 
+  it('when told to start charging, then the battery rises until stop-charging, and driving off ends charging', async () => {
+    const { adapter, events, advance } = await startSim({ chargePctPerS: 0.5, chargeSwitchMs: 1_000 });
+    adapter.execute(release(['A', 'B'], ['A-B']));
+    await advance(20_000); // 10 m at 0.5 m/s: 95 %
+    await events.next('B reached', isNodeReached('R1', 'B'), { from: 0 });
+    const start: RobotAction = { actionId: 'c1', type: 'start-charging' };
+    adapter.execute({
+      type: 'release-segment',
+      robotId: 'R1',
+      taskId: 't2',
+      nodes: [{ nodeId: 'B', actions: [start] }],
+      edgeIds: [],
+    });
+    const connected = await advance(1_000);
+    expect(connected.charging).toBe(true);
+    expect((await advance(4_000)).batteryPct).toBeCloseTo(97, 9); // 4 s at 0.5 %/s
+    const stop: RobotAction = { actionId: 'c2', type: 'stop-charging' };
+    adapter.execute({
+      type: 'release-segment',
+      robotId: 'R1',
+      taskId: 't3',
+      nodes: [{ nodeId: 'B', actions: [stop] }],
+      edgeIds: [],
+    });
+    const disconnected = await advance(1_000);
+    expect(disconnected.charging).toBe(false);
+    expect((await advance(5_000)).batteryPct).toBeCloseTo(disconnected.batteryPct, 9);
+  });
+
   it('when a segment continues the one under way, then the robot drives on without stopping', async () => {
     const { adapter, events, advance } = await startSim();
     adapter.execute(release(['A', 'B'], ['A-B']));

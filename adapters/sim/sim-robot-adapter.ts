@@ -24,8 +24,12 @@ export interface SimAdapterOptions {
   readonly speedup?: number;
   /** Duration of a pick or drop, plant milliseconds. Default 3000. */
   readonly actionDurationMs?: number;
-  /** Battery used per metre driven, percent. Default 0.01. */
+  /** Battery used per metre driven, percent. Default 0.01 (10 km on a full battery). */
   readonly drainPctPerM?: number;
+  /** Battery gained per plant second on a charger, percent. Default 0.1 (empty to full in under 17 min). */
+  readonly chargePctPerS?: number;
+  /** Duration of start-charging and stop-charging (connecting, disconnecting), plant ms. Default 1000. */
+  readonly chargeSwitchMs?: number;
   /** Plant milliseconds between periodic state reports. Default 1000. */
   readonly reportEveryMs?: number;
   readonly snapshots?: SimSnapshotStore;
@@ -125,7 +129,15 @@ export class SimRobotAdapter implements RobotAdapter {
   }
 
   /** Physical truth for the virtual-time simulator's checks: last node, edge under way, load, odometer. */
-  snapshotDetailed(): { id: string; node: NodeId; edge?: string; loaded: boolean; odometerM: number }[] {
+  snapshotDetailed(): {
+    id: string;
+    node: NodeId;
+    edge?: string;
+    loaded: boolean;
+    charging: boolean;
+    batteryPct: number;
+    odometerM: number;
+  }[] {
     return [...this.robots.values()].map((r) => {
       const edge = r.progressM > 0 ? r.plan[0]?.edgeId : undefined;
       return {
@@ -133,6 +145,8 @@ export class SimRobotAdapter implements RobotAdapter {
         node: r.nodeId,
         ...(edge === undefined ? {} : { edge }),
         loaded: r.loads.length > 0,
+        charging: r.charging,
+        batteryPct: r.batteryPct,
         odometerM: r.odometerM,
       };
     });
@@ -217,6 +231,13 @@ export class SimRobotAdapter implements RobotAdapter {
   }
 
   private advanceRobot(robot: SimRobot, dtMs: number): void {
+    if (robot.charging && robot.batteryPct < 100) {
+      // Connected to the charger: charging goes on whatever else holds the robot (pause, fault, link loss).
+      robot.batteryPct = Math.min(
+        100,
+        robot.batteryPct + (dtMs / 1000) * (this.options.chargePctPerS ?? 0.1),
+      );
+    }
     if (!robot.connected || robot.paused || robot.errors.some((e) => e.level === 'fatal')) return;
     let budgetMs = dtMs;
     while (budgetMs > 0) {
@@ -226,6 +247,8 @@ export class SimRobotAdapter implements RobotAdapter {
       }
       const step = robot.plan[0];
       if (!step) return;
+      // Driving off a charger disconnects it (a master should have sent stop-charging first).
+      robot.charging = false;
       const edge = this.edges.get(step.edgeId);
       const from = edge ? this.nodes.get(edge.from) : undefined;
       const to = this.nodes.get(step.toNodeId);
@@ -259,8 +282,11 @@ export class SimRobotAdapter implements RobotAdapter {
   private runAction(robot: SimRobot, budgetMs: number): number {
     const action = robot.actions[0];
     if (!action) return budgetMs;
-    if (robot.actionEndsAtMs === undefined)
-      robot.actionEndsAtMs = this.plantMs - budgetMs + (this.options.actionDurationMs ?? 3000);
+    const charger = action.type === 'start-charging' || action.type === 'stop-charging';
+    const durationMs = charger
+      ? (this.options.chargeSwitchMs ?? 1000)
+      : (this.options.actionDurationMs ?? 3000);
+    if (robot.actionEndsAtMs === undefined) robot.actionEndsAtMs = this.plantMs - budgetMs + durationMs;
     const leftMs = robot.actionEndsAtMs - this.plantMs;
     if (leftMs > 0) return 0;
     robot.actions.shift();
@@ -268,6 +294,8 @@ export class SimRobotAdapter implements RobotAdapter {
     if (action.type === 'pick' && action.loadId !== undefined)
       robot.loads = [...robot.loads.filter((l) => l !== action.loadId), action.loadId];
     if (action.type === 'drop') robot.loads = robot.loads.filter((l) => l !== action.loadId);
+    if (action.type === 'start-charging') robot.charging = true;
+    if (action.type === 'stop-charging') robot.charging = false;
     this.dirty = true;
     this.emit({ type: 'action-finished', robotId: robot.spec.id, actionId: action.actionId });
     this.emit({ type: 'robot-state', robotId: robot.spec.id, state: robot.report() });

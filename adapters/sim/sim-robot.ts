@@ -32,6 +32,8 @@ export class SimRobot {
   /** Metres driven since the adapter started. */
   odometerM = 0;
   paused = false;
+  /** Connected to a charger (between start-charging and stop-charging or driving off). */
+  charging = false;
   mode: OperatingMode = 'automatic';
   errors: RobotError[] = [];
   connected = true;
@@ -65,7 +67,7 @@ export class SimRobot {
       nodeId: this.nodeId,
       pose: { x: this.x, y: this.y, thetaRad: this.thetaRad },
       batteryPct: Math.round(this.batteryPct * 10) / 10,
-      charging: false,
+      charging: this.charging,
       driving: this.driving,
       paused: this.paused,
       loads: [...this.loads],

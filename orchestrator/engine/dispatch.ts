@@ -3,19 +3,8 @@ import type { EngineContext } from './engine-context.ts';
 import type { StepContext } from './step-context.ts';
 import { advanceOrder, failOrder, startLeg } from './order-flow.ts';
 import { solveAssignment } from './assignment/solve-assignment.ts';
-
-/** True when the robot can take a new order now. */
-export function isAvailable(robot: RobotRuntime): boolean {
-  return (
-    robot.reported &&
-    robot.connection === 'online' &&
-    robot.mode === 'automatic' &&
-    !robot.paused &&
-    (robot.task === undefined || robot.task.kind === 'park') &&
-    robot.nodeId !== undefined &&
-    !robot.errors.some((e) => e.level === 'fatal')
-  );
-}
+import { canWork } from './availability.ts';
+import type { EnergyPolicy } from './energy.ts';
 
 /** True when the robot's kind can carry this order at all (vehicle type aside, checked by routing). */
 export function canCarry(robot: RobotRuntime, order: EngineOrder): boolean {
@@ -85,21 +74,22 @@ export function assignmentCost(
  * Assigns waiting orders to available robots in one batch, minimising the summed cost (optimal
  * assignment, not first-come nearest robot). Orders beyond the fleet's size wait for the next round.
  */
-export function dispatch(ctx: StepContext, engine: EngineContext): void {
-  const robots = ctx.allRobots().filter(isAvailable);
+export function dispatch(ctx: StepContext, engine: EngineContext, policy: EnergyPolicy): void {
+  const robots = ctx.allRobots().filter((r) => canWork(r, policy, engine));
   if (robots.length === 0) return;
-  // A station takes one robot at a time: an order whose pickup or drop another order already claims waits,
-  // instead of sending a second robot to queue on the road at the station's entrance (blocking everyone).
-  // A pickup is claimed while a robot drives to it, a drop from assignment until a robot drives to it;
-  // once that robot stands at the station and works, the next may set off: it arrives as the station frees.
-  const claimed = new Set<string>();
+  // A station takes one robot at a time: an order whose pickup a robot is already driving to, or whose
+  // drop another order will deliver to, waits, instead of sending a second robot to queue on the road at
+  // the station's entrance (blocking everyone). A drop is claimed from assignment until the robot bound
+  // for it arrives; once that robot stands at the station and works, the next may set off.
+  const driving = new Set<string>();
   for (const r of ctx.allRobots()) {
-    if (r.task?.kind === 'order-leg' && r.task.phase === 'travel') claimed.add(r.task.goalNodeId);
+    if (r.task?.kind === 'order-leg' && r.task.phase === 'travel') driving.add(r.task.goalNodeId);
   }
+  const drops = new Set<string>();
   for (const o of ctx.allOrders()) {
-    if (o.status !== 'to-pickup' && o.status !== 'picking') continue;
-    const drop = engine.stationNode(o.toStation);
-    if (drop !== undefined) claimed.add(drop);
+    if (o.status !== 'to-pickup' && o.status !== 'picking' && o.status !== 'to-dropoff') continue;
+    const node = engine.stationNode(o.toStation);
+    if (node !== undefined) drops.add(node);
   }
   // Nor does another robot go to a station a robot stands on: two robots in neighbouring dead-end
   // stations, each sent to the other's, can only swap through the one aisle node they share.
@@ -108,15 +98,16 @@ export function dispatch(ctx: StepContext, engine: EngineContext): void {
     if (r.nodeId !== undefined && r.moving === undefined && engine.isStationNode(r.nodeId))
       standing.set(r.nodeId, r.spec.id);
   }
+  const pickups = new Set<string>();
   const orders = waitingOrders(ctx)
     .filter((o) => {
       const pickup = engine.stationNode(o.fromStation);
       const drop = engine.stationNode(o.toStation);
-      if (pickup === undefined || drop === undefined || claimed.has(pickup) || claimed.has(drop))
-        return false;
-      // Only the most urgent waiting order per station enters this round.
-      claimed.add(pickup);
-      claimed.add(drop);
+      if (pickup === undefined || drop === undefined) return false;
+      if (driving.has(pickup) || pickups.has(pickup) || drops.has(drop)) return false;
+      // Only the most urgent waiting order per pickup and per drop enters this round.
+      pickups.add(pickup);
+      drops.add(drop);
       return true;
     })
     .slice(0, MAX_ORDERS_PER_ROUND);

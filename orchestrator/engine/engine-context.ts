@@ -14,6 +14,7 @@ export class EngineContext {
   private readonly nodeTypes: ReadonlyMap<NodeId, readonly VehicleTypeId[] | undefined>;
   private tables: { key: string; set: ReadonlySet<EdgeId>; tables: DistanceTables } | undefined;
   private rest: ReadonlySet<NodeId> | undefined;
+  private chargers: ReadonlySet<NodeId> | undefined;
   private stationNodes: ReadonlySet<NodeId> | undefined;
 
   constructor(
@@ -43,6 +44,34 @@ export class EngineContext {
       this.layout.stations.filter((s) => s.role === 'park').flatMap((s) => s.nodeIds.slice(0, 1)),
     );
     return this.rest;
+  }
+
+  /** Nodes where a robot charges: the interaction nodes of `charger` stations. */
+  chargerNodes(): ReadonlySet<NodeId> {
+    this.chargers ??= new Set(
+      this.layout.stations.filter((s) => s.role === 'charger').flatMap((s) => s.nodeIds.slice(0, 1)),
+    );
+    return this.chargers;
+  }
+
+  /**
+   * Of `candidates`, the one a robot of `type` at `at` reaches soonest (ties: the smaller id), or
+   * undefined when none is reachable.
+   */
+  nearest(
+    type: VehicleTypeId,
+    at: NodeId,
+    candidates: Iterable<NodeId>,
+    blocked: ReadonlySet<EdgeId>,
+  ): NodeId | undefined {
+    const tables = this.distances(blocked);
+    let best: { node: NodeId; s: number } | undefined;
+    for (const node of candidates) {
+      const s = tables.seconds(type, node, at);
+      if (Number.isFinite(s) && (!best || s < best.s || (s === best.s && node < best.node)))
+        best = { node, s };
+    }
+    return best?.node;
   }
 
   isStationNode(nodeId: NodeId): boolean {

@@ -38,7 +38,23 @@ export type RobotTask =
   /** After a restart or reconnect: waiting for the robot's state report before re-issuing its leg. */
   | { readonly kind: 'resync'; readonly orderId: OrderId }
   /** Idle: going to a parking spot so it never idles in an aisle. */
-  | { readonly kind: 'park'; readonly goalNodeId: NodeId };
+  | { readonly kind: 'park'; readonly goalNodeId: NodeId }
+  /**
+   * Going to a charger it has reserved (`travel`, the start-charging action riding on the release of the
+   * charger node), then charging there (`charging`) until the energy policy ends or interrupts it.
+   */
+  | {
+      readonly kind: 'charge';
+      readonly taskId: string;
+      readonly goalNodeId: NodeId;
+      readonly action: RobotAction;
+      readonly phase: 'travel' | 'charging';
+    };
+
+/** The order a robot's task works on, if any. */
+export function orderIdOf(task: RobotTask | undefined): OrderId | undefined {
+  return task?.kind === 'order-leg' || task?.kind === 'resync' ? task.orderId : undefined;
+}
 
 /** An edge a robot was released onto and has not yet finished; it holds both end nodes meanwhile. */
 export interface Move {

@@ -350,4 +350,110 @@ describe('engine', () => {
     expect(aged.state.orders.old?.status).toBe('to-pickup');
     expect(aged.state.orders.urgent?.status).toBe('planned');
   });
+
+  describe('energy', () => {
+    /** The line with a charger at A and a parking spot at D. */
+    const plantWithCharger = (): Layout => {
+      const base = lineLayout();
+      return {
+        ...base,
+        stations: [
+          ...base.stations,
+          { id: 'CHG', nodeIds: ['A'], role: 'charger' },
+          { id: 'PARK', nodeIds: ['D'], role: 'park' },
+        ],
+      };
+    };
+    const onlineAt = (id: string, node: string, extra: Partial<RobotStateReport>): EngineEvent[] => [
+      { type: 'robot', event: { type: 'connection', robotId: id, state: 'online' } },
+      { type: 'robot', event: { type: 'robot-state', robotId: id, state: report(node, extra) } },
+    ];
+
+    it('when a robot runs low, then it takes no order and drives to a charger with start-charging on arrival', () => {
+      const engine = createEngine(plantWithCharger(), [spec('R1', 'C'), spec('R2', 'E')]);
+      let { state, commands } = run(engine, engine.initialState(), [
+        ...onlineAt('R1', 'C', { batteryPct: 20 }),
+        ...onlineAt('R2', 'E', { batteryPct: 90 }),
+        planned('o1'),
+        tick,
+      ]);
+      expect(state.orders.o1?.robotId).toBe('R2'); // R1 is nearer the pickup, but too low to work
+      expect(state.robots.R1?.task).toMatchObject({ kind: 'charge', goalNodeId: 'A', phase: 'travel' });
+      ({ state, commands } = run(engine, state, [reached('R1', 'B'), tick]));
+      const toCharger = releases(commands).find((r) => r.robotId === 'R1')!;
+      expect(toCharger.nodes.map((n) => n.nodeId)).toEqual(['B', 'A']);
+      expect(toCharger.nodes[1]!.actions.map((a) => a.type)).toEqual(['start-charging']);
+      ({ state, commands } = run(engine, state, [reached('R1', 'A'), tick]));
+      expect(state.robots.R1?.task).toMatchObject({ kind: 'charge', phase: 'charging' });
+    });
+
+    it('when a charging robot is above the leave threshold and an order comes, then it stops charging and goes', () => {
+      const engine = createEngine(plantWithCharger(), [spec('R1', 'A')]);
+      const { state, commands } = run(engine, engine.initialState(), [
+        ...onlineAt('R1', 'A', { batteryPct: 70, charging: true }),
+        planned('o1'),
+        tick,
+      ]);
+      expect(state.orders.o1?.robotId).toBe('R1');
+      const first = releases(commands)[0]!;
+      expect(first.nodes[0]).toMatchObject({ nodeId: 'A', actions: [{ type: 'stop-charging' }] });
+    });
+
+    it('when a charging robot is below the leave threshold, then an order waits for another robot', () => {
+      const engine = createEngine(plantWithCharger(), [spec('R1', 'A')]);
+      let { state } = run(engine, engine.initialState(), [
+        ...onlineAt('R1', 'A', { batteryPct: 20 }),
+        tick, // sends it to charge where it stands
+      ]);
+      expect(state.robots.R1?.task).toMatchObject({ kind: 'charge', phase: 'charging' });
+      ({ state } = run(engine, state, [
+        {
+          type: 'robot',
+          event: {
+            type: 'robot-state',
+            robotId: 'R1',
+            state: report('A', { batteryPct: 50, charging: true }),
+          },
+        },
+        planned('o1'),
+        tick,
+      ]));
+      expect(state.orders.o1?.status).toBe('planned');
+      // Full: charging ends, the robot stays on the charger, idle, and takes the order.
+      ({ state } = run(engine, state, [
+        {
+          type: 'robot',
+          event: {
+            type: 'robot-state',
+            robotId: 'R1',
+            state: report('A', { batteryPct: 96, charging: true }),
+          },
+        },
+        tick,
+      ]));
+      expect(state.orders.o1?.robotId).toBe('R1');
+    });
+
+    it('when a robot is idle and below the opportunistic threshold, then it charges instead of parking', () => {
+      const engine = createEngine(plantWithCharger(), [spec('R1', 'C'), spec('R2', 'E')]);
+      const { state } = run(engine, engine.initialState(), [
+        ...onlineAt('R1', 'C', { batteryPct: 50 }),
+        ...onlineAt('R2', 'E', { batteryPct: 90 }),
+        tick,
+      ]);
+      expect(state.robots.R1?.task).toMatchObject({ kind: 'charge', goalNodeId: 'A' });
+      expect(state.robots.R2?.task).toMatchObject({ kind: 'park', goalNodeId: 'D' });
+    });
+
+    it('when every charger is taken and a robot runs low, then the fullest charging robot gives way', () => {
+      const engine = createEngine(plantWithCharger(), [spec('R1', 'A'), spec('R2', 'C')]);
+      const { state } = run(engine, engine.initialState(), [
+        ...onlineAt('R1', 'A', { batteryPct: 85, charging: true }),
+        ...onlineAt('R2', 'C', { batteryPct: 10 }),
+        tick,
+      ]);
+      expect(state.robots.R2?.task).toMatchObject({ kind: 'charge', goalNodeId: 'A' });
+      expect(state.robots.R1?.task).toMatchObject({ kind: 'park', goalNodeId: 'D' });
+    });
+  });
 });

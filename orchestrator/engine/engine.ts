@@ -1,7 +1,14 @@
 import type { Layout } from '../domain/layout.ts';
 import type { RobotSpec } from '../domain/robot.ts';
 import type { RobotEvent } from '../domain/robot-messages.ts';
-import type { EngineEvent, EngineOrder, EngineState, RobotRuntime, StepResult } from './engine-types.ts';
+import {
+  orderIdOf,
+  type EngineEvent,
+  type EngineOrder,
+  type EngineState,
+  type RobotRuntime,
+  type StepResult,
+} from './engine-types.ts';
 import { EngineContext } from './engine-context.ts';
 import { StepContext } from './step-context.ts';
 import { checkFeasible, dispatch } from './dispatch.ts';
@@ -15,6 +22,7 @@ import {
 } from './order-flow.ts';
 import { runTrafficRound } from './traffic/traffic-round.ts';
 import { parkIdleRobots } from './parking.ts';
+import { DEFAULT_ENERGY_POLICY, manageEnergy, type EnergyPolicy } from './energy.ts';
 import { ACTIVE_STATUSES } from '../domain/order-lifecycle.ts';
 
 /**
@@ -33,8 +41,18 @@ export interface Engine {
   step(state: EngineState, event: EngineEvent, nowMs: number): StepResult;
 }
 
-export function createEngine(layout: Layout, fleet: readonly RobotSpec[]): Engine {
+export interface EngineOptions {
+  /** Charging thresholds; the defaults are DEFAULT_ENERGY_POLICY's. */
+  readonly energy?: Partial<EnergyPolicy>;
+}
+
+export function createEngine(
+  layout: Layout,
+  fleet: readonly RobotSpec[],
+  options: EngineOptions = {},
+): Engine {
   const context = new EngineContext(layout, fleet);
+  const energy: EnergyPolicy = { ...DEFAULT_ENERGY_POLICY, ...options.energy };
 
   const initialState = (): EngineState => ({
     robots: Object.fromEntries(fleet.map((spec) => [spec.id, newRobot(spec)])),
@@ -88,8 +106,9 @@ export function createEngine(layout: Layout, fleet: readonly RobotSpec[]): Engin
         break;
       case 'tick':
         // Decisions are taken once per tick, over everything the events since the last tick changed.
-        dispatch(ctx, context);
-        parkIdleRobots(ctx, context);
+        manageEnergy(ctx, context, energy);
+        dispatch(ctx, context, energy);
+        parkIdleRobots(ctx, context, energy);
         runTrafficRound(ctx, context);
         break;
     }
@@ -126,7 +145,8 @@ function onRobotEvent(ctx: StepContext, engine: EngineContext, event: RobotEvent
     return;
   }
   const task = robot.task;
-  const order = task && task.kind !== 'park' ? ctx.order(task.orderId) : undefined;
+  const orderId = orderIdOf(task);
+  const order = orderId === undefined ? undefined : ctx.order(orderId);
   switch (event.type) {
     case 'node-reached': {
       const { moving, ...rest } = robot;
@@ -140,6 +160,11 @@ function onRobotEvent(ctx: StepContext, engine: EngineContext, event: RobotEvent
       if (task?.kind === 'park' && event.nodeId === task.goalNodeId) {
         const { task: _t, priorityMs: _p, ...idle } = arrived;
         ctx.setRobot(idle);
+      }
+      if (task?.kind === 'charge' && task.phase === 'travel' && event.nodeId === task.goalNodeId) {
+        ctx.setRobot({ ...arrived, task: { ...task, phase: 'charging' } });
+        if (moving?.actionId !== task.action.actionId)
+          runActionHere(ctx, robot.spec.id, task.taskId, event.nodeId, task.action);
       }
       if (task?.kind === 'order-leg' && task.phase === 'travel' && event.nodeId === task.goalNodeId) {
         ctx.setRobot({ ...arrived, task: { ...task, phase: 'acting' } });
@@ -166,6 +191,18 @@ function onRobotEvent(ctx: StepContext, engine: EngineContext, event: RobotEvent
       return;
     }
     case 'action-failed': {
+      if (task?.kind === 'charge' && task.action.actionId === event.actionId) {
+        ctx.emit({
+          type: 'alarm',
+          code: 'charging-failed',
+          severity: 'warning',
+          message: `${robot.spec.id} could not start charging at ${task.goalNodeId}: ${event.reason}`,
+          robotId: robot.spec.id,
+        });
+        const { task: _t, priorityMs: _p, ...idle } = robot;
+        ctx.setRobot(idle);
+        return;
+      }
       if (task?.kind !== 'order-leg' || task.action.actionId !== event.actionId || !order) return;
       failOrder(ctx, order, 'action-failed', `${robot.spec.id}: ${event.reason}`);
       return;
@@ -219,7 +256,7 @@ function onRobotEvent(ctx: StepContext, engine: EngineContext, event: RobotEvent
 function holdOrderOf(ctx: StepContext, robot: RobotRuntime, why: string): void {
   const task = robot.task;
   if (!task) return;
-  if (task.kind === 'park') {
+  if (task.kind === 'park' || task.kind === 'charge') {
     const { task: _t, ...rest } = robot;
     ctx.setRobot(rest);
     return;

@@ -1,6 +1,6 @@
 import type { FailureReason, OrderStatus } from '../domain/transport-order.ts';
 import type { RobotAction } from '../domain/robot-messages.ts';
-import type { EngineOrder, RobotRuntime } from './engine-types.ts';
+import { orderIdOf, type EngineOrder, type RobotRuntime } from './engine-types.ts';
 import type { EngineContext } from './engine-context.ts';
 import type { StepContext } from './step-context.ts';
 
@@ -131,7 +131,7 @@ export function failOrder(ctx: StepContext, order: EngineOrder, reason: FailureR
 export function releaseRobotOf(ctx: StepContext, order: EngineOrder): void {
   if (order.robotId === undefined) return;
   const robot = ctx.robot(order.robotId);
-  if (!robot?.task || robot.task.kind === 'park' || robot.task.orderId !== order.id) return;
+  if (!robot || orderIdOf(robot.task) !== order.id) return;
   const { task: _t, priorityMs: _p, ...rest } = robot;
   ctx.setRobot(rest);
 }

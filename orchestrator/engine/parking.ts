@@ -1,38 +1,41 @@
-import type { NodeId } from '../domain/layout.ts';
 import type { EngineContext } from './engine-context.ts';
 import type { StepContext } from './step-context.ts';
-import { isAvailable } from './dispatch.ts';
+import { isAvailable } from './availability.ts';
+import { type EnergyPolicy, sendToCharge, unclaimed } from './energy.ts';
 
 /**
- * Sends robots that have nothing to do to the nearest parking spot no other robot stands on or heads
- * for, so idle robots never stand in an aisle. Robots already on a park or charger node stay.
+ * Gives robots that have nothing to do a place to wait, so idle robots never stand in an aisle: a free
+ * charger when the battery is below `opportunisticBelowPct` (opportunistic charging), else the nearest
+ * free parking spot. Robots already on a charger stay; so do robots on a parking spot that need no charge.
  */
-export function parkIdleRobots(ctx: StepContext, engine: EngineContext): void {
+export function parkIdleRobots(ctx: StepContext, engine: EngineContext, policy: EnergyPolicy): void {
   const spots = engine.restNodes();
-  if (spots.size === 0) return;
-  const claimed = new Set<NodeId>();
-  for (const r of ctx.allRobots()) {
-    if (r.nodeId !== undefined && spots.has(r.nodeId)) claimed.add(r.nodeId);
-    if (r.task?.kind === 'park') claimed.add(r.task.goalNodeId);
-  }
+  const chargers = engine.chargerNodes();
+  if (spots.size === 0 && chargers.size === 0) return;
+  let freeSpots: Set<string> | undefined;
+  let freeChargers: Set<string> | undefined;
   const blocked = ctx.blocked();
   for (const robot of ctx.allRobots()) {
     if (!isAvailable(robot) || robot.task !== undefined || robot.moving !== undefined) continue;
     const at = robot.nodeId!;
-    if (spots.has(at)) continue;
-    const tables = engine.distances(blocked);
-    let best: { node: NodeId; s: number } | undefined;
-    for (const node of spots) {
-      if (claimed.has(node)) continue;
-      const s = tables.seconds(robot.spec.vehicleType, node, at);
-      if (Number.isFinite(s) && (!best || s < best.s || (s === best.s && node < best.node)))
-        best = { node, s };
+    if (chargers.has(at)) continue;
+    if (robot.batteryPct < policy.opportunisticBelowPct && chargers.size > 0) {
+      freeChargers ??= unclaimed(ctx, chargers);
+      const charger = engine.nearest(robot.spec.vehicleType, at, freeChargers, blocked);
+      if (charger !== undefined) {
+        freeChargers.delete(charger);
+        sendToCharge(ctx, robot, charger);
+        continue;
+      }
     }
-    if (!best) continue;
-    claimed.add(best.node);
+    if (spots.has(at)) continue;
+    freeSpots ??= unclaimed(ctx, spots);
+    const spot = engine.nearest(robot.spec.vehicleType, at, freeSpots, blocked);
+    if (spot === undefined) continue;
+    freeSpots.delete(spot);
     ctx.setRobot({
       ...robot,
-      task: { kind: 'park', goalNodeId: best.node },
+      task: { kind: 'park', goalNodeId: spot },
       priorityMs: ctx.nowMs,
       progressMs: ctx.nowMs,
     });

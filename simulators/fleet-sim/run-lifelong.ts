@@ -35,7 +35,10 @@ export interface LifelongKpis {
   readonly onTimePct: number;
   readonly utilisationPct: number;
   readonly emptyTravelPct: number;
+  /** Plant seconds connected to a charger, summed over the fleet. */
   readonly chargingS: number;
+  /** The lowest battery any robot reached, percent (0 on a plant without chargers, eventually). */
+  readonly minBatteryPct: number;
   readonly collisions: number;
   readonly deadlocks: number;
   readonly stepP50Ms: number;
@@ -130,7 +133,8 @@ export async function runLifelong(options: LifelongOptions): Promise<LifelongKpi
     onTimePct: round((100 * onTime) / Math.max(1, tasksDone)),
     utilisationPct: round((100 * busySamples) / Math.max(1, samples * options.robots)),
     emptyTravelPct: round((100 * fleet.distanceM.empty) / Math.max(1e-9, travelled)),
-    chargingS: 0,
+    chargingS: round(fleet.chargingS),
+    minBatteryPct: round(fleet.minBatteryPct),
     collisions: fleet.collisions.length,
     deadlocks: fleet.deadlocks,
     stepP50Ms: round(quantile(fleet.tickWallMs, 0.5), 3),

@@ -59,6 +59,10 @@ export class VirtualFleet {
   private readonly edgeEnds: ReadonlyMap<string, readonly [NodeId, NodeId]>;
   /** Metres driven, with and without a load, summed over the fleet. */
   distanceM = { loaded: 0, empty: 0 };
+  /** Plant seconds robots spent connected to a charger, summed over the fleet. */
+  chargingS = 0;
+  /** The lowest battery any robot reached, percent. */
+  minBatteryPct = 100;
 
   constructor(options: VirtualFleetOptions) {
     this.stepMs = options.stepMs ?? 250;
@@ -157,6 +161,8 @@ export class VirtualFleet {
   /** Adds the metres each robot drove since the last step to the loaded or empty total. */
   private account(physical: readonly PhysicalRobot[]): void {
     for (const s of physical) {
+      if (s.charging) this.chargingS += this.stepMs / 1000;
+      this.minBatteryPct = Math.min(this.minBatteryPct, s.batteryPct);
       const moved = s.odometerM - (this.odometer.get(s.id) ?? s.odometerM);
       this.odometer.set(s.id, s.odometerM);
       if (s.loaded) this.distanceM.loaded += moved;
@@ -191,7 +197,9 @@ export class VirtualFleet {
    */
   private watchDeadlock(): void {
     for (const r of Object.values(this.state.robots)) {
-      const wants = r.task?.kind === 'park' || (r.task?.kind === 'order-leg' && r.task.phase === 'travel');
+      const wants =
+        r.task?.kind === 'park' ||
+        ((r.task?.kind === 'order-leg' || r.task?.kind === 'charge') && r.task.phase === 'travel');
       const stuck =
         wants &&
         r.moving === undefined &&

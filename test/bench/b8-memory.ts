@@ -20,6 +20,7 @@ import { startOrchestratorProcess, type OrchestratorProcess } from '../support/o
 import type { BenchOptions, BenchSection } from './bench-kit.ts';
 import { KEYS, testEnv as baseTestEnv } from '../support/test-env.ts';
 import {
+  deleteRedisKeys,
   fmt,
   isMain,
   machineLine,
@@ -61,23 +62,6 @@ const POST_TIMEOUT_MS = 90_000;
 const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
 const testEnv = (prefix: string, extra: Record<string, string> = {}): Record<string, string> =>
   baseTestEnv(prefix, REDIS_URL, extra);
-
-async function deleteKeys(prefix: string): Promise<number> {
-  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 2 });
-  let deleted = 0;
-  try {
-    await redis.connect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) deleted += await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
-  return deleted;
-}
 
 interface ProcMemory {
   readonly rssMb: number;
@@ -484,7 +468,7 @@ export async function run(options: B8Options = {}): Promise<BenchSection> {
     };
   } finally {
     if (proc) await stopWithin(proc, 10_000).catch(() => undefined);
-    deletedKeys = await deleteKeys(prefix).catch((error: unknown) => {
+    deletedKeys = await deleteRedisKeys(REDIS_URL, prefix).catch((error: unknown) => {
       log(`B8: could not delete keys under ${prefix}: ${String(error)}`);
       return 0;
     });

@@ -6,10 +6,12 @@
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { pathToFileURL } from 'node:url';
+import { Redis } from 'ioredis';
 import type { Layout } from '../../orchestrator/domain/layout.ts';
 import { importMovingAiMap } from '../../orchestrator/layout-import/movingai.ts';
 
-export type BenchId = 'B1' | 'B2' | 'B3' | 'B4' | 'B5' | 'B6' | 'B7' | 'B8';
+/** B1-B8 are `specs/performance.md`'s suite; D1 is the demo plant's bar (issue 2). */
+export type BenchId = 'B1' | 'B2' | 'B3' | 'B4' | 'B5' | 'B6' | 'B7' | 'B8' | 'D1';
 
 /** What one benchmark reports; `npm run bench` joins the sections into `BENCHMARKS.md`. */
 export interface BenchSection {
@@ -152,4 +154,22 @@ export async function printSection(run: (options: BenchOptions) => Promise<Bench
     process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exitCode = 1;
   }
+}
+
+/** Deletes every key under `prefix:` (a benchmark's private Redis prefix); returns how many. */
+export async function deleteRedisKeys(redisUrl: string, prefix: string): Promise<number> {
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 });
+  let deleted = 0;
+  try {
+    await redis.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) deleted += await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+  return deleted;
 }

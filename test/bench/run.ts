@@ -12,6 +12,7 @@ const SUITE: Record<string, () => Promise<BenchSection>> = {
   b2: async () => (await import('./b2-assignment.ts')).run({ log: progress }),
   b5: async () => (await import('./b5-fleet-throughput.ts')).run({ log: progress }),
   b8: async () => (await import('./b8-memory.ts')).run({ log: progress }),
+  d1: async () => (await import('./d1-demo-plant.ts')).run({ log: progress }),
 };
 
 function progress(line: string): void {
@@ -46,7 +47,7 @@ const commit = (() => {
 const sections = new Map<string, string>();
 if (existsSync(FILE)) {
   const text = readFileSync(FILE, 'utf8');
-  for (const part of text.split(/^(?=## B\d)/m).slice(1)) sections.set(part.slice(3, 5), part.trimEnd());
+  for (const part of text.split(/^(?=## [A-Z]\d)/m).slice(1)) sections.set(part.slice(3, 5), part.trimEnd());
 }
 for (const id of ids) {
   process.stderr.write(`${id.toUpperCase()}…\n`);
@@ -55,6 +56,9 @@ for (const id of ids) {
   sections.set(section.id, `## ${section.id}: ${section.title}\n\n${stamp}\n\n${section.markdown}`);
   process.stdout.write(`${sections.get(section.id)!}\n\n`);
 }
-const ordered = [...sections.entries()].sort(([a], [b]) => Number(a.slice(1)) - Number(b.slice(1)));
+// B1..B8 (the spec's suite) first, then the others (D1), each by number.
+const ordered = [...sections.entries()].sort(
+  ([a], [b]) => Number(a[0] !== 'B') - Number(b[0] !== 'B') || a.localeCompare(b),
+);
 writeFileSync(FILE, `${HEADER}\n${ordered.map(([, text]) => text).join('\n\n')}\n`);
 process.stderr.write(`wrote BENCHMARKS.md (${ordered.map(([id]) => id).join(', ')})\n`);

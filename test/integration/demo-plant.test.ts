@@ -1,51 +1,30 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
 import { call } from '../support/api.ts';
+import { startDemo, type DemoProcess } from '../support/demo-process.ts';
 import { REDIS_URL, testPrefix } from '../support/redis-prefix.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 /**
  * `npm start` exactly as a newcomer runs it (real time, default MES rate, default fleet), on its own
- * Redis prefix and a free port. The issue's bar: 20 orders confirmed within 2 minutes of MES traffic, and
- * a WMS ledger with no discrepancy.
+ * Redis prefix and a free port: orders get confirmed and the WMS ledger has no discrepancy. How fast
+ * (issue 2's bar: 20 confirmed within 2 minutes) is benchmark D1 (`npm run bench -- d1`, BENCHMARKS.md);
+ * this test only prints the figure, with a generous bound.
  */
 describe('npm start: the demo plant', () => {
   const { prefix, cleanup } = testPrefix('demo');
-  let child: ChildProcess | undefined;
+  let demo: DemoProcess | undefined;
 
   afterAll(async () => {
-    if (child?.pid !== undefined && child.exitCode === null) {
-      const exited = new Promise((resolve) => child?.once('exit', resolve));
-      process.kill(-child.pid, 'SIGINT');
-      await exited;
-    }
+    await demo?.stop();
     await cleanup();
   });
 
   it(
-    'when started on defaults, then within 2 minutes 20 orders are confirmed and the WMS ledger has no discrepancy',
-    { timeout: 200_000 },
+    'when started on defaults, then 20 orders are confirmed and the WMS ledger has no discrepancy',
+    { timeout: 260_000 },
     async () => {
-      child = spawn('npm', ['start'], {
-        env: { ...process.env, PORT: '0', REDIS_URL, REDIS_PREFIX: prefix },
-        stdio: ['ignore', 'pipe', 'pipe'],
-        detached: true, // its own process group, so the teardown stops npm and the service together
-      });
-      const banner: { api?: string | undefined; ledger?: string | undefined } = {};
-      createInterface({ input: child.stdout! }).on('line', (line) => {
-        banner.api ??= /^\s+API\s+(http:\/\/\S+)/.exec(line)?.[1];
-        banner.ledger ??= /^\s+WMS ledger\s+(http:\/\/\S+)\/ledger/.exec(line)?.[1];
-      });
-      const { api, ledger } = await waitFor(
-        'the banner',
-        () =>
-          Promise.resolve(
-            banner.api && banner.ledger ? { api: banner.api, ledger: banner.ledger } : undefined,
-          ),
-        60_000,
-      );
-      const startedAt = Date.now();
+      demo = await startDemo({ PORT: '0', REDIS_URL, REDIS_PREFIX: prefix });
+      const { api, wms: ledger, startedAtMs } = demo;
 
       const confirmed = await waitFor(
         '20 confirmed orders',
@@ -58,7 +37,7 @@ describe('npm start: the demo plant', () => {
         180_000,
         1000,
       );
-      const elapsedS = (Date.now() - startedAt) / 1000;
+      const elapsedS = (Date.now() - startedAtMs) / 1000;
       console.log(`demo plant: ${confirmed} orders confirmed after ${elapsedS.toFixed(0)} s of real time`);
 
       const book = await call(ledger, 'GET', '/ledger');

@@ -110,6 +110,28 @@ describe('solveAssignment', () => {
     }));
   });
 
+  it('when every assignment costs the same in floating point (cost = a[i] + b[j]), then it ends and is optimal', () => {
+    // Seen in the demo plant: travel time plus order urgency. The augmenting row reduction once chased
+    // rounding-sized improvements here for ever.
+    const seen = Float64Array.from([
+      -31.009340591430664, -32.95934059143066, -35.38934059143067, -29.134340591430664, -31.084340591430664,
+      -33.51434059143067, -20.634340591430664, -22.584340591430664, -25.014340591430667,
+    ]);
+    const solved = solveAssignment(seen, 3, 3);
+    expectValid(solved, seen, 3, 3);
+    expect(solved.total).toBeCloseTo(bruteForceAssignment(seen, 3, 3).total, 9);
+    const random = prng(11);
+    for (let t = 0; t < 300; t++) {
+      const n = 2 + Math.floor(random() * 6);
+      const a = Array.from({ length: n }, () => random() * 80 - 40);
+      const b = Array.from({ length: n }, () => random() * 80 - 40);
+      const cost = Float64Array.from({ length: n * n }, (_, k) => a[Math.floor(k / n)]! + b[k % n]!);
+      const result = solveAssignment(cost, n, n);
+      expectValid(result, cost, n, n);
+      expect(Math.abs(result.total - bruteForceAssignment(cost, n, n).total)).toBeLessThanOrEqual(1e-9);
+    }
+  });
+
   it('when a cheap pair would block the only pair of another row, then cardinality wins over cost', () => {
     // Row 0 may only take column 0 (cost 100); row 1 prefers column 0 (1) but may take column 1 (50).
     const cost = Float64Array.from([100, Infinity, 1, 50]);

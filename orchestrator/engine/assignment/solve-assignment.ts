@@ -172,6 +172,9 @@ function shortestAugmentingPaths(cost: Float64Array, n: number, m: number, initi
  * `v`, assigns rows, and returns the rows left free. Afterwards every assigned row `i` has
  * `cost[i][col4row[i]] - v[col4row[i]] <= cost[i][j] - v[j]` for all `j`.
  */
+/** Relative difference under which two reduced costs count as equal in the augmenting row reduction. */
+const TIE_EPSILON = 1e-12;
+
 function jonkerVolgenantInit(
   cost: Float64Array,
   n: number,
@@ -219,11 +222,15 @@ function jonkerVolgenantInit(
       v[j1] = v[j1]! - min;
     }
   }
-  // Augmenting row reduction, two passes.
+  // Augmenting row reduction, two passes. A row displaced by a strict improvement is retried at once;
+  // in floating point a run of ties (costs of the form a[i] + b[j], say) can make the improvements
+  // vanishingly small and the retries endless, so improvements within rounding count as ties and each
+  // pass is capped: rows it leaves free go to the shortest augmenting paths, which finish the job exactly.
   for (let pass = 0; pass < 2; pass++) {
     let k = 0;
     const previousFree = numFree;
     numFree = 0;
+    let retries = n * n;
     while (k < previousFree) {
       const i = free[k++]!;
       let umin = cost[i * n]! - v[0]!;
@@ -245,7 +252,7 @@ function jonkerVolgenantInit(
         }
       }
       let i0 = row4col[j1]!;
-      const strict = umin < usubmin;
+      const strict = usubmin - umin > TIE_EPSILON * Math.max(1, Math.abs(umin)) && retries-- > 0;
       if (strict) v[j1] = v[j1]! - (usubmin - umin);
       else if (i0 >= 0 && j2 >= 0) {
         j1 = j2;

@@ -154,9 +154,9 @@ export function isMovable(robot: RobotRuntime): boolean {
     robot.connection === 'online' &&
     robot.mode === 'automatic' &&
     !robot.paused &&
-    !robot.charging &&
     robot.task?.kind !== 'resync' &&
     !(robot.task?.kind === 'order-leg' && robot.task.phase === 'acting') &&
+    !(robot.task?.kind === 'charge' && robot.task.phase === 'charging') &&
     !robot.errors.some((e) => e.level === 'fatal')
   );
 }

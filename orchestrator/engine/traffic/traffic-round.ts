@@ -1,6 +1,6 @@
 import type { EdgeId, NodeId } from '../../domain/layout.ts';
 import type { RobotId } from '../../domain/robot.ts';
-import type { RouteNode } from '../../domain/robot-messages.ts';
+import type { RobotAction, RouteNode } from '../../domain/robot-messages.ts';
 import type { RobotRuntime } from '../engine-types.ts';
 import type { EngineContext } from '../engine-context.ts';
 import type { StepContext } from '../step-context.ts';
@@ -16,6 +16,7 @@ export function goalOf(robot: RobotRuntime): NodeId | undefined {
   const task = robot.task;
   if (task?.kind === 'order-leg' && task.phase === 'travel') return task.goalNodeId;
   if (task?.kind === 'park') return task.goalNodeId;
+  if (task?.kind === 'charge' && task.phase === 'travel') return task.goalNodeId;
   return undefined;
 }
 
@@ -95,22 +96,30 @@ export function runTrafficRound(ctx: StepContext, engine: EngineContext): void {
   }
 }
 
-/** Releases one edge to a robot, with the leg's action on the goal node when this edge ends there. */
+/**
+ * Releases one edge to a robot, with the leg's action (pick, drop, start charging) on the goal node when
+ * this edge ends there. A robot that is charging stops charging first, on the node it leaves.
+ */
 function release(ctx: StepContext, robot: RobotRuntime, from: NodeId, to: NodeId, edgeId: EdgeId): void {
   const task = robot.task;
-  const carries =
-    task?.kind === 'order-leg' && task.phase === 'travel' && task.goalNodeId === to ? task.action : undefined;
+  const travels =
+    (task?.kind === 'order-leg' || task?.kind === 'charge') && task.phase === 'travel' ? task : undefined;
+  const carries = travels?.goalNodeId === to ? travels.action : undefined;
+  const taskId = travels?.taskId ?? `${robot.spec.id}/move`;
+  const leaving: RobotAction[] = robot.charging
+    ? [{ actionId: `${robot.spec.id}/stop-charging/${ctx.nextSeq()}`, type: 'stop-charging' }]
+    : [];
   const nodes: RouteNode[] = [
-    { nodeId: from, actions: [] },
+    { nodeId: from, actions: leaving },
     { nodeId: to, actions: carries ? [carries] : [] },
   ];
-  const taskId = task?.kind === 'order-leg' ? task.taskId : `${robot.spec.id}/move`;
   ctx.emit({
     type: 'robot',
     command: { type: 'release-segment', robotId: robot.spec.id, taskId, nodes, edgeIds: [edgeId] },
   });
   ctx.setRobot({
     ...robot,
+    charging: false,
     moving: { from, to, edgeId, ...(carries ? { actionId: carries.actionId } : {}) },
   });
 }

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { Layout } from '../../domain/layout.ts';
 import type { TransportOrder } from '../../domain/transport-order.ts';
-import type { RobotRuntime } from '../../engine/engine-types.ts';
+import { orderIdOf, type RobotRuntime } from '../../engine/engine-types.ts';
 import type { OrderStore } from '../../store/order-store.ts';
 import type { Alarm } from '../../services/engine-runtime.ts';
 import { principalOf, requireRole } from '../auth.ts';
@@ -38,7 +38,7 @@ export function publicRobot(robot: RobotRuntime): Record<string, unknown> {
     paused: robot.paused,
     loads: robot.loads,
     errors: robot.errors,
-    orderId: robot.task && robot.task.kind !== 'park' ? robot.task.orderId : null,
+    orderId: orderIdOf(robot.task) ?? null,
   };
 }
 
