@@ -12,6 +12,7 @@ import { RedisKeys } from './store/redis-keys.ts';
 import { OrderStore } from './store/order-store.ts';
 import { RedisSimSnapshotStore } from './store/sim-snapshot-store.ts';
 import { EngineRuntime } from './services/engine-runtime.ts';
+import { LayoutBlockStore } from './store/layout-block-store.ts';
 import { HttpWmsClient } from './services/http-wms-client.ts';
 import { IntakeService } from './services/intake.ts';
 import { Notifier, type Subscriber } from './services/notifier.ts';
@@ -130,7 +131,8 @@ export async function startOrchestrator(options: OrchestratorOptions): Promise<R
   });
 
   const open = await orders.redrive();
-  await runtime.start(open);
+  const blockStore = new LayoutBlockStore(redis, keys);
+  await runtime.start(open, await blockStore.load());
   const workerOptions = { redisUrl: config.redisUrl, prefix: keys.queuePrefix, concurrency: 8, log };
   const workers: Worker[] = [
     startIntakeWorker(intake.process, workerOptions),
@@ -148,6 +150,11 @@ export async function startOrchestrator(options: OrchestratorOptions): Promise<R
     clock,
     robots: () => runtime.robots(),
     alarms: () => runtime.recentAlarms(),
+    blocks: () => runtime.blocks(),
+    setBlocked: async (target, id, blocked) => {
+      await blockStore.set(target, id, blocked);
+      await runtime.submit({ type: 'block-changed', target, id, blocked });
+    },
     ready: () => Promise.resolve(started && redis.status === 'ready'),
   });
   const server: RunningServer = await listen(app, config.host, config.port);

@@ -84,6 +84,24 @@ export class EngineContext {
     return types === undefined || types.includes(type);
   }
 
+  /**
+   * The edges closed by blocked `edges` and `nodes` (every edge into a blocked node). The same set object
+   * for the same two lists, so the distance tables keyed by it are rebuilt only when blocks change.
+   */
+  closedEdges(edges: readonly EdgeId[], nodes: readonly NodeId[]): ReadonlySet<EdgeId> {
+    if (this.closed?.edges === edges && this.closed.nodes === nodes) return this.closed.set;
+    const set = new Set(edges);
+    if (nodes.length > 0) {
+      const into = new Set(nodes);
+      for (const e of this.layout.edges) if (into.has(e.to)) set.add(e.id);
+    }
+    this.closed = { edges, nodes, set };
+    return set;
+  }
+
+  private closed:
+    { edges: readonly EdgeId[]; nodes: readonly NodeId[]; set: ReadonlySet<EdgeId> } | undefined;
+
   /** Travel-time tables for the current set of blocked edges (rebuilt when the set changes). */
   distances(blocked: ReadonlySet<EdgeId>): DistanceTables {
     // Asked per order and robot in dispatch: the same set object as last time needs no key.

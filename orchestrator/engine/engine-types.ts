@@ -93,7 +93,10 @@ export interface RobotRuntime {
 export interface EngineState {
   readonly robots: Readonly<Record<RobotId, RobotRuntime>>;
   readonly orders: Readonly<Record<OrderId, EngineOrder>>;
+  /** Edges no robot may be released onto (set at run time by supervisors). */
   readonly blockedEdges: readonly EdgeId[];
+  /** Nodes no robot may enter (every edge into them counts as blocked); a robot on one may leave. */
+  readonly blockedNodes: readonly NodeId[];
   /** Monotonic counter for deterministic task and action ids. */
   readonly seq: number;
 }
@@ -120,6 +123,13 @@ export type EngineEvent =
       readonly dueByMs?: number;
     }
   | { readonly type: 'robot'; readonly event: RobotEvent }
+  /** A supervisor blocked or unblocked an edge or a node; traffic and dispatch replan around it. */
+  | {
+      readonly type: 'block-changed';
+      readonly target: 'edge' | 'node';
+      readonly id: string;
+      readonly blocked: boolean;
+    }
   /** Several robot events in arrival order, applied in one step (one copy of the fleet, not one per event). */
   | { readonly type: 'robots'; readonly events: readonly RobotEvent[] }
   | { readonly type: 'tick' };

@@ -456,4 +456,71 @@ describe('engine', () => {
       expect(state.robots.R1?.task).toMatchObject({ kind: 'park', goalNodeId: 'D' });
     });
   });
+
+  describe('blocks', () => {
+    /** S -> G two ways: via M1 (2 m) or via M2 (4 m); the pickup P at S, the drop Q at G. */
+    const diamond = (): Layout => {
+      const coords: Record<string, [number, number]> = { S: [0, 0], M1: [1, 0], M2: [0, 2], G: [2, 0] };
+      const link = (a: string, b: string, lengthM: number): LayoutEdge[] => [
+        { id: `${a}${b}`, from: a, to: b, lengthM },
+        { id: `${b}${a}`, from: b, to: a, lengthM },
+      ];
+      return {
+        id: 'diamond',
+        name: 'diamond',
+        version: '1',
+        nodes: Object.entries(coords).map(([id, [x, y]]) => ({ id, x, y, mapId: 'm' })),
+        edges: [...link('S', 'M1', 1), ...link('M1', 'G', 1), ...link('S', 'M2', 2), ...link('M2', 'G', 2)],
+        stations: [
+          { id: 'P', nodeIds: ['S'], role: 'line-output' },
+          { id: 'Q', nodeIds: ['G'], role: 'storage-bin' },
+        ],
+      };
+    };
+    const block = (target: 'edge' | 'node', id: string, blocked = true): EngineEvent => ({
+      type: 'block-changed',
+      target,
+      id,
+      blocked,
+    });
+    const pickedAtS = (engine: ReturnType<typeof createEngine>) => {
+      const first = run(engine, engine.initialState(), [...online('R1', 'S'), planned('o1'), tick]);
+      const pick = releases(first.commands)[0]!.nodes[0]!.actions[0]!;
+      return run(engine, first.state, [
+        { type: 'robot', event: { type: 'action-finished', robotId: 'R1', actionId: pick.actionId } },
+      ]).state;
+    };
+
+    it("when the edge on a robot's route is blocked, then traffic sends it the other way", () => {
+      const engine = createEngine(diamond(), [spec('R1', 'S')]);
+      const loaded = pickedAtS(engine);
+      const open = run(engine, loaded, [tick]);
+      expect(releases(open.commands)[0]?.nodes.map((n) => n.nodeId)).toEqual(['S', 'M1']);
+      const blocked = run(engine, loaded, [block('edge', 'M1G'), tick]);
+      expect(releases(blocked.commands)[0]?.nodes.map((n) => n.nodeId)).toEqual(['S', 'M2']);
+      expect(blocked.state.blockedEdges).toEqual(['M1G']);
+    });
+
+    it('when a node is blocked, then no robot is released into it, and after unblocking it is again', () => {
+      const engine = createEngine(diamond(), [spec('R1', 'S')]);
+      const loaded = pickedAtS(engine);
+      const blocked = run(engine, loaded, [block('node', 'M1'), tick]);
+      expect(releases(blocked.commands)[0]?.nodes.map((n) => n.nodeId)).toEqual(['S', 'M2']);
+      const both = run(engine, loaded, [block('node', 'M1'), block('node', 'M2'), tick]);
+      expect(releases(both.commands)).toEqual([]);
+      expect(both.commands).toContainEqual(expect.objectContaining({ type: 'alarm', code: 'route-blocked' }));
+      const reopened = run(engine, both.state, [block('node', 'M1', false), tick]);
+      expect(releases(reopened.commands)[0]?.nodes.map((n) => n.nodeId)).toEqual(['S', 'M1']);
+      expect(reopened.state.blockedNodes).toEqual(['M2']);
+    });
+
+    it('when an unknown edge is blocked, then an alarm names it and nothing changes', () => {
+      const engine = createEngine(diamond(), [spec('R1', 'S')]);
+      const { state, commands } = run(engine, engine.initialState(), [block('edge', 'nope')]);
+      expect(state.blockedEdges).toEqual([]);
+      expect(commands).toContainEqual(
+        expect.objectContaining({ type: 'alarm', code: 'unknown-layout-element' }),
+      );
+    });
+  });
 });

@@ -34,11 +34,17 @@ export interface Engine {
   /** A fresh state: every robot of the fleet known but not yet reported. */
   initialState(): EngineState;
   /**
-   * A state rebuilt after a restart from the stored open orders. Orders a robot was working on wait for
-   * that robot's state report and then resume from what it reports.
+   * A state rebuilt after a restart from the stored open orders and layout blocks. Orders a robot was
+   * working on wait for that robot's state report and then resume from what it reports.
    */
-  restore(orders: readonly EngineOrder[]): EngineState;
+  restore(orders: readonly EngineOrder[], blocks?: LayoutBlocks): EngineState;
   step(state: EngineState, event: EngineEvent, nowMs: number): StepResult;
+}
+
+/** Blocked edges and nodes, as stored. */
+export interface LayoutBlocks {
+  readonly edges: readonly string[];
+  readonly nodes: readonly string[];
 }
 
 export interface EngineOptions {
@@ -58,11 +64,16 @@ export function createEngine(
     robots: Object.fromEntries(fleet.map((spec) => [spec.id, newRobot(spec)])),
     orders: {},
     blockedEdges: [],
+    blockedNodes: [],
     seq: 0,
   });
 
-  const restore = (orders: readonly EngineOrder[]): EngineState => {
-    const state = initialState();
+  const restore = (orders: readonly EngineOrder[], blocks?: LayoutBlocks): EngineState => {
+    const state = {
+      ...initialState(),
+      blockedEdges: [...(blocks?.edges ?? [])].sort(),
+      blockedNodes: [...(blocks?.nodes ?? [])].sort(),
+    };
     const robots: Record<string, RobotRuntime> = { ...state.robots };
     for (const order of orders) {
       const working =
@@ -74,7 +85,7 @@ export function createEngine(
   };
 
   const step = (state: EngineState, event: EngineEvent, nowMs: number): StepResult => {
-    const ctx = new StepContext(state, nowMs);
+    const ctx = new StepContext(state, nowMs, (edges, nodes) => context.closedEdges(edges, nodes));
     switch (event.type) {
       case 'order-planned': {
         if (ctx.order(event.order.id)) break;
@@ -98,6 +109,9 @@ export function createEngine(
         }
         break;
       }
+      case 'block-changed':
+        changeBlock(ctx, context, event.target, event.id, event.blocked);
+        break;
       case 'robot':
         onRobotEvent(ctx, context, event.event);
         break;
@@ -249,6 +263,46 @@ function onRobotEvent(ctx: StepContext, engine: EngineContext, event: RobotEvent
         resumeOrder(ctx, engine, current, resync);
       return;
     }
+  }
+}
+
+/**
+ * Blocks or unblocks an edge or node. Traffic replans around it at the next tick (robots already on a
+ * now-blocked edge finish it; a robot on a blocked node may leave). A robot whose goal can no longer be
+ * reached waits where it is, with an alarm, until the block is lifted.
+ */
+function changeBlock(
+  ctx: StepContext,
+  engine: EngineContext,
+  target: 'edge' | 'node',
+  id: string,
+  blocked: boolean,
+): void {
+  const known = target === 'edge' ? engine.router.edge(id) : engine.router.node(id);
+  if (known === undefined) {
+    ctx.emit({
+      type: 'alarm',
+      code: 'unknown-layout-element',
+      severity: 'warning',
+      message: `cannot ${blocked ? 'block' : 'unblock'} unknown ${target} ${id}`,
+    });
+    return;
+  }
+  if (!ctx.setBlocked(target, id, blocked) || !blocked) return;
+  const tables = engine.distances(ctx.blocked());
+  for (const robot of ctx.allRobots()) {
+    const task = robot.task;
+    const at = robot.moving?.to ?? robot.nodeId;
+    if (task === undefined || task.kind === 'resync' || at === undefined) continue;
+    if (Number.isFinite(tables.seconds(robot.spec.vehicleType, task.goalNodeId, at))) continue;
+    ctx.emit({
+      type: 'alarm',
+      code: 'route-blocked',
+      severity: 'warning',
+      message: `${robot.spec.id} cannot reach ${task.goalNodeId} while ${target} ${id} is blocked; it waits`,
+      robotId: robot.spec.id,
+      ...(orderIdOf(task) === undefined ? {} : { orderId: orderIdOf(task)! }),
+    });
   }
 }
 

@@ -1,5 +1,6 @@
 import type { OrderId } from '../domain/transport-order.ts';
 import type { RobotId } from '../domain/robot.ts';
+import type { EdgeId, NodeId } from '../domain/layout.ts';
 import type { EngineCommand, EngineOrder, EngineState, RobotRuntime } from './engine-types.ts';
 
 /**
@@ -13,17 +14,23 @@ export class StepContext {
   private ordersCopied = false;
   private seq: number;
   private blockedEdges: EngineState['blockedEdges'];
+  private blockedNodes: EngineState['blockedNodes'];
   readonly commands: EngineCommand[] = [];
 
   constructor(
     state: EngineState,
     /** Milliseconds since epoch: the `now` the step was given. */
     readonly nowMs: number,
+    /** The edges closed by the blocked edges and nodes (EngineContext caches it per pair of lists). */
+    private readonly closedBy: (edges: readonly EdgeId[], nodes: readonly NodeId[]) => ReadonlySet<EdgeId> = (
+      edges,
+    ) => new Set(edges),
   ) {
     this.robots = state.robots;
     this.orders = state.orders;
     this.seq = state.seq;
     this.blockedEdges = state.blockedEdges;
+    this.blockedNodes = state.blockedNodes;
   }
 
   robot(id: RobotId): RobotRuntime | undefined {
@@ -42,13 +49,31 @@ export class StepContext {
     return Object.values(this.orders);
   }
 
-  /** The blocked edges as a set; built once per step (dispatch asks for it per order and robot). */
-  blocked(): ReadonlySet<string> {
-    this.blockedSet ??= new Set(this.blockedEdges);
+  /**
+   * The edges no robot may be released onto: the blocked ones and those into blocked nodes. One set per
+   * step (dispatch asks per order and robot), the same object while the blocks stay the same.
+   */
+  blocked(): ReadonlySet<EdgeId> {
+    this.blockedSet ??= this.closedBy(this.blockedEdges, this.blockedNodes);
     return this.blockedSet;
   }
 
-  private blockedSet: ReadonlySet<string> | undefined;
+  private blockedSet: ReadonlySet<EdgeId> | undefined;
+
+  /** Blocks or unblocks an edge or node; returns false when nothing changed. */
+  setBlocked(target: 'edge' | 'node', id: string, blocked: boolean): boolean {
+    const list = target === 'edge' ? this.blockedEdges : this.blockedNodes;
+    if (list.includes(id) === blocked) return false;
+    const next = blocked ? [...list, id].sort() : list.filter((x) => x !== id);
+    if (target === 'edge') this.blockedEdges = next;
+    else this.blockedNodes = next;
+    this.blockedSet = undefined;
+    return true;
+  }
+
+  blocks(): { readonly edges: readonly EdgeId[]; readonly nodes: readonly NodeId[] } {
+    return { edges: this.blockedEdges, nodes: this.blockedNodes };
+  }
 
   setRobot(robot: RobotRuntime): void {
     if (!this.robotsCopied) {
@@ -86,6 +111,12 @@ export class StepContext {
   }
 
   finish(): EngineState {
-    return { robots: this.robots, orders: this.orders, blockedEdges: this.blockedEdges, seq: this.seq };
+    return {
+      robots: this.robots,
+      orders: this.orders,
+      blockedEdges: this.blockedEdges,
+      blockedNodes: this.blockedNodes,
+      seq: this.seq,
+    };
   }
 }

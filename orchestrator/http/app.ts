@@ -7,8 +7,9 @@ import { authenticate } from './auth.ts';
 import { notFoundHandler, problemHandler, ProblemError, requireJson } from './problem.ts';
 import { intakeRoutes, type IntakeRouteDeps } from './routes/intake-routes.ts';
 import { queryRoutes, type QueryRouteDeps } from './routes/query-routes.ts';
+import { layoutRoutes, type LayoutRouteDeps } from './routes/layout-routes.ts';
 
-export interface AppDeps extends IntakeRouteDeps, QueryRouteDeps {
+export interface AppDeps extends IntakeRouteDeps, QueryRouteDeps, LayoutRouteDeps {
   readonly apiKeys: readonly ApiKeyEntry[];
   readonly log: Logger;
   /** True once Redis answers and the engine has started; `/readyz` and the API answer 503 until then. */
@@ -49,6 +50,7 @@ export function createApp(deps: AppDeps): Express {
   v1.use(express.json({ limit: BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }));
   v1.use(intakeRoutes(deps));
   v1.use(queryRoutes(deps));
+  v1.use(layoutRoutes(deps));
   app.use('/v1', v1);
 
   app.use(notFoundHandler);

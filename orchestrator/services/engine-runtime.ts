@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { TransportOrder } from '../domain/transport-order.ts';
 import type { RobotEvent } from '../domain/robot-messages.ts';
-import type { Engine } from '../engine/engine.ts';
+import type { Engine, LayoutBlocks } from '../engine/engine.ts';
 import type {
   EngineCommand,
   EngineEvent,
@@ -51,9 +51,12 @@ export class EngineRuntime {
     this.state = options.engine.initialState();
   }
 
-  /** Rebuilds state from stored open orders, connects the adapters and starts ticking. */
-  async start(openOrders: readonly TransportOrder[]): Promise<void> {
-    this.state = this.options.engine.restore(openOrders.flatMap((o) => toEngineOrder(o) ?? []));
+  /** Rebuilds state from stored open orders and layout blocks, connects the adapters and starts ticking. */
+  async start(openOrders: readonly TransportOrder[], blocks?: LayoutBlocks): Promise<void> {
+    this.state = this.options.engine.restore(
+      openOrders.flatMap((o) => toEngineOrder(o) ?? []),
+      blocks,
+    );
     for (const adapter of this.options.adapters) {
       this.unsubscribe.push(
         adapter.onEvent((event) => {
@@ -87,6 +90,11 @@ export class EngineRuntime {
       this.options.log.error({ err, event: event.type }, 'engine step failed');
     });
     return run;
+  }
+
+  /** The blocked edges and nodes the engine plans around. */
+  blocks(): LayoutBlocks {
+    return { edges: this.state.blockedEdges, nodes: this.state.blockedNodes };
   }
 
   robots(): readonly RobotRuntime[] {

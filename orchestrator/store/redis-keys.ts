@@ -24,6 +24,10 @@ export class RedisKeys {
   get audit(): string {
     return `${this.prefix}:audit`;
   }
+  /** SET of blocked edge or node ids. */
+  blocked(target: 'edge' | 'node'): string {
+    return `${this.prefix}:layout:blocked:${target}`;
+  }
   get simRobots(): string {
     return `${this.prefix}:sim:robots`;
   }

@@ -1,5 +1,4 @@
 import { Router } from 'express';
-import type { Layout } from '../../domain/layout.ts';
 import type { TransportOrder } from '../../domain/transport-order.ts';
 import { orderIdOf, type RobotRuntime } from '../../engine/engine-types.ts';
 import type { OrderStore } from '../../store/order-store.ts';
@@ -11,7 +10,6 @@ import { orderListQuery } from '../schemas.ts';
 
 export interface QueryRouteDeps {
   readonly store: OrderStore;
-  readonly layout: Layout;
   readonly robots: () => readonly RobotRuntime[];
   readonly alarms: () => readonly Alarm[];
 }
@@ -78,10 +76,6 @@ export function queryRoutes(deps: QueryRouteDeps): Router {
 
   router.get('/robots', operators, (_req, res) => {
     res.json({ items: deps.robots().map(publicRobot) });
-  });
-
-  router.get('/layout', operators, (_req, res) => {
-    res.json(deps.layout);
   });
 
   router.get('/alarms', operators, (_req, res) => {

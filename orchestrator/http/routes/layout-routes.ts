@@ -1,0 +1,47 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { Layout } from '../../domain/layout.ts';
+import type { LayoutBlocks } from '../../engine/engine.ts';
+import { requireRole } from '../auth.ts';
+import { ProblemError, zodFieldErrors } from '../problem.ts';
+
+export interface LayoutRouteDeps {
+  readonly layout: Layout;
+  /** The blocks in force now. */
+  readonly blocks: () => LayoutBlocks;
+  /** Stores the block, then hands it to the engine (persist, then act). */
+  readonly setBlocked: (target: 'edge' | 'node', id: string, blocked: boolean) => Promise<void>;
+}
+
+export const blockBody = z.strictObject({ blocked: z.boolean() });
+
+/**
+ * `GET /v1/layout` (the plant with the blocks in force) and `PUT /v1/layout/{edges|nodes}/{id}/blocked`:
+ * supervisors close an aisle or a spot at run time; traffic replans around it at once.
+ */
+export function layoutRoutes(deps: LayoutRouteDeps): Router {
+  const router = Router();
+  const operators = requireRole('supervisor', 'integrator', 'admin');
+  const edges = new Set(deps.layout.edges.map((e) => e.id));
+  const nodes = new Set(deps.layout.nodes.map((n) => n.id));
+
+  router.get('/layout', operators, (_req, res) => {
+    res.json({ ...deps.layout, blocked: deps.blocks() });
+  });
+
+  for (const [target, plural, known] of [
+    ['edge', 'edges', edges],
+    ['node', 'nodes', nodes],
+  ] as const) {
+    router.put(`/layout/${plural}/:id/blocked`, operators, async (req, res) => {
+      const id = String(req.params.id);
+      if (!known.has(id)) throw new ProblemError('not-found', `no ${target} ${id} in the layout`);
+      const body = blockBody.safeParse(req.body);
+      if (!body.success)
+        throw new ProblemError('validation-error', 'invalid block', zodFieldErrors(body.error));
+      await deps.setBlocked(target, id, body.data.blocked);
+      res.json({ [target]: id, blocked: body.data.blocked, blocks: deps.blocks() });
+    });
+  }
+  return router;
+}
