@@ -19,6 +19,8 @@ export interface EngineOrder {
   readonly robotId?: RobotId;
   /** Status before `on-hold`, to resume from. */
   readonly heldFrom?: OrderStatus;
+  /** When (ms) the order went `on-hold`; the reassignment policy counts from here. */
+  readonly heldAtMs?: number;
 }
 
 /** What a robot is doing for the engine right now. */

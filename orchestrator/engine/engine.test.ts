@@ -64,9 +64,9 @@ function run(
   return { state: s, commands };
 }
 
-const transitions = (commands: EngineCommand[]) =>
+const transitions = (commands: readonly EngineCommand[]) =>
   commands.flatMap((c) => (c.type === 'order-transition' ? [c.to] : []));
-const releases = (commands: EngineCommand[]) =>
+const releases = (commands: readonly EngineCommand[]) =>
   commands.flatMap((c) => (c.type === 'robot' && c.command.type === 'release-segment' ? [c.command] : []));
 
 const online = (id: string, node: string): EngineEvent[] => [
@@ -521,6 +521,75 @@ describe('engine', () => {
       expect(commands).toContainEqual(
         expect.objectContaining({ type: 'alarm', code: 'unknown-layout-element' }),
       );
+    });
+  });
+
+  describe('reassignment', () => {
+    const at = (
+      engine: ReturnType<typeof createEngine>,
+      state: EngineState,
+      event: EngineEvent,
+      now: number,
+    ) => engine.step(state, event, now);
+    const cancels = (commands: readonly EngineCommand[]) =>
+      commands.flatMap((c) =>
+        c.type === 'robot' && c.command.type === 'cancel-task' ? [c.command.robotId] : [],
+      );
+
+    it('when a robot faults before its pickup, then after the grace period its order goes to another robot', () => {
+      const engine = createEngine(lineLayout(), [spec('R1', 'A'), spec('R2', 'E')]);
+      let { state } = run(engine, engine.initialState(), [...online('R1', 'A'), planned('o1'), tick]);
+      expect(state.orders.o1?.robotId).toBe('R1');
+      const fault = report('A', { errors: [{ code: 'E-STOP', level: 'fatal', message: 'emergency stop' }] });
+      ({ state } = at(
+        engine,
+        state,
+        { type: 'robot', event: { type: 'robot-state', robotId: 'R1', state: fault } },
+        10_000,
+      ));
+      expect(state.orders.o1?.status).toBe('on-hold');
+      ({ state } = at(engine, state, online('R2', 'E')[0]!, 10_001));
+      ({ state } = at(engine, state, online('R2', 'E')[1]!, 10_002));
+      ({ state } = at(engine, state, tick, 30_000)); // 20 s held: still waiting for R1
+      expect(state.orders.o1?.status).toBe('on-hold');
+      const late = at(engine, state, tick, 40_001); // 30 s held: reassigned
+      expect(late.state.orders.o1).toMatchObject({ status: 'to-pickup', robotId: 'R2' });
+      expect(cancels(late.commands)).toEqual(['R1']);
+      expect(transitions(late.commands)).toEqual(['planned', 'assigned', 'to-pickup']);
+    });
+
+    it('when a robot faults with the load on board, then its order waits for it', () => {
+      const engine = createEngine(lineLayout(), [spec('R1', 'B'), spec('R2', 'E')]);
+      let { state } = run(engine, engine.initialState(), [
+        ...online('R1', 'B'),
+        ...online('R2', 'E'),
+        planned('o1'),
+        tick,
+      ]);
+      const loadedFault = report('B', {
+        loads: ['o1'],
+        errors: [{ code: 'E-STOP', level: 'fatal', message: 'emergency stop' }],
+      });
+      ({ state } = at(
+        engine,
+        state,
+        { type: 'robot', event: { type: 'robot-state', robotId: 'R1', state: loadedFault } },
+        10_000,
+      ));
+      ({ state } = at(engine, state, tick, 120_000));
+      expect(state.orders.o1).toMatchObject({ status: 'on-hold', robotId: 'R1' });
+    });
+
+    it('when a much nearer robot becomes free, then an order not yet picked up moves to it', () => {
+      const engine = createEngine(lineLayout(), [spec('R1', 'E'), spec('R2', 'A')], {
+        reassign: { betterBySeconds: 1 },
+      });
+      let { state } = run(engine, engine.initialState(), [...online('R1', 'E'), planned('o1'), tick]);
+      expect(state.orders.o1?.robotId).toBe('R1'); // the only robot: 3 s from B
+      ({ state } = run(engine, state, [reached('R1', 'D')]));
+      const revised = run(engine, state, [...online('R2', 'A'), tick]); // R2 is 1 s from B, R1 2 s
+      expect(revised.state.orders.o1).toMatchObject({ status: 'to-pickup', robotId: 'R2' });
+      expect(cancels(revised.commands)).toEqual(['R1']);
     });
   });
 });

@@ -23,6 +23,13 @@ import {
 import { runTrafficRound } from './traffic/traffic-round.ts';
 import { parkIdleRobots } from './parking.ts';
 import { DEFAULT_ENERGY_POLICY, manageEnergy, type EnergyPolicy } from './energy.ts';
+import {
+  DEFAULT_REASSIGN_POLICY,
+  requeueHeldOrders,
+  reviseAssignments,
+  type ReassignPolicy,
+} from './reassign.ts';
+import { canWork } from './availability.ts';
 import { ACTIVE_STATUSES } from '../domain/order-lifecycle.ts';
 
 /**
@@ -50,6 +57,8 @@ export interface LayoutBlocks {
 export interface EngineOptions {
   /** Charging thresholds; the defaults are DEFAULT_ENERGY_POLICY's. */
   readonly energy?: Partial<EnergyPolicy>;
+  /** When orders change robots; the defaults are DEFAULT_REASSIGN_POLICY's. */
+  readonly reassign?: Partial<ReassignPolicy>;
 }
 
 export function createEngine(
@@ -59,6 +68,7 @@ export function createEngine(
 ): Engine {
   const context = new EngineContext(layout, fleet);
   const energy: EnergyPolicy = { ...DEFAULT_ENERGY_POLICY, ...options.energy };
+  const reassign: ReassignPolicy = { ...DEFAULT_REASSIGN_POLICY, ...options.reassign };
 
   const initialState = (): EngineState => ({
     robots: Object.fromEntries(fleet.map((spec) => [spec.id, newRobot(spec)])),
@@ -121,7 +131,17 @@ export function createEngine(
       case 'tick':
         // Decisions are taken once per tick, over everything the events since the last tick changed.
         manageEnergy(ctx, context, energy);
+        requeueHeldOrders(ctx, reassign);
         dispatch(ctx, context, energy);
+        {
+          // Robots still free may take over orders others are still driving to, when much nearer.
+          const free = ctx
+            .allRobots()
+            .filter(
+              (r) => r.moving === undefined && orderIdOf(r.task) === undefined && canWork(r, energy, context),
+            );
+          if (reviseAssignments(ctx, context, free, reassign) > 0) dispatch(ctx, context, energy);
+        }
         parkIdleRobots(ctx, context, energy);
         runTrafficRound(ctx, context);
         break;
@@ -325,7 +345,7 @@ function holdOrderOf(ctx: StepContext, robot: RobotRuntime, why: string): void {
       detail: why,
       ...(order.robotId ? { robotId: order.robotId } : {}),
     });
-    ctx.setOrder({ ...order, status: 'on-hold', heldFrom: order.status });
+    ctx.setOrder({ ...order, status: 'on-hold', heldFrom: order.status, heldAtMs: ctx.nowMs });
   }
   ctx.setRobot({ ...robot, task: { kind: 'resync', orderId: order.id } });
 }

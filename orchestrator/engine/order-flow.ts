@@ -28,7 +28,7 @@ export function advanceOrder(ctx: StepContext, order: EngineOrder, target: Order
       to,
       ...(order.robotId ? { robotId: order.robotId } : {}),
     });
-    const { heldFrom: _h, ...rest } = current;
+    const { heldFrom: _h, heldAtMs: _a, ...rest } = current;
     current = { ...rest, status: to };
   };
   if (order.status === 'on-hold' || order.status === 'planned') {
