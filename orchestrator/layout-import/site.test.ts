@@ -116,9 +116,32 @@ describe('applySite', () => {
 
   it('when two robots share a home node, then it is a warning', () => {
     const fleet = parseSite({ name: 'S', fleet: [robot, { ...robot, id: 'AMR-02' }] });
-    expect(applySite(layout, fleet).warnings).toEqual([
+    expect(applySite(layout, fleet).warnings).toContainEqual(
       expect.objectContaining({ code: 'site-shared-home-node', path: 'AMR-02' }),
+    );
+  });
+
+  it('when a station cannot be reached or left by a vehicle type, then a warning names station and type', () => {
+    const oneWay: Layout = {
+      ...layout,
+      nodes: layout.nodes
+        .map((n) => ({ ...n, vehicleTypes: undefined }))
+        .map(({ vehicleTypes: _v, ...n }) => n),
+      edges: [
+        { id: 'N3>N2', from: 'N3', to: 'N2', lengthM: 2 },
+        { id: 'N2>N3', from: 'N2', to: 'N3', lengthM: 2 },
+        { id: 'N2>N1', from: 'N2', to: 'N1', lengthM: 2 }, // one way in: N1 is a trap
+      ],
+    };
+    const warnings = applySite(oneWay, parseSite({ name: 'S', fleet: [robot] })).warnings;
+    expect(warnings.filter((w) => w.code === 'station-unreachable')).toEqual([
+      expect.objectContaining({
+        path: 'B-01-01',
+        message: expect.stringMatching(/B-01-01 cannot be left again by vehicle type small/),
+      }),
     ]);
+    const twoWay = { ...oneWay, edges: [...oneWay.edges, { id: 'N1>N2', from: 'N1', to: 'N2', lengthM: 2 }] };
+    expect(applySite(twoWay, parseSite({ name: 'S', fleet: [robot] })).warnings).toEqual([]);
   });
 });
 

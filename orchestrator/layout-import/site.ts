@@ -12,6 +12,7 @@ import type { Plant, Site, SiteStationRule } from '../domain/site.ts';
 import { fromZodError, isJsonObject } from './import-errors.ts';
 import { importLif } from './lif.ts';
 import { importMovingAiMap } from './movingai.ts';
+import { unreachableStations } from './reachability.ts';
 import { importProjectLayout, PROJECT_LAYOUT_FORMAT } from './project-json.ts';
 
 const ADAPTER_KINDS = ['sim', 'vda5050', 'rosbridge'] as const satisfies readonly AdapterKind[];
@@ -60,7 +61,8 @@ export function parseSite(doc: unknown): Site {
 /**
  * Applies `site` to `layout`. Each station takes role and zone from the FIRST rule that matches its id
  * (exact, or a `*` pattern; a rule without zone keeps the station's zone); stations no rule matches keep
- * their layout role. Warnings: `site-rule-unused` (a rule matching no station), `site-shared-home-node`.
+ * their layout role. Warnings: `site-rule-unused` (a rule matching no station), `site-shared-home-node`,
+ * `station-unreachable` (a station a vehicle type of the fleet cannot reach and leave; names both).
  * @throws LayoutImportError `site-duplicate-robot`, `site-unknown-home-node` (names the robot),
  *   `site-home-node-vehicle-type` (the home node is closed to the robot's vehicle type).
  */
@@ -111,7 +113,9 @@ export function applySite(layout: Layout, site: Site): ImportResult<Plant> {
     }
     homes.set(home.id, robot.id);
   }
-  return { value: { layout: { ...layout, stations }, fleet: site.fleet }, warnings };
+  const applied = { ...layout, stations };
+  warnings.push(...unreachableStations(applied, site.fleet));
+  return { value: { layout: applied, fleet: site.fleet }, warnings };
 }
 
 function unusedRule(rule: SiteStationRule, index: number): ImportWarning {
