@@ -531,16 +531,12 @@ describe('engine', () => {
       event: EngineEvent,
       now: number,
     ) => engine.step(state, event, now);
-    const cancels = (commands: readonly EngineCommand[]) =>
-      commands.flatMap((c) =>
-        c.type === 'robot' && c.command.type === 'cancel-task' ? [c.command.robotId] : [],
-      );
 
     it('when a robot faults before its pickup, then after the grace period its order goes to another robot', () => {
-      const engine = createEngine(lineLayout(), [spec('R1', 'A'), spec('R2', 'E')]);
-      let { state } = run(engine, engine.initialState(), [...online('R1', 'A'), planned('o1'), tick]);
-      expect(state.orders.o1?.robotId).toBe('R1');
-      const fault = report('A', { errors: [{ code: 'E-STOP', level: 'fatal', message: 'emergency stop' }] });
+      const engine = createEngine(lineLayout(), [spec('R1', 'D'), spec('R2', 'E')]);
+      let { state } = run(engine, engine.initialState(), [...online('R1', 'D'), planned('o1'), tick]);
+      expect(state.orders.o1?.robotId).toBe('R1'); // and drives D -> C, an edge without the pick
+      const fault = report('D', { errors: [{ code: 'E-STOP', level: 'fatal', message: 'emergency stop' }] });
       ({ state } = at(
         engine,
         state,
@@ -554,8 +550,22 @@ describe('engine', () => {
       expect(state.orders.o1?.status).toBe('on-hold');
       const late = at(engine, state, tick, 40_001); // 30 s held: reassigned
       expect(late.state.orders.o1).toMatchObject({ status: 'to-pickup', robotId: 'R2' });
-      expect(cancels(late.commands)).toEqual(['R1']);
+      expect(late.state.robots.R1?.task).toBeUndefined();
       expect(transitions(late.commands)).toEqual(['planned', 'assigned', 'to-pickup']);
+    });
+
+    it('when a robot faults driving onto the pickup with the pick, then its order waits for it', () => {
+      const engine = createEngine(lineLayout(), [spec('R1', 'A'), spec('R2', 'E')]);
+      let { state } = run(engine, engine.initialState(), [...online('R1', 'A'), planned('o1'), tick]);
+      const fault = report('A', { errors: [{ code: 'E-STOP', level: 'fatal', message: 'emergency stop' }] });
+      ({ state } = at(
+        engine,
+        state,
+        { type: 'robot', event: { type: 'robot-state', robotId: 'R1', state: fault } },
+        10_000,
+      ));
+      ({ state } = at(engine, state, tick, 120_000));
+      expect(state.orders.o1).toMatchObject({ status: 'on-hold', robotId: 'R1' });
     });
 
     it('when a robot faults with the load on board, then its order waits for it', () => {
@@ -589,7 +599,7 @@ describe('engine', () => {
       ({ state } = run(engine, state, [reached('R1', 'D')]));
       const revised = run(engine, state, [...online('R2', 'A'), tick]); // R2 is 1 s from B, R1 2 s
       expect(revised.state.orders.o1).toMatchObject({ status: 'to-pickup', robotId: 'R2' });
-      expect(cancels(revised.commands)).toEqual(['R1']);
+      expect(revised.state.robots.R1?.task).toBeUndefined();
     });
   });
 });

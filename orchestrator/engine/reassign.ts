@@ -13,16 +13,17 @@ export interface ReassignPolicy {
   /**
    * A robot still driving to a pickup gives its order up to a robot that has just become free when that
    * one would be there this many seconds sooner (so that near-equal robots do not trade orders back and
-   * forth).
+   * forth, and a revision is worth the reshuffle of traffic it causes).
    */
   readonly betterBySeconds: number;
 }
 
-export const DEFAULT_REASSIGN_POLICY: ReassignPolicy = { heldOrderAfterMs: 30_000, betterBySeconds: 20 };
+export const DEFAULT_REASSIGN_POLICY: ReassignPolicy = { heldOrderAfterMs: 30_000, betterBySeconds: 60 };
 
 /**
- * Puts an order back in the queue (`planned`, no robot) and frees the robot that had it, telling that
- * robot to drop the task (it stops at its next node and runs none of the task's actions).
+ * Puts an order back in the queue (`planned`, no robot) and frees the robot that had it. Callers make
+ * sure that robot has nothing of the order still to run: it is at rest, or the edge it drives does not
+ * carry the order's action (so it just ends that edge and waits for traffic like any free robot).
  */
 export function requeue(ctx: StepContext, order: EngineOrder, why: string): EngineOrder {
   ctx.emit({ type: 'order-transition', orderId: order.id, to: 'planned', detail: why });
@@ -31,7 +32,6 @@ export function requeue(ctx: StepContext, order: EngineOrder, why: string): Engi
   ctx.setOrder(queued);
   const robot = robotId === undefined ? undefined : ctx.robot(robotId);
   if (robot && orderIdOf(robot.task) === order.id) {
-    ctx.emit({ type: 'robot', command: { type: 'cancel-task', robotId: robot.spec.id } });
     const { task: _t, priorityMs: _p, ...free } = robot;
     ctx.setRobot(free);
   }
@@ -48,7 +48,8 @@ export function requeueHeldOrders(ctx: StepContext, policy: ReassignPolicy): voi
     if (ctx.nowMs - order.heldAtMs < policy.heldOrderAfterMs) continue;
     if (order.heldFrom !== 'assigned' && order.heldFrom !== 'to-pickup') continue;
     const robot = order.robotId === undefined ? undefined : ctx.robot(order.robotId);
-    if (robot?.loads.includes(order.id) === true) continue;
+    // With the load on board, or driving onto the pickup with the pick, the order stays with the robot.
+    if (robot?.loads.includes(order.id) === true || robot?.moving?.actionId !== undefined) continue;
     requeue(ctx, order, `${order.robotId ?? 'its robot'} is unavailable; the order is reassigned`);
   }
 }
@@ -77,9 +78,8 @@ export function reviseAssignments(
     let best: { order: EngineOrder; gainS: number } | undefined;
     for (const busy of travelling) {
       const task = busy.task;
-      // A robot whose current edge ends at the pickup is nearly there (and carries the pick): leave it.
-      if (task?.kind !== 'order-leg' || taken.has(task.orderId) || busy.moving?.actionId !== undefined)
-        continue;
+      // Only robots at rest give orders up: one on an edge is committed to it (and may carry the pick).
+      if (task?.kind !== 'order-leg' || taken.has(task.orderId) || busy.moving !== undefined) continue;
       const order = ctx.order(task.orderId);
       if (order?.status !== 'to-pickup' || order.intendedRobot !== undefined) continue;
       if (busy.spec.vehicleType !== candidate.spec.vehicleType) continue;

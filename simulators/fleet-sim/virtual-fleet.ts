@@ -4,6 +4,7 @@ import type { RobotEvent } from '../../orchestrator/domain/robot-messages.ts';
 import type { OrderStatus } from '../../orchestrator/domain/transport-order.ts';
 import { createEngine, type Engine } from '../../orchestrator/engine/engine.ts';
 import type { EngineCommand, EngineEvent, EngineState } from '../../orchestrator/engine/engine-types.ts';
+import { goalOf } from '../../orchestrator/engine/traffic/traffic-round.ts';
 import { SimRobotAdapter } from '../../adapters/sim/sim-robot-adapter.ts';
 
 export interface VirtualFleetOptions {
@@ -192,29 +193,40 @@ export class VirtualFleet {
   }
 
   /**
-   * A robot that has somewhere to go but has not reached a node for `deadlockMs` is stuck; each stuck
-   * episode of each robot counts once. (Robots at work, faulted or without a goal are not waiting.)
+   * A robot that has somewhere to go but has not come closer to it (by travel time) for `deadlockMs` is
+   * stuck: a deadlock, or a livelock (robots that keep moving back and forth without getting anywhere).
+   * Each stuck episode of each robot counts once. (Robots at work, faulted or without a goal are not
+   * waiting.)
    */
   private watchDeadlock(): void {
+    const context = this.engine.context;
+    const tables = context.distances(context.closedEdges(this.state.blockedEdges, this.state.blockedNodes));
     for (const r of Object.values(this.state.robots)) {
-      const wants =
-        r.task?.kind === 'park' ||
-        ((r.task?.kind === 'order-leg' || r.task?.kind === 'charge') && r.task.phase === 'travel');
-      const stuck =
-        wants &&
-        r.moving === undefined &&
-        r.progressMs !== undefined &&
-        this.nowMs - r.progressMs > this.deadlockMs;
-      if (stuck && !this.stuck.has(r.spec.id)) {
+      const goal = goalOf(r);
+      const at = r.moving?.to ?? r.nodeId;
+      if (goal === undefined || at === undefined) {
+        this.closest.delete(r.spec.id);
+        this.stuck.delete(r.spec.id);
+        continue;
+      }
+      const s = tables.seconds(r.spec.vehicleType, goal, at);
+      const best = this.closest.get(r.spec.id);
+      if (best?.goal !== goal || s < best.s) {
+        this.closest.set(r.spec.id, { goal, s, sinceMs: this.nowMs });
+        this.stuck.delete(r.spec.id);
+        continue;
+      }
+      if (this.nowMs - best.sinceMs > this.deadlockMs && !this.stuck.has(r.spec.id)) {
         this.deadlocks += 1;
         this.stuck.add(r.spec.id);
         this.alarms.push(
-          `${this.nowMs}: deadlock ${r.spec.id} at ${r.nodeId ?? '?'} waiting since ${r.progressMs ?? '?'}`,
+          `${this.nowMs}: deadlock ${r.spec.id} at ${r.nodeId ?? '?'}, no closer to ${goal} since ${best.sinceMs}`,
         );
       }
-      if (!stuck) this.stuck.delete(r.spec.id);
     }
   }
 
+  /** Per robot with a goal: the least travel time to it seen so far, and since when. */
+  private readonly closest = new Map<string, { goal: NodeId; s: number; sinceMs: number }>();
   private readonly stuck = new Set<string>();
 }
