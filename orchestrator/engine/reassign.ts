@@ -67,9 +67,16 @@ export function reviseAssignments(
 ): number {
   if (free.length === 0) return 0;
   const tables = engine.distances(ctx.blocked());
+  // Only robots at rest give orders up: one on an edge is committed to it (and may carry the pick).
   const travelling = ctx
     .allRobots()
-    .filter((r) => r.task?.kind === 'order-leg' && r.task.phase === 'travel' && r.loads.length === 0);
+    .filter(
+      (r) =>
+        r.task?.kind === 'order-leg' &&
+        r.task.phase === 'travel' &&
+        r.loads.length === 0 &&
+        r.moving === undefined,
+    );
   let revised = 0;
   const taken = new Set<string>();
   for (const candidate of free) {
@@ -78,12 +85,11 @@ export function reviseAssignments(
     let best: { order: EngineOrder; gainS: number } | undefined;
     for (const busy of travelling) {
       const task = busy.task;
-      // Only robots at rest give orders up: one on an edge is committed to it (and may carry the pick).
-      if (task?.kind !== 'order-leg' || taken.has(task.orderId) || busy.moving !== undefined) continue;
+      if (task?.kind !== 'order-leg' || taken.has(task.orderId)) continue;
       const order = ctx.order(task.orderId);
       if (order?.status !== 'to-pickup' || order.intendedRobot !== undefined) continue;
       if (busy.spec.vehicleType !== candidate.spec.vehicleType) continue;
-      const from = busy.moving?.to ?? busy.nodeId;
+      const from = busy.nodeId;
       if (from === undefined) continue;
       const theirs = tables.seconds(busy.spec.vehicleType, task.goalNodeId, from);
       const mine = tables.seconds(candidate.spec.vehicleType, task.goalNodeId, at);
