@@ -18,6 +18,11 @@ export function isAvailable(robot: RobotRuntime): boolean {
   );
 }
 
+/** Available and standing on a node (not on an edge): a new task can start from here now. */
+export function isAvailableAtRest(robot: RobotRuntime): boolean {
+  return isAvailable(robot) && robot.moving === undefined;
+}
+
 /**
  * True when the robot may take an order now: available, and its battery allows it under the policy
  * (always, on a plant without chargers). A charging robot may be taken off its charger above

@@ -82,21 +82,19 @@ export function dispatch(ctx: StepContext, engine: EngineContext, policy: Energy
   // the station's entrance (blocking everyone). A drop is claimed from assignment until the robot bound
   // for it arrives; once that robot stands at the station and works, the next may set off.
   const driving = new Set<string>();
+  const standing = new Map<string, string>();
   for (const r of ctx.allRobots()) {
     if (r.task?.kind === 'order-leg' && r.task.phase === 'travel') driving.add(r.task.goalNodeId);
+    // Nor does another robot go to a station a robot stands on: two robots in neighbouring dead-end
+    // stations, each sent to the other's, can only swap through the one aisle node they share.
+    if (r.nodeId !== undefined && r.moving === undefined && engine.isStationNode(r.nodeId))
+      standing.set(r.nodeId, r.spec.id);
   }
   const drops = new Set<string>();
   for (const o of ctx.allOrders()) {
     if (o.status !== 'to-pickup' && o.status !== 'picking' && o.status !== 'to-dropoff') continue;
     const node = engine.stationNode(o.toStation);
     if (node !== undefined) drops.add(node);
-  }
-  // Nor does another robot go to a station a robot stands on: two robots in neighbouring dead-end
-  // stations, each sent to the other's, can only swap through the one aisle node they share.
-  const standing = new Map<string, string>();
-  for (const r of ctx.allRobots()) {
-    if (r.nodeId !== undefined && r.moving === undefined && engine.isStationNode(r.nodeId))
-      standing.set(r.nodeId, r.spec.id);
   }
   const pickups = new Set<string>();
   const orders = waitingOrders(ctx)
@@ -114,8 +112,8 @@ export function dispatch(ctx: StepContext, engine: EngineContext, policy: Energy
   if (orders.length === 0) return;
   const cost = new Float64Array(orders.length * robots.length);
   orders.forEach((order, r) => {
+    const there = standing.get(engine.stationNode(order.fromStation) ?? '');
     robots.forEach((robot, c) => {
-      const there = standing.get(engine.stationNode(order.fromStation) ?? '');
       cost[r * robots.length + c] =
         there !== undefined && there !== robot.spec.id ? Infinity : assignmentCost(ctx, engine, robot, order);
     });

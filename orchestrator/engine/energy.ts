@@ -3,7 +3,7 @@ import type { RobotRuntime } from './engine-types.ts';
 import type { EngineContext } from './engine-context.ts';
 import type { StepContext } from './step-context.ts';
 import { runActionHere } from './order-flow.ts';
-import { isAvailable } from './availability.ts';
+import { isAvailableAtRest } from './availability.ts';
 
 /**
  * When robots charge (battery in percent). Between `goChargeBelowPct` and `mayLeaveAbovePct` a robot on
@@ -50,8 +50,7 @@ export function manageEnergy(ctx: StepContext, engine: EngineContext, policy: En
     .allRobots()
     .filter(
       (r) =>
-        isAvailable(r) &&
-        r.moving === undefined &&
+        isAvailableAtRest(r) &&
         (r.task === undefined || r.task.kind === 'park') &&
         r.batteryPct < policy.goChargeBelowPct &&
         !r.charging,
@@ -116,8 +115,7 @@ function freeFullestCharger(
     .allRobots()
     .filter(
       (r) =>
-        isAvailable(r) &&
-        r.moving === undefined &&
+        isAvailableAtRest(r) &&
         chargers.has(r.nodeId!) &&
         (r.task === undefined || (r.task.kind === 'charge' && r.task.phase === 'charging')) &&
         r.batteryPct >= policy.mayLeaveAbovePct,

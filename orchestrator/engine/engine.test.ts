@@ -531,18 +531,17 @@ describe('engine', () => {
       event: EngineEvent,
       now: number,
     ) => engine.step(state, event, now);
+    const stateOf = (robotId: string, state: RobotStateReport): EngineEvent => ({
+      type: 'robot',
+      event: { type: 'robot-state', robotId, state },
+    });
 
     it('when a robot faults before its pickup, then after the grace period its order goes to another robot', () => {
       const engine = createEngine(lineLayout(), [spec('R1', 'D'), spec('R2', 'E')]);
       let { state } = run(engine, engine.initialState(), [...online('R1', 'D'), planned('o1'), tick]);
       expect(state.orders.o1?.robotId).toBe('R1'); // and drives D -> C, an edge without the pick
       const fault = report('D', { errors: [{ code: 'E-STOP', level: 'fatal', message: 'emergency stop' }] });
-      ({ state } = at(
-        engine,
-        state,
-        { type: 'robot', event: { type: 'robot-state', robotId: 'R1', state: fault } },
-        10_000,
-      ));
+      ({ state } = at(engine, state, stateOf('R1', fault), 10_000));
       expect(state.orders.o1?.status).toBe('on-hold');
       ({ state } = at(engine, state, online('R2', 'E')[0]!, 10_001));
       ({ state } = at(engine, state, online('R2', 'E')[1]!, 10_002));
@@ -558,12 +557,7 @@ describe('engine', () => {
       const engine = createEngine(lineLayout(), [spec('R1', 'A'), spec('R2', 'E')]);
       let { state } = run(engine, engine.initialState(), [...online('R1', 'A'), planned('o1'), tick]);
       const fault = report('A', { errors: [{ code: 'E-STOP', level: 'fatal', message: 'emergency stop' }] });
-      ({ state } = at(
-        engine,
-        state,
-        { type: 'robot', event: { type: 'robot-state', robotId: 'R1', state: fault } },
-        10_000,
-      ));
+      ({ state } = at(engine, state, stateOf('R1', fault), 10_000));
       ({ state } = at(engine, state, tick, 120_000));
       expect(state.orders.o1).toMatchObject({ status: 'on-hold', robotId: 'R1' });
     });
@@ -580,12 +574,7 @@ describe('engine', () => {
         loads: ['o1'],
         errors: [{ code: 'E-STOP', level: 'fatal', message: 'emergency stop' }],
       });
-      ({ state } = at(
-        engine,
-        state,
-        { type: 'robot', event: { type: 'robot-state', robotId: 'R1', state: loadedFault } },
-        10_000,
-      ));
+      ({ state } = at(engine, state, stateOf('R1', loadedFault), 10_000));
       ({ state } = at(engine, state, tick, 120_000));
       expect(state.orders.o1).toMatchObject({ status: 'on-hold', robotId: 'R1' });
     });

@@ -1,6 +1,6 @@
 import type { EngineContext } from './engine-context.ts';
 import type { StepContext } from './step-context.ts';
-import { isAvailable } from './availability.ts';
+import { isAvailableAtRest } from './availability.ts';
 import { type EnergyPolicy, sendToCharge, unclaimed } from './energy.ts';
 
 /**
@@ -16,7 +16,7 @@ export function parkIdleRobots(ctx: StepContext, engine: EngineContext, policy: 
   let freeChargers: Set<string> | undefined;
   const blocked = ctx.blocked();
   for (const robot of ctx.allRobots()) {
-    if (!isAvailable(robot) || robot.task !== undefined || robot.moving !== undefined) continue;
+    if (!isAvailableAtRest(robot) || robot.task !== undefined) continue;
     const at = robot.nodeId!;
     if (chargers.has(at)) continue;
     if (robot.batteryPct < policy.opportunisticBelowPct && chargers.size > 0) {
