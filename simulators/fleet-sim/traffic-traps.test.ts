@@ -207,4 +207,26 @@ describe('traffic: hand-made deadlock traps', () => {
     ]);
     expectClean(fleet, ['A', 'B']);
   });
+  it('when two robots in facing bins off one aisle node must trade bins, then they pass (no shuttling)', async () => {
+    // Bins w and e face each other across the aisle node m, nearer to m than the aisle nodes n and s are:
+    // a robot pushed out of m must step into the aisle, not back into the other's bin.
+    const coords: Record<string, [number, number]> = {
+      n: [0, 2],
+      m: [0, 0],
+      s: [0, -2],
+      w: [-1.5, 0],
+      e: [1.5, 0],
+    };
+    const links: [string, string][] = [
+      ['n', 'm'],
+      ['m', 's'],
+      ['m', 'w'],
+      ['m', 'e'],
+    ];
+    const fleet = await runMoves(layoutOf(coords, links), [
+      ['A', 'w', 'e'],
+      ['B', 'e', 'w'],
+    ]);
+    expectClean(fleet, ['A', 'B']);
+  });
 });

@@ -17,8 +17,10 @@ import type { RobotRuntime } from '../engine-types.ts';
  *   into the top spot, and PIBT moves the top robot towards its goal.
  * - Swap situations (PIBT's known gap, typical at dead-end stations): when a pushed robot is cornered in a
  *   dead end and its own best move is the pusher's node, it inherits a priority above the pusher, so next
- *   round the pusher gives way instead of both waiting forever. A pushed robot also prefers, among equally
- *   good moves, to step off the pusher's way (into a side pocket) rather than further down its lane.
+ *   round the pusher gives way instead of both waiting forever. A pushed robot steps off the pusher's way
+ *   (into a side pocket or a side aisle) before it considers its own cost: retreating into the pusher's
+ *   goal, even when that is its own cheapest move, only swaps the two roles and they trade places forever
+ *   (two robots in facing bins, each bound for the other's).
  * - A robot never follows into a node another robot is leaving in the same round (arrivals are not
  *   synchronous); it moves the round after.
  *
@@ -68,8 +70,8 @@ export function planRound(
   const boosts = new Map<RobotId, number>();
 
   /**
-   * Cheaper first. On a tie, a pushed robot prefers to step off its pusher's way (a side pocket rather
-   * than further down the lane the pusher is taking), then staying, then node id: deterministic.
+   * A pushed robot first avoids the nodes on its pusher's way (those nearer the pusher's goal than the
+   * node the pusher takes); then cheaper first, then staying, then node id: deterministic.
    */
   const candidatesOf = (a: TrafficAgent, pusher?: TrafficAgent): NodeId[] => {
     const options = [a.node, ...graph.neighbours(a, a.node)];
@@ -78,8 +80,8 @@ export function planRound(
       pusher && graph.cost(pusher, n) < graph.cost(pusher, a.node) ? 1 : 0;
     return options.sort(
       (x, y) =>
-        cost.get(x)! - cost.get(y)! ||
         inWay(x) - inWay(y) ||
+        cost.get(x)! - cost.get(y)! ||
         (x === a.node ? -1 : y === a.node ? 1 : x < y ? -1 : x > y ? 1 : 0),
     );
   };
