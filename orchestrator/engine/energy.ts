@@ -1,3 +1,4 @@
+import { withTask } from './traffic/traffic-round.ts';
 import type { NodeId } from '../domain/layout.ts';
 import type { RobotRuntime } from './engine-types.ts';
 import type { EngineContext } from './engine-context.ts';
@@ -70,12 +71,13 @@ export function sendToCharge(ctx: StepContext, robot: RobotRuntime, charger: Nod
   const taskId = `${robot.spec.id}/charge/${seq}`;
   const action = { actionId: `${taskId}/start`, type: 'start-charging' } as const;
   const here = robot.moving === undefined && robot.nodeId === charger;
-  ctx.setRobot({
-    ...robot,
-    task: { kind: 'charge', taskId, goalNodeId: charger, action, phase: here ? 'charging' : 'travel' },
-    priorityMs: ctx.nowMs,
-    progressMs: ctx.nowMs,
-  });
+  ctx.setRobot(
+    withTask(
+      robot,
+      { kind: 'charge', taskId, goalNodeId: charger, action, phase: here ? 'charging' : 'travel' },
+      ctx.nowMs,
+    ),
+  );
   if (here) runActionHere(ctx, robot.spec.id, taskId, charger, action);
 }
 
@@ -129,11 +131,6 @@ function freeFullestCharger(
     ctx.blocked(),
   );
   if (spot === undefined) return undefined;
-  ctx.setRobot({
-    ...occupant,
-    task: { kind: 'park', goalNodeId: spot },
-    priorityMs: ctx.nowMs,
-    progressMs: ctx.nowMs,
-  });
+  ctx.setRobot(withTask(occupant, { kind: 'park', goalNodeId: spot }, ctx.nowMs));
   return occupant.nodeId!;
 }

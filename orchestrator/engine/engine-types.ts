@@ -88,8 +88,13 @@ export interface RobotRuntime {
    * further when the robot must be let through (priority inheritance, stall resolution).
    */
   readonly priorityMs?: number;
-  /** Last time (ms) the robot reached a node or started a goal; for stall detection. */
+  /**
+   * Last time (ms) the robot started a goal or came closer to it than ever before on this goal (by travel
+   * time): for stall detection. A robot pushed back and forth in a jam makes no progress.
+   */
   readonly progressMs?: number;
+  /** The least travel time to its goal the robot has reached on this goal, with the goal it was for. */
+  readonly closest?: { readonly goalNodeId: NodeId; readonly seconds: number };
 }
 
 export interface EngineState {

@@ -20,7 +20,7 @@ import {
   runActionHere,
   startLeg,
 } from './order-flow.ts';
-import { runTrafficRound } from './traffic/traffic-round.ts';
+import { progressAt, runTrafficRound } from './traffic/traffic-round.ts';
 import { parkIdleRobots } from './parking.ts';
 import { DEFAULT_ENERGY_POLICY, manageEnergy, type EnergyPolicy } from './energy.ts';
 import {
@@ -188,7 +188,7 @@ function onRobotEvent(ctx: StepContext, engine: EngineContext, event: RobotEvent
         ...rest,
         ...(moving && moving.to !== event.nodeId ? { moving } : {}),
         nodeId: event.nodeId,
-        progressMs: ctx.nowMs,
+        ...progressAt(ctx, engine, robot, event.nodeId),
       };
       ctx.setRobot(arrived);
       if (task?.kind === 'park' && event.nodeId === task.goalNodeId) {

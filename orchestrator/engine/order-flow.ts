@@ -1,3 +1,4 @@
+import { withTask } from './traffic/traffic-round.ts';
 import type { FailureReason, OrderStatus } from '../domain/transport-order.ts';
 import type { RobotAction } from '../domain/robot-messages.ts';
 import { orderIdOf, type EngineOrder, type RobotRuntime } from './engine-types.ts';
@@ -73,19 +74,20 @@ export function startLeg(
   const action = { actionId: `${order.id}/${type}/${seq}`, type, stationId, loadId: order.id } as const;
   const taskId = `${order.id}/${leg}/${seq}`;
   const atGoal = robot.moving === undefined && robot.nodeId === goalNodeId;
-  ctx.setRobot({
-    ...robot,
-    task: {
-      kind: 'order-leg',
-      orderId: order.id,
-      taskId,
-      goalNodeId,
-      action,
-      phase: atGoal ? 'acting' : 'travel',
-    },
-    priorityMs: ctx.nowMs,
-    progressMs: ctx.nowMs,
-  });
+  ctx.setRobot(
+    withTask(
+      robot,
+      {
+        kind: 'order-leg',
+        orderId: order.id,
+        taskId,
+        goalNodeId,
+        action,
+        phase: atGoal ? 'acting' : 'travel',
+      },
+      ctx.nowMs,
+    ),
+  );
   if (atGoal) {
     advanceOrder(ctx, ctx.order(order.id) ?? order, leg === 'pickup' ? 'picking' : 'dropping');
     runActionHere(ctx, robot.spec.id, taskId, goalNodeId, action);

@@ -1,3 +1,4 @@
+import { withTask } from './traffic/traffic-round.ts';
 import type { EngineContext } from './engine-context.ts';
 import type { StepContext } from './step-context.ts';
 import { isAvailableAtRest } from './availability.ts';
@@ -33,11 +34,6 @@ export function parkIdleRobots(ctx: StepContext, engine: EngineContext, policy: 
     const spot = engine.nearest(robot.spec.vehicleType, at, freeSpots, blocked);
     if (spot === undefined) continue;
     freeSpots.delete(spot);
-    ctx.setRobot({
-      ...robot,
-      task: { kind: 'park', goalNodeId: spot },
-      priorityMs: ctx.nowMs,
-      progressMs: ctx.nowMs,
-    });
+    ctx.setRobot(withTask(robot, { kind: 'park', goalNodeId: spot }, ctx.nowMs));
   }
 }

@@ -12,7 +12,7 @@ const USAGE = `usage: npm run sim -- --layout <file.map | plant.lif.json | demo>
 /**
  * The fleet in virtual time (issue 3): the orchestrator's engine and the simulated robots, hours of plant
  * time in seconds. Prints KPIs as \`name: value\` lines (or one JSON object with --json) and exits 1 on
- * any collision or deadlock, 2 on bad arguments.
+ * any collision, deadlock or livelock, 2 on bad arguments.
  */
 async function main(argv: string[]): Promise<number> {
   let args;
@@ -66,7 +66,7 @@ async function main(argv: string[]): Promise<number> {
         .map(([k, v]) => `${k}: ${String(v)}`)
         .join('\n')}\n`,
     );
-  return kpis.collisions > 0 || kpis.deadlocks > 0 ? 1 : 0;
+  return kpis.collisions > 0 || kpis.deadlocks > 0 || kpis.livelocks > 0 ? 1 : 0;
 }
 
 async function loadLayout(

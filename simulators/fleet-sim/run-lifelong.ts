@@ -40,7 +40,12 @@ export interface LifelongKpis {
   /** The lowest battery any robot reached, percent (0 on a plant without chargers, eventually). */
   readonly minBatteryPct: number;
   readonly collisions: number;
+  /** Robots that had somewhere to go and did not move for 60 s (each episode once). */
   readonly deadlocks: number;
+  /** Robots that came no closer to their goal for 300 s (each episode once). */
+  readonly livelocks: number;
+  /** The longest time any robot went without coming closer to its goal, s. */
+  readonly longestStallS: number;
   readonly stepP50Ms: number;
   readonly stepP99Ms: number;
   readonly wallS: number;
@@ -137,6 +142,8 @@ export async function runLifelong(options: LifelongOptions): Promise<LifelongKpi
     minBatteryPct: round(fleet.minBatteryPct),
     collisions: fleet.collisions.length,
     deadlocks: fleet.deadlocks,
+    livelocks: fleet.livelocks,
+    longestStallS: round(fleet.longestStallMs / 1000),
     stepP50Ms: round(quantile(fleet.tickWallMs, 0.5), 3),
     stepP99Ms: round(quantile(fleet.tickWallMs, 0.99), 3),
     wallS: round(wallS),

@@ -72,6 +72,7 @@ async function runMoves(
 function expectClean(fleet: VirtualFleet, ids: string[]): void {
   expect(fleet.collisions).toEqual([]);
   expect(fleet.deadlocks, fleet.alarms.join('\n')).toBe(0);
+  expect(fleet.livelocks, fleet.alarms.join('\n')).toBe(0);
   for (const id of ids) expect(fleet.statusOf(`o-${id}`), fleet.alarms.join('\n')).toBe('delivered');
 }
 

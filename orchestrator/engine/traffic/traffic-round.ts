@@ -1,7 +1,7 @@
 import type { EdgeId, NodeId } from '../../domain/layout.ts';
 import type { RobotId } from '../../domain/robot.ts';
 import type { RobotAction, RouteNode } from '../../domain/robot-messages.ts';
-import type { RobotRuntime } from '../engine-types.ts';
+import type { RobotRuntime, RobotTask } from '../engine-types.ts';
 import type { EngineContext } from '../engine-context.ts';
 import type { StepContext } from '../step-context.ts';
 import { isMovable, planRound, type TrafficAgent, type TrafficGraph } from './pibt.ts';
@@ -18,6 +18,31 @@ export function goalOf(robot: RobotRuntime): NodeId | undefined {
   if (task?.kind === 'park') return task.goalNodeId;
   if (task?.kind === 'charge' && task.phase === 'travel') return task.goalNodeId;
   return undefined;
+}
+
+/** The robot with a new task: its traffic priority and its progress start now. */
+export function withTask(robot: RobotRuntime, task: RobotTask, nowMs: number): RobotRuntime {
+  const { closest: _c, ...rest } = robot;
+  return { ...rest, task, priorityMs: nowMs, progressMs: nowMs };
+}
+
+/**
+ * The progress fields of a robot that has just reached `nodeId`: progress is coming closer to its goal
+ * than ever before on this goal (a robot pushed back and forth in a jam does not progress, and after
+ * STALL_MS without progress it goes to the front). A robot without a goal has nothing to progress on.
+ */
+export function progressAt(
+  ctx: StepContext,
+  engine: EngineContext,
+  robot: RobotRuntime,
+  nodeId: NodeId,
+): Pick<RobotRuntime, 'progressMs' | 'closest'> {
+  const goal = goalOf(robot);
+  if (goal === undefined) return { progressMs: ctx.nowMs };
+  const seconds = engine.distances(ctx.blocked()).seconds(robot.spec.vehicleType, goal, nodeId);
+  const best = robot.closest?.goalNodeId === goal ? robot.closest.seconds : Infinity;
+  if (seconds < best) return { progressMs: ctx.nowMs, closest: { goalNodeId: goal, seconds } };
+  return {};
 }
 
 /**
