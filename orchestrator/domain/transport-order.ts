@@ -58,6 +58,7 @@ export const FAILURE_REASONS = [
   'robot-fault',
   'action-failed',
   'wms-rejected',
+  'dependency-failed',
 ] as const;
 export type FailureReason = (typeof FAILURE_REASONS)[number];
 
@@ -89,6 +90,8 @@ export interface TransportOrder {
   /** The caller's references (work order, warehouse task, ...), carried unchanged into every webhook. */
   readonly externalRefs: Readonly<Record<string, string>>;
   readonly intendedRobot?: RobotId;
+  /** Orders that must be delivered before this one is dispatched (it fails if one of them does). */
+  readonly dependsOn?: readonly OrderId[];
   readonly robotId?: RobotId;
   readonly failureReason?: FailureReason;
   readonly failureDetail?: string;

@@ -4,6 +4,7 @@ import type { StepContext } from './step-context.ts';
 import { advanceOrder, failOrder, startLeg } from './order-flow.ts';
 import { solveAssignment } from './assignment/solve-assignment.ts';
 import { canWork } from './availability.ts';
+import { waitsForDependencies } from './dependencies.ts';
 import type { EnergyPolicy } from './energy.ts';
 
 /** True when the robot's kind can carry this order at all (vehicle type aside, checked by routing). */
@@ -16,7 +17,7 @@ export function canCarry(robot: RobotRuntime, order: EngineOrder): boolean {
 export function waitingOrders(ctx: StepContext): EngineOrder[] {
   return ctx
     .allOrders()
-    .filter((o) => o.status === 'planned')
+    .filter((o) => o.status === 'planned' && !waitsForDependencies(o))
     .sort(
       (a, b) =>
         urgencyS(b, ctx.nowMs) - urgencyS(a, ctx.nowMs) ||

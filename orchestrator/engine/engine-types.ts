@@ -16,6 +16,8 @@ export interface EngineOrder {
   readonly createdAtMs: number;
   readonly intendedRobot?: RobotId;
   readonly loadType?: string;
+  /** Orders that must be delivered before this one is dispatched; each leaves the list when delivered. */
+  readonly dependsOn?: readonly OrderId[];
   readonly robotId?: RobotId;
   /** Status before `on-hold`, to resume from. */
   readonly heldFrom?: OrderStatus;
@@ -118,11 +120,26 @@ export interface PlannedOrderInput {
   readonly createdAtMs: number;
   readonly intendedRobot?: RobotId;
   readonly loadType?: string;
+  /**
+   * Orders still open that must be delivered first. If one fails or is cancelled, so is this one
+   * (`dependency-failed`). `failedDependency` names one that already has: the order fails at once.
+   */
+  readonly dependsOn?: readonly OrderId[];
+  readonly failedDependency?: OrderId;
 }
 
 export type EngineEvent =
   | { readonly type: 'order-planned'; readonly order: PlannedOrderInput }
   | { readonly type: 'order-cancel-requested'; readonly orderId: OrderId; readonly mode: 'normal' | 'force' }
+  /**
+   * An order the engine never had (or no longer has) ended outside it, e.g. refused by the WMS before
+   * planning: orders waiting for it go on (delivered) or fail with it.
+   */
+  | {
+      readonly type: 'order-closed';
+      readonly orderId: OrderId;
+      readonly outcome: 'delivered' | 'failed' | 'cancelled';
+    }
   | {
       readonly type: 'order-reprioritized';
       readonly orderId: OrderId;

@@ -200,6 +200,73 @@ describe('engine', () => {
     expect(releases(commands)[0]?.robotId).toBe('R2');
   });
 
+  describe('order dependencies', () => {
+    const dependent = (id: string, dependsOn: string[], failedDependency?: string): EngineEvent => ({
+      type: 'order-planned',
+      order: {
+        id,
+        fromStation: 'P',
+        toStation: 'Q',
+        priority: 9,
+        createdAtMs: 0,
+        dependsOn,
+        ...(failedDependency ? { failedDependency } : {}),
+      },
+    });
+    const failures = (commands: readonly EngineCommand[]) =>
+      commands.flatMap((c) =>
+        c.type === 'order-transition' && c.to === 'failed' ? [[c.orderId, c.reason] as const] : [],
+      );
+
+    it('when an order depends on an open order, then it is not dispatched although a robot is free', () => {
+      const engine = createEngine(lineLayout(), [spec('R1', 'A'), spec('R2', 'D')]);
+      const { state } = run(engine, engine.initialState(), [
+        ...online('R1', 'A'),
+        ...online('R2', 'D'),
+        planned('first'),
+        dependent('second', ['first']),
+        tick,
+      ]);
+      expect(state.orders.first?.status).toBe('to-pickup');
+      expect(state.orders.second?.status).toBe('planned');
+    });
+
+    it('when its dependency is delivered, then the order is dispatched', () => {
+      const engine = createEngine(lineLayout(), [spec('R1', 'A')]);
+      const { state } = run(engine, engine.initialState(), [
+        ...online('R1', 'A'),
+        dependent('second', ['outside']),
+        tick,
+        { type: 'order-closed', orderId: 'outside', outcome: 'delivered' },
+        tick,
+      ]);
+      expect(state.orders.second?.dependsOn).toBeUndefined();
+      expect(state.orders.second?.status).toBe('to-pickup');
+    });
+
+    it('when a dependency fails, then its dependents fail with it, down the chain', () => {
+      const engine = createEngine(lineLayout(), [spec('R1', 'A')]);
+      const { state, commands } = run(engine, engine.initialState(), [
+        ...online('R1', 'A'),
+        dependent('b', ['a']),
+        dependent('c', ['b', 'other']),
+        { type: 'order-closed', orderId: 'a', outcome: 'cancelled' },
+      ]);
+      expect(failures(commands)).toEqual([
+        ['b', 'dependency-failed'],
+        ['c', 'dependency-failed'],
+      ]);
+      expect(state.orders.b).toBeUndefined();
+      expect(state.orders.c).toBeUndefined();
+    });
+
+    it('when an order arrives whose dependency has already failed, then it fails at once', () => {
+      const engine = createEngine(lineLayout(), [spec('R1', 'A')]);
+      const { commands } = run(engine, engine.initialState(), [dependent('late', [], 'gone')]);
+      expect(failures(commands)).toEqual([['late', 'dependency-failed']]);
+    });
+  });
+
   it('when orders wait, then the more urgent one is served first', () => {
     const engine = createEngine(lineLayout(), [spec('R1', 'A')]);
     const { state } = run(engine, engine.initialState(), [

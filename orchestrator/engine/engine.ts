@@ -30,6 +30,7 @@ import {
   type ReassignPolicy,
 } from './reassign.ts';
 import { canWork } from './availability.ts';
+import { settleDependents } from './dependencies.ts';
 import { ACTIVE_STATUSES } from '../domain/order-lifecycle.ts';
 
 /**
@@ -99,11 +100,25 @@ export function createEngine(
     switch (event.type) {
       case 'order-planned': {
         if (ctx.order(event.order.id)) break;
-        const order: EngineOrder = { ...event.order, status: 'planned' };
+        const { failedDependency, dependsOn, ...input } = event.order;
+        const order: EngineOrder = {
+          ...input,
+          ...(dependsOn && dependsOn.length > 0 ? { dependsOn } : {}),
+          status: 'planned',
+        };
         ctx.setOrder(order);
-        checkFeasible(ctx, context, order);
+        if (failedDependency !== undefined)
+          failOrder(
+            ctx,
+            order,
+            'dependency-failed',
+            `order ${failedDependency} it depends on has ended unfinished`,
+          );
+        else checkFeasible(ctx, context, order);
         break;
       }
+      case 'order-closed':
+        break; // settled below
       case 'order-cancel-requested':
         cancelOrder(ctx, event.orderId, event.mode);
         break;
@@ -146,6 +161,7 @@ export function createEngine(
         runTrafficRound(ctx, context);
         break;
     }
+    settleDependents(ctx, event.type === 'order-closed' ? [[event.orderId, event.outcome]] : []);
     return { state: ctx.finish(), commands: ctx.commands };
   };
 

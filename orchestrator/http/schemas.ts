@@ -82,6 +82,12 @@ export const transportRequestBody = z.object({
   dueBy: isoDateTime.optional(),
   externalRefs: z.record(z.string().max(100), z.string().max(500)).default({}),
   intendedRobot: text().optional(),
+  /** Fleetbridge ids of orders that must be delivered first. */
+  dependsOn: z
+    .array(text())
+    .max(20)
+    .refine((ids) => new Set(ids).size === ids.length, 'must not repeat an order')
+    .optional(),
 });
 export type TransportRequestBody = z.infer<typeof transportRequestBody>;
 

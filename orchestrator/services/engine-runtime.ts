@@ -53,9 +53,34 @@ export class EngineRuntime {
 
   /** Rebuilds state from stored open orders and layout blocks, connects the adapters and starts ticking. */
   async start(openOrders: readonly TransportOrder[], blocks?: LayoutBlocks): Promise<void> {
+    // Dependencies that ended while the process was down: delivered ones are dropped, failed ones fail
+    // their dependents right after the restore.
+    const open = new Set(openOrders.map((o) => o.id));
+    const ended = new Map<string, 'delivered' | 'failed' | 'cancelled'>();
+    for (const id of new Set(openOrders.flatMap((o) => o.dependsOn ?? []))) {
+      if (open.has(id)) continue;
+      const status = (await this.options.orders.get(id))?.status;
+      ended.set(id, status === 'failed' || status === 'cancelled' ? status : 'delivered');
+    }
     this.state = this.options.engine.restore(
-      openOrders.flatMap((o) => toEngineOrder(o) ?? []),
+      openOrders.flatMap((o) => {
+        const order = toEngineOrder(o);
+        const dependsOn = order?.dependsOn?.filter((id) => !ended.has(id));
+        if (!order || dependsOn === undefined) return order ?? [];
+        const { dependsOn: _d, ...rest } = order;
+        return dependsOn.length > 0 ? { ...rest, dependsOn } : rest;
+      }),
       blocks,
+    );
+    for (const [orderId, outcome] of ended)
+      if (outcome !== 'delivered') void this.submit({ type: 'order-closed', orderId, outcome });
+    // Orders that end outside the engine (refused by the WMS, cancelled before planning) settle the
+    // orders waiting for them.
+    this.unsubscribe.push(
+      this.options.orders.onChange((order) => {
+        if (order.status === 'failed' || order.status === 'cancelled')
+          void this.submit({ type: 'order-closed', orderId: order.id, outcome: order.status });
+      }),
     );
     for (const adapter of this.options.adapters) {
       this.unsubscribe.push(
@@ -78,16 +103,48 @@ export class EngineRuntime {
     for (const adapter of this.options.adapters) await adapter.stop();
   }
 
-  /** Hands a planned order to the engine (idempotent: the engine ignores an order it already has). */
+  /**
+   * Hands a planned order to the engine (idempotent: the engine ignores an order it already has). Its
+   * dependencies are looked up in the queue, after every earlier step's transitions are stored: the
+   * engine gets those still open, or the one that already failed.
+   */
   planned(order: TransportOrder): Promise<void> {
     const input = toPlannedInput(order);
-    return input ? this.submit({ type: 'order-planned', order: input }) : Promise.resolve();
+    if (!input) return Promise.resolve();
+    return this.enqueue(async () => {
+      const { open, failed } = await this.dependencies(order.dependsOn ?? []);
+      const { dependsOn: _d, ...rest } = input;
+      await this.run({
+        type: 'order-planned',
+        order: {
+          ...rest,
+          ...(open.length > 0 ? { dependsOn: open } : {}),
+          ...(failed === undefined ? {} : { failedDependency: failed }),
+        },
+      });
+    }, 'order-planned');
+  }
+
+  /** Of an order's dependencies, those still open, and one that ended failed or cancelled (if any). */
+  private async dependencies(ids: readonly string[]): Promise<{ open: string[]; failed?: string }> {
+    const open: string[] = [];
+    for (const id of ids) {
+      const status = (await this.options.orders.get(id))?.status;
+      if (status === 'failed' || status === 'cancelled') return { open, failed: id };
+      if (status !== undefined && status !== 'delivered' && status !== 'confirmed') open.push(id);
+    }
+    return { open };
   }
 
   submit(event: EngineEvent): Promise<void> {
-    const run = this.queue.then(() => this.run(event));
+    return this.enqueue(() => this.run(event), event.type);
+  }
+
+  /** Runs `job` after every job queued before it; a failure is logged and does not stop the queue. */
+  private enqueue(job: () => Promise<void>, what: string): Promise<void> {
+    const run = this.queue.then(job);
     this.queue = run.catch((err: unknown) => {
-      this.options.log.error({ err, event: event.type }, 'engine step failed');
+      this.options.log.error({ err, event: what }, 'engine step failed');
     });
     return run;
   }
@@ -174,6 +231,7 @@ function toPlannedInput(order: TransportOrder): PlannedOrderInput | undefined {
     ...(order.dueBy ? { dueByMs: Date.parse(order.dueBy) } : {}),
     ...(order.intendedRobot ? { intendedRobot: order.intendedRobot } : {}),
     ...(order.load.loadType ? { loadType: order.load.loadType } : {}),
+    ...(order.dependsOn && order.dependsOn.length > 0 ? { dependsOn: order.dependsOn } : {}),
   };
 }
 

@@ -18,6 +18,7 @@ export interface NewOrderInput {
   readonly dueBy?: string;
   readonly externalRefs: Readonly<Record<string, string>>;
   readonly intendedRobot?: string;
+  readonly dependsOn?: readonly string[];
   readonly correlationId: string;
   readonly traceparent?: string;
 }

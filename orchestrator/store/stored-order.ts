@@ -35,6 +35,7 @@ export const transportOrderSchema = z.object({
   dueBy: z.string().optional(),
   externalRefs: z.record(z.string(), z.string()),
   intendedRobot: z.string().optional(),
+  dependsOn: z.array(z.string()).optional(),
   robotId: z.string().optional(),
   failureReason: z.enum(FAILURE_REASONS).optional(),
   failureDetail: z.string().optional(),

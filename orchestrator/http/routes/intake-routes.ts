@@ -69,10 +69,16 @@ export function intakeRoutes(deps: IntakeRouteDeps): Router {
       errors.push({ pointer: '/load/quantity', detail: 'must be greater than 0' });
     if (body.load.sscc !== undefined && !isValidSscc(body.load.sscc))
       errors.push({ pointer: '/load/sscc', detail: 'must be 18 digits with a valid GS1 check digit' });
+    for (const [i, id] of (body.dependsOn ?? []).entries()) {
+      const status = (await deps.orders.get(id))?.status;
+      if (status === undefined) errors.push({ pointer: `/dependsOn/${i}`, detail: `unknown order ${id}` });
+      else if (status === 'failed' || status === 'cancelled')
+        errors.push({ pointer: `/dependsOn/${i}`, detail: `order ${id} has ended ${status}` });
+    }
     if (errors.length)
       throw new ProblemError('unprocessable', 'the transport request cannot be used', errors);
     const role = principalOf(req).role;
-    const move: DerivedMove & { intendedRobot?: string } = {
+    const move: DerivedMove & ExplicitChoices = {
       type: body.type,
       from: body.from,
       to: body.to,
@@ -81,6 +87,7 @@ export function intakeRoutes(deps: IntakeRouteDeps): Router {
       ...(body.dueBy ? { dueBy: body.dueBy } : {}),
       externalRefs: body.externalRefs,
       ...(body.intendedRobot ? { intendedRobot: body.intendedRobot } : {}),
+      ...(body.dependsOn?.length ? { dependsOn: body.dependsOn } : {}),
     };
     const sourceSystem: SourceSystem = role === 'wms' ? 'WMS' : role === 'mes' ? 'MES' : 'supervisor';
     await accept(req, res, deps, {
@@ -124,8 +131,14 @@ interface Acceptance {
   /** The body's own id (eventId / requestId), used when no Idempotency-Key header is sent. */
   readonly bodyKey: string | undefined;
   readonly sourceSystem: SourceSystem;
-  readonly move: DerivedMove & { intendedRobot?: string };
+  readonly move: DerivedMove & ExplicitChoices;
   readonly correlationId: string | undefined;
+}
+
+/** What only an explicit transport request can say: the robot to use, the orders to wait for. */
+interface ExplicitChoices {
+  readonly intendedRobot?: string;
+  readonly dependsOn?: readonly string[];
 }
 
 /** Stores the order once per idempotency key and answers 202; replays answer the first order again. */
