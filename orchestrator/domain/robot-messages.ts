@@ -42,6 +42,11 @@ export type RobotCommand =
       readonly taskId: string;
       readonly nodes: readonly RouteNode[];
       readonly edgeIds: readonly EdgeId[];
+      /**
+       * The route planned beyond the released nodes (VDA 5050's horizon): not reserved, it may change and
+       * must not be driven. Nodes after the last released one, with the edges that lead to them.
+       */
+      readonly horizon?: { readonly nodeIds: readonly NodeId[]; readonly edgeIds: readonly EdgeId[] };
     }
   /** Drop the current task: stop at the next node, abort actions not started. */
   | { readonly type: 'cancel-task'; readonly robotId: RobotId }

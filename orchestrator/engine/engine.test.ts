@@ -113,6 +113,9 @@ describe('engine', () => {
     ]));
     expect(transitions(commands)).toEqual(['picking', 'to-dropoff']);
     expect(releases(commands).map((r) => r.nodes.map((n) => n.nodeId))).toEqual([['B', 'C']]);
+    // The rest of the way to the drop at E is shown as the horizon: planned, not released.
+    expect(releases(commands)[0]?.horizon).toEqual({ nodeIds: ['D', 'E'], edgeIds: ['CD', 'DE'] });
+    expect(first.horizon).toBeUndefined(); // B, the pickup, is the end of that leg
 
     const path: string[] = [];
     let drop: string | undefined;

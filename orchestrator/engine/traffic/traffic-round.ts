@@ -1,6 +1,7 @@
-import type { EdgeId, NodeId } from '../../domain/layout.ts';
+import type { EdgeId, NodeId, VehicleTypeId } from '../../domain/layout.ts';
 import type { RobotId } from '../../domain/robot.ts';
-import type { RobotAction, RouteNode } from '../../domain/robot-messages.ts';
+import type { RobotAction, RobotCommand, RouteNode } from '../../domain/robot-messages.ts';
+import type { DistanceTables } from './distance-tables.ts';
 import type { RobotRuntime, RobotTask } from '../engine-types.ts';
 import type { EngineContext } from '../engine-context.ts';
 import type { StepContext } from '../step-context.ts';
@@ -117,15 +118,62 @@ export function runTrafficRound(ctx: StepContext, engine: EngineContext): void {
     const from = robot.nodeId!;
     const edgeId = engine.edgeBetween(from, to, robot.spec.vehicleType, blocked);
     if (edgeId === undefined) continue;
-    release(ctx, robot, from, to, edgeId);
+    const goal = goalOf(robot);
+    const horizon =
+      goal === undefined ? undefined : horizonOf(engine, distances, blocked, robot.spec.vehicleType, to, goal);
+    release(ctx, robot, from, to, edgeId, horizon);
   }
+}
+
+/** How many nodes past the released edge a release shows as its horizon (planned, not reserved). */
+export const HORIZON_NODES = 5;
+
+type Horizon = NonNullable<Extract<RobotCommand, { type: 'release-segment' }>['horizon']>;
+
+/**
+ * The next HORIZON_NODES nodes of a fastest way from `at` to `goal` (down the travel-time table), with
+ * their edges. What traffic will release later may differ: robots are in the way.
+ */
+function horizonOf(
+  engine: EngineContext,
+  tables: DistanceTables,
+  blocked: ReadonlySet<EdgeId>,
+  type: VehicleTypeId,
+  at: NodeId,
+  goal: NodeId,
+): Horizon {
+  const nodeIds: NodeId[] = [];
+  const edgeIds: EdgeId[] = [];
+  let here = at;
+  while (nodeIds.length < HORIZON_NODES && here !== goal) {
+    let next: NodeId | undefined;
+    let best = tables.seconds(type, goal, here);
+    for (const e of engine.router.outEdges(here)) {
+      const s = tables.seconds(type, goal, e.to);
+      const allowed = !blocked.has(e.id) && (e.vehicleTypes === undefined || e.vehicleTypes.includes(type));
+      if (s < best && allowed) [next, best] = [e.to, s];
+    }
+    const edge = next === undefined ? undefined : engine.edgeBetween(here, next, type, blocked);
+    if (next === undefined || edge === undefined) break;
+    nodeIds.push(next);
+    edgeIds.push(edge);
+    here = next;
+  }
+  return { nodeIds, edgeIds };
 }
 
 /**
  * Releases one edge to a robot, with the leg's action (pick, drop, start charging) on the goal node when
  * this edge ends there. A robot that is charging stops charging first, on the node it leaves.
  */
-function release(ctx: StepContext, robot: RobotRuntime, from: NodeId, to: NodeId, edgeId: EdgeId): void {
+function release(
+  ctx: StepContext,
+  robot: RobotRuntime,
+  from: NodeId,
+  to: NodeId,
+  edgeId: EdgeId,
+  horizon: Horizon | undefined,
+): void {
   const task = robot.task;
   const travels =
     (task?.kind === 'order-leg' || task?.kind === 'charge') && task.phase === 'travel' ? task : undefined;
@@ -140,7 +188,14 @@ function release(ctx: StepContext, robot: RobotRuntime, from: NodeId, to: NodeId
   ];
   ctx.emit({
     type: 'robot',
-    command: { type: 'release-segment', robotId: robot.spec.id, taskId, nodes, edgeIds: [edgeId] },
+    command: {
+      type: 'release-segment',
+      robotId: robot.spec.id,
+      taskId,
+      nodes,
+      edgeIds: [edgeId],
+      ...(horizon && horizon.nodeIds.length > 0 ? { horizon } : {}),
+    },
   });
   ctx.setRobot({
     ...robot,
