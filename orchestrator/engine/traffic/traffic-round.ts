@@ -120,7 +120,9 @@ export function runTrafficRound(ctx: StepContext, engine: EngineContext): void {
     if (edgeId === undefined) continue;
     const goal = goalOf(robot);
     const horizon =
-      goal === undefined ? undefined : horizonOf(engine, distances, blocked, robot.spec.vehicleType, to, goal);
+      goal === undefined
+        ? undefined
+        : horizonOf(engine, distances, blocked, robot.spec.vehicleType, to, goal);
     release(ctx, robot, from, to, edgeId, horizon);
   }
 }
