@@ -1,10 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { importMovingAiMap } from '../../orchestrator/layout-import/movingai.ts';
-import { loadPlantFiles } from '../../orchestrator/layout-import/site.ts';
-import type { Layout } from '../../orchestrator/domain/layout.ts';
-import type { RobotSpec } from '../../orchestrator/domain/robot.ts';
 import { runLifelong, type LifelongKpis } from './run-lifelong.ts';
+import { loadLayout } from './load-layout.ts';
 
 const USAGE = `usage: npm run sim -- --layout <file.map | plant.lif.json | demo> [--site plant.site.json]
        [--robots 200] [--hours 8] [--tasks lifelong] [--seed 1] [--action-ms N] [--step-ms 250] [--json]`;
@@ -67,46 +63,6 @@ async function main(argv: string[]): Promise<number> {
         .join('\n')}\n`,
     );
   return kpis.collisions > 0 || kpis.deadlocks > 0 || kpis.livelocks > 0 ? 1 : 0;
-}
-
-async function loadLayout(
-  path: string,
-  site: string | undefined,
-): Promise<{ layout: Layout; template: Omit<RobotSpec, 'id' | 'homeNode'> }> {
-  if (path.endsWith('.map')) {
-    const layout = importMovingAiMap(await readFile(path, 'utf8'), { name: path.split('/').pop()! }).value;
-    return {
-      layout,
-      template: {
-        vehicleType: 'grid',
-        adapter: 'sim',
-        maxSpeedMps: 1,
-        loadTypes: ['pallet'],
-        maxPayloadKg: 1000,
-      },
-    };
-  }
-  const lif = path === 'demo' ? new URL('../../layouts/demo-plant.lif.json', import.meta.url).pathname : path;
-  const siteFile =
-    path === 'demo' ? new URL('../../layouts/demo-plant.site.json', import.meta.url).pathname : site;
-  const plant = (await loadPlantFiles(lif, siteFile)).value;
-  const first = plant.fleet[0];
-  const template = first
-    ? {
-        vehicleType: first.vehicleType,
-        adapter: 'sim' as const,
-        maxSpeedMps: first.maxSpeedMps,
-        loadTypes: first.loadTypes,
-        maxPayloadKg: first.maxPayloadKg,
-      }
-    : {
-        vehicleType: 'amr',
-        adapter: 'sim' as const,
-        maxSpeedMps: 1,
-        loadTypes: ['pallet'],
-        maxPayloadKg: 1000,
-      };
-  return { layout: plant.layout, template };
 }
 
 process.exitCode = await main(process.argv.slice(2));
