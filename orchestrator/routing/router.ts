@@ -47,11 +47,14 @@ interface Hop {
  * The layout is assumed checked (`checkLayout`); edges with unknown nodes throw in the constructor.
  */
 export class Router {
-  private readonly graph: Graph<LayoutNode, Hop>;
   private readonly nodes = new Map<NodeId, LayoutNode>();
   private readonly edges = new Map<EdgeId, LayoutEdge>();
   private readonly out = new Map<NodeId, LayoutEdge[]>();
-  private readonly hops = new Map<NodeId, Map<NodeId, Hop>>();
+  /**
+   * The ngraph graph and the hops between node pairs, built on the first `route()`: they take about
+   * 2 kB per edge, and the engine asks for routes only to check that an order can be done at all.
+   */
+  private search: { graph: Graph<LayoutNode, Hop>; hops: Map<NodeId, Map<NodeId, Hop>> } | undefined;
   /**
    * min(1, lengthM / straight-line distance) over all edges: the straight line scaled by it never
    * exceeds the real path length, so the time heuristic stays admissible even for short-cut edges.
@@ -59,13 +62,10 @@ export class Router {
   private readonly heuristicScale: number;
 
   constructor(layout: Layout) {
-    this.graph = createGraph<LayoutNode, Hop>();
     for (const node of layout.nodes) {
       this.nodes.set(node.id, node);
       this.out.set(node.id, []);
-      this.graph.addNode(node.id, node);
     }
-    const grouped = new Map<NodeId, Map<NodeId, LayoutEdge[]>>();
     let scale = 1;
     for (const edge of layout.edges) {
       const from = this.nodes.get(edge.from);
@@ -79,21 +79,28 @@ export class Router {
       this.out.get(edge.from)?.push(edge);
       const straight = Math.hypot(to.x - from.x, to.y - from.y);
       if (straight > 0) scale = Math.min(scale, edge.lengthM / straight);
-      if (edge.from === edge.to) continue; // a loop never shortens a route
-      const byTarget = grouped.get(edge.from) ?? new Map<NodeId, LayoutEdge[]>();
-      grouped.set(edge.from, byTarget);
-      byTarget.set(edge.to, [...(byTarget.get(edge.to) ?? []), edge]);
-    }
-    for (const [from, byTarget] of grouped) {
-      const hops = new Map<NodeId, Hop>();
-      this.hops.set(from, hops);
-      for (const [to, edges] of byTarget) {
-        const hop = { from, to, edges };
-        hops.set(to, hop);
-        this.graph.addLink(from, to, hop);
-      }
     }
     this.heuristicScale = Math.max(0, scale);
+  }
+
+  private searchGraph(): { graph: Graph<LayoutNode, Hop>; hops: Map<NodeId, Map<NodeId, Hop>> } {
+    if (this.search) return this.search;
+    const graph = createGraph<LayoutNode, Hop>();
+    for (const node of this.nodes.values()) graph.addNode(node.id, node);
+    const hops = new Map<NodeId, Map<NodeId, Hop>>();
+    for (const [from, edges] of this.out) {
+      const byTarget = new Map<NodeId, Hop>();
+      for (const edge of edges) {
+        if (edge.to === from) continue; // a loop never shortens a route
+        const hop = byTarget.get(edge.to);
+        byTarget.set(edge.to, { from, to: edge.to, edges: [...(hop?.edges ?? []), edge] });
+      }
+      if (byTarget.size === 0) continue;
+      hops.set(from, byTarget);
+      for (const [to, hop] of byTarget) graph.addLink(from, to, hop);
+    }
+    this.search = { graph, hops };
+    return this.search;
   }
 
   node(id: NodeId): LayoutNode | undefined {
@@ -126,7 +133,8 @@ export class Router {
     const best = (hop: Hop): LayoutEdge | undefined => this.cheapestEdge(hop, q, speedMps);
     // ngraph.path traps (STYLE.md): links are two-way unless `oriented`; `distance` and `blocked` get the
     // neighbour first, so read the direction from the link's own data; the path comes back goal-first.
-    const finder = aStar<LayoutNode, Hop>(this.graph, {
+    const { graph, hops } = this.searchGraph();
+    const finder = aStar<LayoutNode, Hop>(graph, {
       oriented: true,
       blocked: (_a, _b, link: Link<Hop>) =>
         !this.mayEnter(this.nodes.get(link.data.to), q) || !best(link.data),
@@ -147,7 +155,7 @@ export class Router {
     let durationS = 0;
     for (let i = 1; i < path.length; i++) {
       const to = String(path[i]?.id);
-      const hop = this.hops.get(nodeIds[i - 1]!)?.get(to);
+      const hop = hops.get(nodeIds[i - 1]!)?.get(to);
       const edge = hop === undefined ? undefined : best(hop);
       if (edge === undefined) return undefined; // unreachable by construction of the search
       nodeIds.push(to);
