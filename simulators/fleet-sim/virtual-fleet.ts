@@ -181,21 +181,30 @@ export class VirtualFleet {
 
   /** A robot occupies its node at rest, or both ends of the edge it drives. */
   private checkCollisions(physical: readonly PhysicalRobot[]): void {
-    const at = new Map<NodeId, string[]>();
+    // Run after every step over the whole fleet: arrays only for nodes held twice.
+    const at = new Map<NodeId, string>();
+    const shared = new Map<NodeId, string[]>();
     const onEdge = new Map<string, string>();
+    const hold = (n: NodeId, id: string): void => {
+      const first = at.get(n);
+      if (first === undefined) at.set(n, id);
+      else shared.set(n, [...(shared.get(n) ?? [first]), id]);
+    };
     for (const s of physical) {
-      const nodes = s.edge === undefined ? [s.node] : [...(this.edgeEnds.get(s.edge) ?? [s.node])];
-      for (const n of nodes) at.set(n, [...(at.get(n) ?? []), s.id]);
-      if (s.edge !== undefined) {
-        const [from, to] = this.edgeEnds.get(s.edge) ?? [];
-        const reverse = onEdge.get(`${to}>${from}`);
-        if (reverse)
-          this.collisions.push({ atMs: this.nowMs, nodeId: `${from}<->${to}`, robots: [reverse, s.id] });
-        onEdge.set(`${from}>${to}`, s.id);
+      const ends = s.edge === undefined ? undefined : this.edgeEnds.get(s.edge);
+      if (!ends) {
+        hold(s.node, s.id);
+        continue;
       }
+      const [from, to] = ends;
+      hold(from, s.id);
+      hold(to, s.id);
+      const reverse = onEdge.get(`${to}>${from}`);
+      if (reverse)
+        this.collisions.push({ atMs: this.nowMs, nodeId: `${from}<->${to}`, robots: [reverse, s.id] });
+      onEdge.set(`${from}>${to}`, s.id);
     }
-    for (const [nodeId, robots] of at)
-      if (robots.length > 1) this.collisions.push({ atMs: this.nowMs, nodeId, robots });
+    for (const [nodeId, robots] of shared) this.collisions.push({ atMs: this.nowMs, nodeId, robots });
   }
 
   /**

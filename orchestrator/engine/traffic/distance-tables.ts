@@ -14,7 +14,10 @@ const DEFAULT_BUDGET_BYTES = 48 * 1024 * 1024;
 export class DistanceTables {
   private readonly searches = new Map<VehicleTypeId, CsrSearch>();
   private readonly index = new Map<NodeId, number>();
-  private readonly cache = new Map<string, Float32Array>();
+  /** Per vehicle type and goal: the table and when it was last used (a counter), for least-recently-used eviction. */
+  private readonly cache = new Map<VehicleTypeId, Map<NodeId, { table: Float32Array; used: number }>>();
+  private cached = 0;
+  private uses = 0;
   private readonly capacity: number;
   private scratch: Float64Array | undefined;
 
@@ -37,12 +40,12 @@ export class DistanceTables {
 
   /** The whole table for a goal (indexed like layout.nodes), or undefined for an unknown goal. */
   table(vehicleType: VehicleTypeId, goal: NodeId): Float32Array | undefined {
-    const key = `${vehicleType}\u0000${goal}`;
-    const hit = this.cache.get(key);
+    // Asked for every robot and candidate node in every round: a hit is two map look-ups, no strings built.
+    let byGoal = this.cache.get(vehicleType);
+    const hit = byGoal?.get(goal);
     if (hit) {
-      this.cache.delete(key);
-      this.cache.set(key, hit);
-      return hit;
+      hit.used = ++this.uses;
+      return hit.table;
     }
     const g = this.index.get(goal);
     if (g === undefined) return undefined;
@@ -50,9 +53,20 @@ export class DistanceTables {
     this.scratch ??= new Float64Array(n);
     this.searchFor(vehicleType).distancesTo(g, this.scratch);
     const table = Float32Array.from(this.scratch);
-    this.cache.set(key, table);
-    if (this.cache.size > this.capacity) this.cache.delete(this.cache.keys().next().value!);
+    if (!byGoal) this.cache.set(vehicleType, (byGoal = new Map()));
+    byGoal.set(goal, { table, used: ++this.uses });
+    if (++this.cached > this.capacity) this.evictLeastRecent();
     return table;
+  }
+
+  private evictLeastRecent(): void {
+    let oldest: { byGoal: Map<NodeId, unknown>; goal: NodeId; used: number } | undefined;
+    for (const byGoal of this.cache.values())
+      for (const [goal, entry] of byGoal)
+        if (!oldest || entry.used < oldest.used) oldest = { byGoal, goal, used: entry.used };
+    if (!oldest) return;
+    oldest.byGoal.delete(oldest.goal);
+    this.cached -= 1;
   }
 
   private searchFor(vehicleType: VehicleTypeId): CsrSearch {
