@@ -53,7 +53,8 @@ export class DistanceTables {
     this.scratch ??= new Float64Array(n);
     this.searchFor(vehicleType).distancesTo(g, this.scratch);
     const table = Float32Array.from(this.scratch);
-    if (!byGoal) this.cache.set(vehicleType, (byGoal = new Map()));
+    if (!byGoal)
+      this.cache.set(vehicleType, (byGoal = new Map<NodeId, { table: Float32Array; used: number }>()));
     byGoal.set(goal, { table, used: ++this.uses });
     if (++this.cached > this.capacity) this.evictLeastRecent();
     return table;
