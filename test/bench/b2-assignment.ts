@@ -159,6 +159,23 @@ export async function run(options: B2Options = {}): Promise<BenchSection> {
       `B2: solveAssignment total ${optimal} differs from the Hungarian reference ${reference.value}`,
     );
   }
+  // Steady state in the engine: pickups are stations, whose travel-time tables stay cached from tick to
+  // tick (engine/traffic/distance-tables.ts), so the matrix is gathered, not searched. Context only.
+  const tables = Array.from(pickups, (p) => Float32Array.from(search.distancesTo(p, scratch)));
+  const gathers: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    gathers.push(
+      timed(() => {
+        const m = new Float64Array(n * n);
+        for (let o = 0; o < n; o++) {
+          const t = tables[o]!;
+          for (let r = 0; r < n; r++) m[o * n + r] = t[robots[r]!]!;
+        }
+        return m;
+      }).ms,
+    );
+  }
+  const warmMatrixMs = percentile(gathers, 50);
   const nearest = timed(() => greedyAssignment(cost, n, n, { strategy: 'row-order' }));
   const cheapest = timed(() => greedyAssignment(cost, n, n, { strategy: 'cheapest-pair' }));
   const nearestRatio = nearest.value.total / optimal;
@@ -177,6 +194,7 @@ export async function run(options: B2Options = {}): Promise<BenchSection> {
     totalMaxMs: worst((t) => t.totalMs),
     coldTotalMs: cold.times.totalMs,
     distancesToMeanMs: median((t) => t.matrixMs) / n,
+    cachedMatrixMedianMs: warmMatrixMs,
     optimalTotalS: optimal,
     referenceTotalS: reference.value,
     referenceSolveMs: reference.ms,
@@ -239,7 +257,10 @@ export async function run(options: B2Options = {}): Promise<BenchSection> {
       ],
     ),
     '',
-    `- Total <= ${TOTAL_TARGET_MS} ms, cost matrix included (median ${fmt(totalMs, 1)} ms): ${verdict(totalMet)}.`,
+    `- Total <= ${TOTAL_TARGET_MS} ms, cost matrix included (median ${fmt(totalMs, 1)} ms): ${verdict(totalMet)}. ` +
+      `Each of the ${n} searches is a breadth-first pass over ${graph.nodeCount} nodes (${fmt(median((t) => t.matrixMs) / n, 2)} ms); ` +
+      `in the running engine the pickups are stations whose tables stay cached between ticks, and there the matrix is a gather ` +
+      `(median ${fmt(warmMatrixMs, 1)} ms), for a total of ${fmt(warmMatrixMs + median((t) => t.solveMs), 1)} ms (context, not the target).`,
     `- Cost equal to the exact optimum (Hungarian reference): ${verdict(exactMet)}.`,
     `- Optimal <= 1/${GREEDY_RATIO_TARGET} of greedy nearest-robot (greedy / optimal = ${fmt(nearestRatio, 3)}): ` +
       `${verdict(greedyMet)}. Greedy cheapest-pair / optimal = ${fmt(cheapestRatio, 3)}.`,
