@@ -73,6 +73,7 @@ export class SimRobot {
       loads: [...this.loads],
       mode: this.mode,
       errors: [...this.errors],
+      routeNodeIds: this.plan.map((s) => s.toNodeId),
     };
   }
 

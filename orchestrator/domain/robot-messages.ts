@@ -79,4 +79,9 @@ export interface RobotStateReport {
   readonly loads: readonly string[];
   readonly mode: OperatingMode;
   readonly errors: readonly RobotError[];
+  /**
+   * The released nodes the robot still has to reach, in order (VDA 5050: the state's nodeStates); empty
+   * when it has nothing left to drive. Undefined when the robot does not say.
+   */
+  readonly routeNodeIds?: readonly NodeId[];
 }

@@ -67,6 +67,8 @@ export interface Move {
   readonly edgeId: EdgeId;
   /** The leg's action, when it was released with this edge (the edge ends on the goal). */
   readonly actionId?: string;
+  /** The robot was told to drop its task: it may stop before setting off (see the robot-state report). */
+  readonly cancelled?: true;
 }
 
 export interface RobotRuntime {

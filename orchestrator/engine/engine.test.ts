@@ -146,6 +146,26 @@ describe('engine', () => {
     expect(state.robots.R1?.moving).toMatchObject({ from: 'A', to: 'B' });
   });
 
+  it('when a cancelled robot reports it never set off, then it no longer holds the node it was released to', () => {
+    const engine = createEngine(lineLayout(), [spec('R1', 'A')]);
+    const state0 = run(engine, engine.initialState(), [...online('R1', 'A'), planned('o1'), tick]).state;
+    const stale: EngineEvent = {
+      type: 'robot',
+      event: { type: 'robot-state', robotId: 'R1', state: report('A', { routeNodeIds: [] }) },
+    };
+    // A report with an empty route before any cancel may predate the release: the edge stays held.
+    expect(run(engine, state0, [stale]).state.robots.R1?.moving).toMatchObject({ from: 'A', to: 'B' });
+
+    const { state, commands } = run(engine, state0, [
+      { type: 'order-cancel-requested', orderId: 'o1', mode: 'normal' },
+    ]);
+    expect(commands).toContainEqual({ type: 'robot', command: { type: 'cancel-task', robotId: 'R1' } });
+    expect(state.robots.R1?.moving).toMatchObject({ to: 'B', cancelled: true });
+    const after = run(engine, state, [stale]).state;
+    expect(after.robots.R1?.moving).toBeUndefined();
+    expect(after.robots.R1?.nodeId).toBe('A');
+  });
+
   it('when the same planned order arrives twice, then it is assigned once', () => {
     const engine = createEngine(lineLayout(), [spec('R1', 'A')]);
     const { commands } = run(engine, engine.initialState(), [

@@ -265,8 +265,18 @@ function onRobotEvent(ctx: StepContext, engine: EngineContext, event: RobotEvent
     }
     case 'robot-state': {
       const s = event.state;
+      // A robot told to drop its task that reports it still stands where it was, with nothing left to
+      // drive towards the node it was released to, has dropped that edge before setting off: it holds only
+      // its own node again. (Only after a cancel: an earlier report may predate the release.)
+      const { moving, ...rest } = robot;
+      const dropped =
+        moving?.cancelled === true &&
+        s.routeNodeIds !== undefined &&
+        !s.routeNodeIds.includes(moving.to) &&
+        s.nodeId === moving.from;
       const updated: RobotRuntime = {
-        ...robot,
+        ...rest,
+        ...(moving && !dropped ? { moving } : {}),
         ...(s.nodeId === undefined ? {} : { nodeId: s.nodeId }),
         ...(s.pose === undefined ? {} : { pose: s.pose }),
         batteryPct: s.batteryPct,
@@ -376,8 +386,12 @@ function cancelOrder(ctx: StepContext, orderId: string, mode: 'normal' | 'force'
   if (!order || order.status === 'dropping') return;
   const loaded = order.status === 'to-dropoff' || order.status === 'picking';
   if (loaded && mode === 'normal') return;
-  if (order.robotId !== undefined)
+  if (order.robotId !== undefined) {
     ctx.emit({ type: 'robot', command: { type: 'cancel-task', robotId: order.robotId } });
+    const robot = ctx.robot(order.robotId);
+    if (robot?.moving && orderIdOf(robot.task) === order.id)
+      ctx.setRobot({ ...robot, moving: { ...robot.moving, cancelled: true } });
+  }
   ctx.emit({
     type: 'order-transition',
     orderId,
