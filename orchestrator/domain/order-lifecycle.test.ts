@@ -161,6 +161,16 @@ describe('order lifecycle', () => {
     expect(after.history.at(-1)).toStrictEqual({ at: T1, status: 'cancelled', by: 'supervisor' });
   });
 
+  it('when an order goes back to planned, then it no longer names a robot; other steps keep it', () => {
+    const held = orderIn('on-hold', { robotId: 'R1', heldFrom: 'to-pickup' });
+    expect(transition(held, { to: 'to-pickup', at: T1, by: 'engine' }).robotId).toBe('R1');
+    const requeued = transition(held, { to: 'planned', at: T1, by: 'engine' });
+    expect(requeued).not.toHaveProperty('robotId');
+    expect(
+      transition(requeued, { to: 'assigned', at: T1, by: 'engine', patch: { robotId: 'R2' } }).robotId,
+    ).toBe('R2');
+  });
+
   it('when a status is entered again, then its timestamp is the latest entry', () => {
     const T2 = '2025-03-01T08:10:00.000Z';
     const replanned = transition(transition(orderIn('planned'), { to: 'assigned', at: T1, by: 'engine' }), {

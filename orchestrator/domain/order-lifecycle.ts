@@ -79,9 +79,11 @@ export function transition(order: TransportOrder, input: TransitionInput): Trans
   }
   const heldFrom = input.to === 'on-hold' ? order.status : undefined;
   const entry = { at: input.at, status: input.to, by: input.by, ...(input.note ? { note: input.note } : {}) };
-  const { heldFrom: _previousHold, ...rest } = order;
+  // Back in the queue (`planned` again, e.g. taken from a faulted robot): no robot holds it any more.
+  const { heldFrom: _previousHold, robotId, ...rest } = order;
   return {
     ...rest,
+    ...(robotId !== undefined && input.to !== 'planned' ? { robotId } : {}),
     ...input.patch,
     ...(heldFrom ? { heldFrom } : {}),
     status: input.to,
