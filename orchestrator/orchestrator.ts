@@ -151,6 +151,14 @@ export async function startOrchestrator(options: OrchestratorOptions): Promise<R
     robots: () => runtime.robots(),
     alarms: () => runtime.recentAlarms(),
     blocks: () => runtime.blocks(),
+    cancelOrder: (id, mode, by) => runtime.cancel(id, mode, by),
+    reprioritize: (order) =>
+      runtime.submit({
+        type: 'order-reprioritized',
+        orderId: order.id,
+        priority: order.priority,
+        ...(order.dueBy ? { dueByMs: Date.parse(order.dueBy) } : {}),
+      }),
     setBlocked: async (target, id, blocked) => {
       await blockStore.set(target, id, blocked);
       await runtime.submit({ type: 'block-changed', target, id, blocked });

@@ -5,6 +5,7 @@ import { advanceOrder, failOrder, startLeg } from './order-flow.ts';
 import { solveAssignment } from './assignment/solve-assignment.ts';
 import { canWork } from './availability.ts';
 import { waitsForDependencies } from './dependencies.ts';
+import { canEverReach } from './reachability.ts';
 import type { EnergyPolicy } from './energy.ts';
 
 /** True when the robot's kind can carry this order at all (vehicle type aside, checked by routing). */
@@ -142,14 +143,7 @@ export function checkFeasible(ctx: StepContext, engine: EngineContext, order: En
   const from = engine.stationNode(order.fromStation);
   const to = engine.stationNode(order.toStation);
   const types = [...new Set(capable.map((r) => r.spec.vehicleType))];
-  // The travel-time tables answer at once (and are wanted for dispatch anyway); they count blocks, which
-  // only make an order wait, so a "no" from them is checked by a route search that ignores blocks.
-  const tables = engine.distances(ctx.blocked());
-  const reachable =
-    from !== undefined &&
-    to !== undefined &&
-    (types.some((type) => Number.isFinite(tables.seconds(type, to, from))) ||
-      types.some((vehicleType) => engine.router.route({ from, to, vehicleType }) !== undefined));
+  const reachable = from !== undefined && to !== undefined && canEverReach(ctx, engine, types, from, to);
   if (!reachable) {
     failOrder(ctx, order, 'unreachable', `${order.toStation} cannot be reached from ${order.fromStation}`);
     return false;

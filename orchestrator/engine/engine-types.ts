@@ -132,7 +132,13 @@ export interface PlannedOrderInput {
 
 export type EngineEvent =
   | { readonly type: 'order-planned'; readonly order: PlannedOrderInput }
-  | { readonly type: 'order-cancel-requested'; readonly orderId: OrderId; readonly mode: 'normal' | 'force' }
+  /** `by`: who asked (an API key name), for the order's history. */
+  | {
+      readonly type: 'order-cancel-requested';
+      readonly orderId: OrderId;
+      readonly mode: 'normal' | 'force';
+      readonly by?: string;
+    }
   /**
    * An order the engine never had (or no longer has) ended outside it, e.g. refused by the WMS before
    * planning: orders waiting for it go on (delivered) or fail with it.
@@ -169,6 +175,8 @@ export type EngineCommand =
       readonly robotId?: RobotId;
       readonly reason?: FailureReason;
       readonly detail?: string;
+      /** Who caused it, when not the engine itself (a supervisor's cancel). */
+      readonly by?: string;
     }
   | {
       readonly type: 'alarm';

@@ -120,7 +120,7 @@ export function createEngine(
       case 'order-closed':
         break; // settled below
       case 'order-cancel-requested':
-        cancelOrder(ctx, event.orderId, event.mode);
+        cancelOrder(ctx, event.orderId, event.mode, event.by);
         break;
       case 'order-reprioritized': {
         const order = ctx.order(event.orderId);
@@ -380,7 +380,7 @@ function holdOrderOf(ctx: StepContext, robot: RobotRuntime, why: string): void {
  * Cancels an order. Before the load is on board the robot is stopped and freed; with the load on board a
  * normal cancel is refused (the caller must force it: the robot then keeps the load where it stands).
  */
-function cancelOrder(ctx: StepContext, orderId: string, mode: 'normal' | 'force'): void {
+function cancelOrder(ctx: StepContext, orderId: string, mode: 'normal' | 'force', by?: string): void {
   const order = ctx.order(orderId);
   // A drop under way is finished, never cut off: the load would be left half-placed.
   if (!order || order.status === 'dropping') return;
@@ -396,7 +396,9 @@ function cancelOrder(ctx: StepContext, orderId: string, mode: 'normal' | 'force'
     type: 'order-transition',
     orderId,
     to: 'cancelled',
+    detail: `cancelled (${mode})`,
     ...(order.robotId ? { robotId: order.robotId } : {}),
+    ...(by === undefined ? {} : { by }),
   });
   releaseRobotOf(ctx, order);
   ctx.removeOrder(orderId);

@@ -1,3 +1,4 @@
+import { canEverReach } from './reachability.ts';
 import { withTask } from './traffic/traffic-round.ts';
 import type { FailureReason, OrderStatus } from '../domain/transport-order.ts';
 import type { RobotAction } from '../domain/robot-messages.ts';
@@ -49,7 +50,7 @@ export type Leg = 'pickup' | 'dropoff';
 /**
  * Gives `robot` the leg to the station of `leg`, with the pick or drop to run there. Traffic releases the
  * drive edge by edge; a robot already standing on the goal gets the action at once. Returns false (and
- * fails the order as `unreachable`) when the goal cannot be reached.
+ * fails the order as `unreachable`) when the goal cannot be reached even with every block lifted.
  */
 export function startLeg(
   ctx: StepContext,
@@ -61,10 +62,11 @@ export function startLeg(
   const stationId = leg === 'pickup' ? order.fromStation : order.toStation;
   const goalNodeId = engine.stationNode(stationId);
   const start = robot.moving?.to ?? robot.nodeId;
+  // A goal closed by a block only makes the robot wait (traffic finds no way yet), loaded or not.
   const reachable =
     start !== undefined &&
     goalNodeId !== undefined &&
-    Number.isFinite(engine.distances(ctx.blocked()).seconds(robot.spec.vehicleType, goalNodeId, start));
+    canEverReach(ctx, engine, [robot.spec.vehicleType], start, goalNodeId);
   if (!reachable) {
     failOrder(ctx, order, 'unreachable', `no route for ${robot.spec.id} to ${stationId}`);
     return false;

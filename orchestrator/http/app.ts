@@ -8,8 +8,9 @@ import { notFoundHandler, problemHandler, ProblemError, requireJson } from './pr
 import { intakeRoutes, type IntakeRouteDeps } from './routes/intake-routes.ts';
 import { queryRoutes, type QueryRouteDeps } from './routes/query-routes.ts';
 import { layoutRoutes, type LayoutRouteDeps } from './routes/layout-routes.ts';
+import { orderCommandRoutes, type OrderCommandRouteDeps } from './routes/order-command-routes.ts';
 
-export interface AppDeps extends IntakeRouteDeps, QueryRouteDeps, LayoutRouteDeps {
+export interface AppDeps extends IntakeRouteDeps, QueryRouteDeps, LayoutRouteDeps, OrderCommandRouteDeps {
   readonly apiKeys: readonly ApiKeyEntry[];
   readonly log: Logger;
   /** True once Redis answers and the engine has started; `/readyz` and the API answer 503 until then. */
@@ -51,6 +52,7 @@ export function createApp(deps: AppDeps): Express {
   v1.use(intakeRoutes(deps));
   v1.use(queryRoutes(deps));
   v1.use(layoutRoutes(deps));
+  v1.use(orderCommandRoutes(deps));
   app.use('/v1', v1);
 
   app.use(notFoundHandler);

@@ -91,6 +91,12 @@ export const transportRequestBody = z.object({
 });
 export type TransportRequestBody = z.infer<typeof transportRequestBody>;
 
+export const cancelBody = z.strictObject({ mode: z.enum(['normal', 'force']).default('normal') });
+
+export const amendBody = z
+  .strictObject({ priority: z.number().int().min(0).max(10).optional(), dueBy: isoDateTime.optional() })
+  .refine((b) => b.priority !== undefined || b.dueBy !== undefined, 'give priority or dueBy');
+
 export const orderListQuery = z.object({
   status: z.enum(ORDER_STATUSES).optional(),
   since: isoDateTime.optional(),

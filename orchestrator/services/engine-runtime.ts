@@ -112,6 +112,8 @@ export class EngineRuntime {
     const input = toPlannedInput(order);
     if (!input) return Promise.resolve();
     return this.enqueue(async () => {
+      // Cancelled (or otherwise moved on) since intake planned it: the engine must not take it up.
+      if ((await this.options.orders.get(order.id))?.status !== 'planned') return;
       const { open, failed } = await this.dependencies(order.dependsOn ?? []);
       const { dependsOn: _d, ...rest } = input;
       await this.run({
@@ -123,6 +125,23 @@ export class EngineRuntime {
         },
       });
     }, 'order-planned');
+  }
+
+  /**
+   * Cancels an order: the engine does it for an order it holds (a load on board only with `force`; a drop
+   * under way runs to its end); one it does not hold yet (still in intake) is cancelled in the store, in
+   * the engine's queue, so intake cannot hand it over in between. Resolves once stored.
+   */
+  cancel(orderId: string, mode: 'normal' | 'force', by: string): Promise<void> {
+    return this.enqueue(async () => {
+      if (this.state.orders[orderId]) {
+        await this.run({ type: 'order-cancel-requested', orderId, mode, by });
+        return;
+      }
+      const order = await this.options.orders.get(orderId);
+      if (order?.status === 'received' || order?.status === 'planned')
+        await this.options.orders.transition(orderId, { to: 'cancelled', by, note: `cancelled (${mode})` });
+    }, 'cancel');
   }
 
   /** Of an order's dependencies, those still open, and one that ended failed or cancelled (if any). */
@@ -202,7 +221,7 @@ export class EngineRuntime {
         case 'order-transition':
           await this.options.orders.transition(command.orderId, {
             to: command.to,
-            by: 'engine',
+            by: command.by ?? 'engine',
             ...(command.detail ? { note: command.detail } : {}),
             patch: {
               ...(command.robotId ? { robotId: command.robotId } : {}),

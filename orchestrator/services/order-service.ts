@@ -1,7 +1,12 @@
 import type { Logger } from 'pino';
 import type { Queue } from 'bullmq';
 import type { TransportOrder, OrderId } from '../domain/transport-order.ts';
-import { IllegalTransitionError, transition, type TransitionInput } from '../domain/order-lifecycle.ts';
+import {
+  IllegalTransitionError,
+  TERMINAL_STATUSES,
+  transition,
+  type TransitionInput,
+} from '../domain/order-lifecycle.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { IntakeJob } from '../queue/queues.ts';
 import type { CreateResult, IdempotencyClaim, OrderStore } from '../store/order-store.ts';
@@ -69,6 +74,39 @@ export class OrderService {
       }
       throw err;
     }
+  }
+
+  /**
+   * Changes an open order's priority or due time, with a history entry naming who and what. Returns
+   * undefined when the order is done (delivered or terminal: nothing left to hurry); throws
+   * OrderNotFoundError for an unknown id.
+   */
+  async amend(
+    id: OrderId,
+    change: { readonly priority?: number; readonly dueBy?: string },
+    by: string,
+  ): Promise<TransportOrder | undefined> {
+    const at = new Date(this.clock.now()).toISOString();
+    const ended = { seen: false };
+    const order = await this.store.update(id, (current) => {
+      ended.seen = current.status === 'delivered' || TERMINAL_STATUSES.has(current.status);
+      if (ended.seen) return undefined;
+      const what = [
+        change.priority === undefined ? '' : `priority ${current.priority} -> ${change.priority}`,
+        change.dueBy === undefined ? '' : `dueBy ${current.dueBy ?? 'none'} -> ${change.dueBy}`,
+      ].filter(Boolean);
+      return {
+        ...current,
+        ...(change.priority === undefined ? {} : { priority: change.priority }),
+        ...(change.dueBy === undefined ? {} : { dueBy: change.dueBy }),
+        history: [...current.history, { at, status: current.status, by, note: what.join('; ') }],
+        updatedAt: at,
+        version: current.version + 1,
+      };
+    });
+    if (ended.seen) return undefined;
+    this.publish(order);
+    return order;
   }
 
   /**

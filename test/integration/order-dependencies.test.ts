@@ -1,27 +1,17 @@
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../orchestrator/config.ts';
-import { runPlant, type RunningPlant } from '../../orchestrator/main.ts';
 import { call } from '../support/api.ts';
-import { KEYS, testEnv } from '../support/plant-harness.ts';
-import { testPrefix } from '../support/redis-prefix.ts';
+import { KEYS, startTestPlant, type TestPlant } from '../support/plant-harness.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 /** `dependsOn` over HTTP, on real Redis with the simulated fleet: an order waits for the ones it names. */
 describe('order dependencies, on real Redis and HTTP', () => {
-  const { prefix, cleanup } = testPrefix('deps');
-  const log = pino({ level: 'silent' });
-  let plant: RunningPlant | undefined;
+  let plant: TestPlant | undefined;
   let url: string;
-
   beforeAll(async () => {
-    plant = await runPlant(loadConfig(testEnv(prefix)), log);
+    plant = await startTestPlant('deps');
     url = plant.orchestrator.url;
   });
-  afterAll(async () => {
-    await plant?.stop();
-    await cleanup();
-  });
+  afterAll(() => plant?.cleanup());
 
   const request = (key: string, body: Record<string, unknown>) =>
     call(url, 'POST', '/v1/transport-requests', {

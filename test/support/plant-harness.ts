@@ -1,5 +1,5 @@
 import { pino } from 'pino';
-import { loadConfig, type Config } from '../../orchestrator/config.ts';
+import { loadConfig } from '../../orchestrator/config.ts';
 import { loadPlant, runPlant, type RunningPlant } from '../../orchestrator/main.ts';
 import { REDIS_URL, testPrefix } from './redis-prefix.ts';
 import { testEnv as baseTestEnv } from './test-env.ts';
@@ -11,11 +11,10 @@ export function testEnv(prefix: string, extra: Record<string, string> = {}): Rec
   return baseTestEnv(prefix, REDIS_URL, extra);
 }
 
+export type TestPlant = RunningPlant & { cleanup: () => Promise<void> };
+
 /** The demo plant in this process: real Redis (own prefix), real HTTP, WMS simulator, simulated fleet. */
-export async function startTestPlant(
-  name: string,
-  extra: Record<string, string> = {},
-): Promise<RunningPlant & { config: Config; cleanup: () => Promise<void> }> {
+export async function startTestPlant(name: string, extra: Record<string, string> = {}): Promise<TestPlant> {
   const { prefix, cleanup } = testPrefix(name);
   const config = loadConfig(testEnv(prefix, extra));
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });

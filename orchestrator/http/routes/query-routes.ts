@@ -15,7 +15,7 @@ export interface QueryRouteDeps {
 }
 
 /** `mes` and `wms` see the orders their own system created; the other roles see all. */
-function visibleTo(role: Role, order: TransportOrder): boolean {
+export function visibleTo(role: Role, order: TransportOrder): boolean {
   if (role === 'mes') return order.sourceSystem === 'MES';
   if (role === 'wms') return order.sourceSystem === 'WMS';
   return true;
