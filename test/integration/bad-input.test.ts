@@ -6,6 +6,8 @@ type Plant = Awaited<ReturnType<typeof startTestPlant>>;
 
 interface BadCase {
   readonly name: string;
+  /** Default POST. */
+  readonly method?: 'POST' | 'PATCH';
   readonly path: string;
   readonly key?: string;
   readonly body?: unknown;
@@ -35,6 +37,8 @@ const request = (extra: Record<string, unknown>): Record<string, unknown> => ({
 
 const MES = '/v1/mes/events';
 const TR = '/v1/transport-requests';
+const CANCEL = '/v1/transport-orders/TO-nope/cancel';
+const ORDER = '/v1/transport-orders/TO-nope';
 
 const CASES: BadCase[] = [
   {
@@ -226,6 +230,114 @@ const CASES: BadCase[] = [
     type: 'missing-idempotency-key',
     header: 'Idempotency-Key',
   },
+  {
+    name: 'transport request: dependsOn names an unknown order',
+    path: TR,
+    key: KEYS.wms,
+    body: request({ dependsOn: ['TO-nope'] }),
+    status: 422,
+    type: 'unprocessable',
+    pointer: '/dependsOn/0',
+  },
+  {
+    name: 'transport request: dependsOn is not a list',
+    path: TR,
+    key: KEYS.wms,
+    body: request({ dependsOn: 'TO-nope' }),
+    status: 400,
+    type: 'validation-error',
+    pointer: '/dependsOn',
+  },
+  {
+    name: 'transport request: dependsOn repeats an order',
+    path: TR,
+    key: KEYS.wms,
+    body: request({ dependsOn: ['TO-a', 'TO-a'] }),
+    status: 400,
+    type: 'validation-error',
+    pointer: '/dependsOn',
+  },
+  {
+    name: 'cancel: unknown mode',
+    path: CANCEL,
+    key: KEYS.supervisor,
+    body: { mode: 'gently' },
+    status: 400,
+    type: 'validation-error',
+    pointer: '/mode',
+  },
+  {
+    name: 'cancel: unknown order',
+    path: CANCEL,
+    key: KEYS.supervisor,
+    body: {},
+    status: 404,
+    type: 'not-found',
+  },
+  {
+    name: 'cancel: no key',
+    path: CANCEL,
+    body: {},
+    status: 401,
+    type: 'unauthorized',
+  },
+  {
+    name: 'cancel: integrator role',
+    path: CANCEL,
+    key: KEYS.integrator,
+    body: {},
+    status: 403,
+    type: 'forbidden',
+  },
+  {
+    name: 'change: neither priority nor dueBy',
+    method: 'PATCH',
+    path: ORDER,
+    key: KEYS.supervisor,
+    body: {},
+    status: 400,
+    type: 'validation-error',
+    pointer: '/',
+  },
+  {
+    name: 'change: priority is a word',
+    method: 'PATCH',
+    path: ORDER,
+    key: KEYS.supervisor,
+    body: { priority: 'high' },
+    status: 400,
+    type: 'validation-error',
+    pointer: '/priority',
+  },
+  {
+    name: 'change: dueBy is not a date-time',
+    method: 'PATCH',
+    path: ORDER,
+    key: KEYS.supervisor,
+    body: { dueBy: 'tomorrow' },
+    status: 400,
+    type: 'validation-error',
+    pointer: '/dueBy',
+  },
+  {
+    name: 'change: a field that cannot be changed',
+    method: 'PATCH',
+    path: ORDER,
+    key: KEYS.supervisor,
+    body: { priority: 5, to: { location: 'DOCK-2' } },
+    status: 400,
+    type: 'validation-error',
+    pointer: '/',
+  },
+  {
+    name: 'change: unknown order',
+    method: 'PATCH',
+    path: ORDER,
+    key: KEYS.supervisor,
+    body: { priority: 5 },
+    status: 404,
+    type: 'not-found',
+  },
 ];
 
 describe('bad input is refused with problem+json naming the field', () => {
@@ -241,7 +353,7 @@ describe('bad input is refused with problem+json naming the field', () => {
   });
 
   it.each(CASES)('when $name, then $status $type', async (c) => {
-    const r = await call(url, 'POST', c.path, {
+    const r = await call(url, c.method ?? 'POST', c.path, {
       ...(c.key ? { key: c.key } : {}),
       ...(c.rawBody === undefined ? { body: c.body } : { rawBody: c.rawBody }),
       ...(c.headers ? { headers: c.headers } : {}),
