@@ -132,6 +132,8 @@ export interface PlannedOrderInput {
 
 export type EngineEvent =
   | { readonly type: 'order-planned'; readonly order: PlannedOrderInput }
+  /** Several planned orders in arrival order, taken in by one step (intake under load). */
+  | { readonly type: 'orders-planned'; readonly orders: readonly PlannedOrderInput[] }
   /** `by`: who asked (an API key name), for the order's history. */
   | {
       readonly type: 'order-cancel-requested';

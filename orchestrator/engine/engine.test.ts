@@ -166,6 +166,24 @@ describe('engine', () => {
     expect(after.robots.R1?.nodeId).toBe('A');
   });
 
+  it('when planned orders arrive as one batch, then each is taken in as if it came alone', () => {
+    const engine = createEngine(lineLayout(), [spec('R1', 'A'), spec('R2', 'D')]);
+    const orders = [
+      { id: 'o1', fromStation: 'P', toStation: 'Q', priority: 1, createdAtMs: 0 },
+      { id: 'o2', fromStation: 'P', toStation: 'X', priority: 1, createdAtMs: 0 }, // X: a station on no node
+    ];
+    const batched = run(engine, engine.initialState(), [{ type: 'orders-planned', orders }]);
+    const single = run(
+      engine,
+      engine.initialState(),
+      orders.map((order) => ({ type: 'order-planned', order })),
+    );
+    expect(batched.state.orders).toEqual(single.state.orders);
+    expect(batched.commands).toEqual(single.commands);
+    expect(transitions(batched.commands)).toEqual(['failed']);
+    expect(batched.state.orders.o1?.status).toBe('planned');
+  });
+
   it('when the same planned order arrives twice, then it is assigned once', () => {
     const engine = createEngine(lineLayout(), [spec('R1', 'A')]);
     const { commands } = run(engine, engine.initialState(), [

@@ -6,6 +6,7 @@ import {
   type EngineEvent,
   type EngineOrder,
   type EngineState,
+  type PlannedOrderInput,
   type RobotRuntime,
   type StepResult,
 } from './engine-types.ts';
@@ -98,25 +99,12 @@ export function createEngine(
   const step = (state: EngineState, event: EngineEvent, nowMs: number): StepResult => {
     const ctx = new StepContext(state, nowMs, (edges, nodes) => context.closedEdges(edges, nodes));
     switch (event.type) {
-      case 'order-planned': {
-        if (ctx.order(event.order.id)) break;
-        const { failedDependency, dependsOn, ...input } = event.order;
-        const order: EngineOrder = {
-          ...input,
-          ...(dependsOn && dependsOn.length > 0 ? { dependsOn } : {}),
-          status: 'planned',
-        };
-        ctx.setOrder(order);
-        if (failedDependency !== undefined)
-          failOrder(
-            ctx,
-            order,
-            'dependency-failed',
-            `order ${failedDependency} it depends on has ended unfinished`,
-          );
-        else checkFeasible(ctx, context, order);
+      case 'order-planned':
+        planOrder(ctx, context, event.order);
         break;
-      }
+      case 'orders-planned':
+        for (const order of event.orders) planOrder(ctx, context, order);
+        break;
       case 'order-closed':
         break; // settled below
       case 'order-cancel-requested':
@@ -166,6 +154,26 @@ export function createEngine(
   };
 
   return { context, initialState, restore, step };
+}
+
+/** Takes a planned order in (once: a repeat is ignored), failing it at once when it can never be done. */
+function planOrder(ctx: StepContext, engine: EngineContext, planned: PlannedOrderInput): void {
+  if (ctx.order(planned.id)) return;
+  const { failedDependency, dependsOn, ...input } = planned;
+  const order: EngineOrder = {
+    ...input,
+    ...(dependsOn && dependsOn.length > 0 ? { dependsOn } : {}),
+    status: 'planned',
+  };
+  ctx.setOrder(order);
+  if (failedDependency !== undefined)
+    failOrder(
+      ctx,
+      order,
+      'dependency-failed',
+      `order ${failedDependency} it depends on has ended unfinished`,
+    );
+  else checkFeasible(ctx, engine, order);
 }
 
 function newRobot(spec: RobotSpec): RobotRuntime {

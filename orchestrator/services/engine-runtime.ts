@@ -111,21 +111,37 @@ export class EngineRuntime {
   planned(order: TransportOrder): Promise<void> {
     const input = toPlannedInput(order);
     if (!input) return Promise.resolve();
-    return this.enqueue(async () => {
+    // Like robot events, planned orders that arrive while the queue is busy join one batch: one step.
+    if (this.plannedBatch) {
+      this.plannedBatch.items.push({ order, input });
+      return this.plannedBatch.done;
+    }
+    const items = [{ order, input }];
+    const done = this.enqueue(async () => {
+      if (this.plannedBatch?.items === items) this.plannedBatch = undefined;
       // Cancelled (or otherwise moved on) since intake planned it: the engine must not take it up.
-      if ((await this.options.orders.get(order.id))?.status !== 'planned') return;
-      const { open, failed } = await this.dependencies(order.dependsOn ?? []);
-      const { dependsOn: _d, ...rest } = input;
-      await this.run({
-        type: 'order-planned',
-        order: {
+      const stored = new Map(
+        (await this.options.orders.getMany(items.map((i) => i.order.id))).map((o) => [o.id, o.status]),
+      );
+      const orders: PlannedOrderInput[] = [];
+      for (const { order: o, input: planned } of items) {
+        if (stored.get(o.id) !== 'planned') continue;
+        const { open, failed } = await this.dependencies(o.dependsOn ?? []);
+        const { dependsOn: _d, ...rest } = planned;
+        orders.push({
           ...rest,
           ...(open.length > 0 ? { dependsOn: open } : {}),
           ...(failed === undefined ? {} : { failedDependency: failed }),
-        },
-      });
-    }, 'order-planned');
+        });
+      }
+      if (orders.length > 0) await this.run({ type: 'orders-planned', orders });
+    }, 'orders-planned');
+    this.plannedBatch = { items, done };
+    return done;
   }
+
+  private plannedBatch:
+    { items: { order: TransportOrder; input: PlannedOrderInput }[]; done: Promise<void> } | undefined;
 
   /**
    * Cancels an order: the engine does it for an order it holds (a load on board only with `force`; a drop

@@ -49,6 +49,10 @@ export class OrderService {
     return this.store.get(id);
   }
 
+  getMany(ids: readonly OrderId[]): Promise<TransportOrder[]> {
+    return this.store.getMany(ids);
+  }
+
   /**
    * Applies a status change. An illegal change is logged and ignored (returns undefined): it means two
    * writers raced, and the store already holds the later truth.

@@ -213,7 +213,8 @@ export class OrderStore {
     return ids.filter((_, i) => flags[i] === 1);
   }
 
-  private async getMany(ids: readonly string[]): Promise<TransportOrder[]> {
+  /** The orders with these ids that exist, in one round trip. */
+  async getMany(ids: readonly string[]): Promise<TransportOrder[]> {
     if (ids.length === 0) return [];
     const raws = await this.redis.mget(...ids.map((id) => this.keys.order(id)));
     return raws.flatMap((raw) => (raw === null ? [] : [parseStoredOrder(raw)]));
