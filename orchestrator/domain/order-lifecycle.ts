@@ -21,6 +21,16 @@ const LEGAL: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
 
 export const TERMINAL_STATUSES: ReadonlySet<OrderStatus> = new Set(['confirmed', 'failed', 'cancelled']);
 
+/** Ended without the move: orders that depend on it fail with it. */
+export function endedUnfinished(status: OrderStatus): status is 'failed' | 'cancelled' {
+  return status === 'failed' || status === 'cancelled';
+}
+
+/** Nothing left to do or change for the fleet: delivered (the move is done) or terminal. */
+export function isDone(status: OrderStatus): boolean {
+  return status === 'delivered' || TERMINAL_STATUSES.has(status);
+}
+
 /** States in which a robot is working on the order. */
 export const ACTIVE_STATUSES: ReadonlySet<OrderStatus> = new Set([
   'assigned',

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
-import type { TransportOrder } from '../domain/transport-order.ts';
+import type { OrderStatus, TransportOrder } from '../domain/transport-order.ts';
+import { endedUnfinished, isDone } from '../domain/order-lifecycle.ts';
 import type { RobotEvent } from '../domain/robot-messages.ts';
 import type { Engine, LayoutBlocks } from '../engine/engine.ts';
 import type {
@@ -56,11 +57,12 @@ export class EngineRuntime {
     // Dependencies that ended while the process was down: delivered ones are dropped, failed ones fail
     // their dependents right after the restore.
     const open = new Set(openOrders.map((o) => o.id));
+    const closed = [...new Set(openOrders.flatMap((o) => o.dependsOn ?? []))].filter((id) => !open.has(id));
+    const stored = new Map((await this.options.orders.getMany(closed)).map((o) => [o.id, o.status]));
     const ended = new Map<string, 'delivered' | 'failed' | 'cancelled'>();
-    for (const id of new Set(openOrders.flatMap((o) => o.dependsOn ?? []))) {
-      if (open.has(id)) continue;
-      const status = (await this.options.orders.get(id))?.status;
-      ended.set(id, status === 'failed' || status === 'cancelled' ? status : 'delivered');
+    for (const id of closed) {
+      const status = stored.get(id);
+      ended.set(id, status !== undefined && endedUnfinished(status) ? status : 'delivered');
     }
     this.state = this.options.engine.restore(
       openOrders.flatMap((o) => {
@@ -78,7 +80,7 @@ export class EngineRuntime {
     // orders waiting for them.
     this.unsubscribe.push(
       this.options.orders.onChange((order) => {
-        if (order.status === 'failed' || order.status === 'cancelled')
+        if (endedUnfinished(order.status))
           void this.submit({ type: 'order-closed', orderId: order.id, outcome: order.status });
       }),
     );
@@ -119,14 +121,14 @@ export class EngineRuntime {
     const items = [{ order, input }];
     const done = this.enqueue(async () => {
       if (this.plannedBatch?.items === items) this.plannedBatch = undefined;
-      // Cancelled (or otherwise moved on) since intake planned it: the engine must not take it up.
-      const stored = new Map(
-        (await this.options.orders.getMany(items.map((i) => i.order.id))).map((o) => [o.id, o.status]),
-      );
+      // One read for the batch: each order's own status (cancelled or otherwise moved on since intake
+      // planned it: the engine must not take it up) and its dependencies'.
+      const ids = new Set(items.flatMap((i) => [i.order.id, ...(i.order.dependsOn ?? [])]));
+      const stored = new Map((await this.options.orders.getMany([...ids])).map((o) => [o.id, o.status]));
       const orders: PlannedOrderInput[] = [];
       for (const { order: o, input: planned } of items) {
         if (stored.get(o.id) !== 'planned') continue;
-        const { open, failed } = await this.dependencies(o.dependsOn ?? []);
+        const { open, failed } = dependencyState(o.dependsOn ?? [], stored);
         const { dependsOn: _d, ...rest } = planned;
         orders.push({
           ...rest,
@@ -158,17 +160,6 @@ export class EngineRuntime {
       if (order?.status === 'received' || order?.status === 'planned')
         await this.options.orders.transition(orderId, { to: 'cancelled', by, note: `cancelled (${mode})` });
     }, 'cancel');
-  }
-
-  /** Of an order's dependencies, those still open, and one that ended failed or cancelled (if any). */
-  private async dependencies(ids: readonly string[]): Promise<{ open: string[]; failed?: string }> {
-    const open: string[] = [];
-    for (const id of ids) {
-      const status = (await this.options.orders.get(id))?.status;
-      if (status === 'failed' || status === 'cancelled') return { open, failed: id };
-      if (status !== undefined && status !== 'delivered' && status !== 'confirmed') open.push(id);
-    }
-    return { open };
   }
 
   submit(event: EngineEvent): Promise<void> {
@@ -269,6 +260,21 @@ export class EngineRuntime {
     if (this.alarms.length > 500) this.alarms.shift();
     this.options.log.warn({ alarm: rest }, 'alarm');
   }
+}
+
+/** Of an order's dependencies, those still open, and one that ended failed or cancelled (if any). */
+function dependencyState(
+  ids: readonly string[],
+  stored: ReadonlyMap<string, OrderStatus>,
+): { open: string[]; failed?: string } {
+  const open: string[] = [];
+  for (const id of ids) {
+    const status = stored.get(id);
+    if (status === undefined) continue;
+    if (endedUnfinished(status)) return { open, failed: id };
+    if (!isDone(status)) open.push(id);
+  }
+  return { open };
 }
 
 function toPlannedInput(order: TransportOrder): PlannedOrderInput | undefined {

@@ -3,7 +3,7 @@ import type { Queue } from 'bullmq';
 import type { TransportOrder, OrderId } from '../domain/transport-order.ts';
 import {
   IllegalTransitionError,
-  TERMINAL_STATUSES,
+  isDone,
   transition,
   type TransitionInput,
 } from '../domain/order-lifecycle.ts';
@@ -93,7 +93,7 @@ export class OrderService {
     const at = new Date(this.clock.now()).toISOString();
     const ended = { seen: false };
     const order = await this.store.update(id, (current) => {
-      ended.seen = current.status === 'delivered' || TERMINAL_STATUSES.has(current.status);
+      ended.seen = isDone(current.status);
       if (ended.seen) return undefined;
       const what = [
         change.priority === undefined ? '' : `priority ${current.priority} -> ${change.priority}`,

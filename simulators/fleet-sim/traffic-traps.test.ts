@@ -1,42 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Layout, LayoutEdge } from '../../orchestrator/domain/layout.ts';
-import type { RobotSpec } from '../../orchestrator/domain/robot.ts';
+import type { Layout } from '../../orchestrator/domain/layout.ts';
+import { layoutOf, robot } from './test-layouts.ts';
 import { VirtualFleet } from './virtual-fleet.ts';
-
-/** A layout from two-way links between named nodes at grid coordinates; every node is a station `S-<node>`. */
-function layoutOf(coords: Record<string, [number, number]>, links: [string, string][]): Layout {
-  const edges: LayoutEdge[] = links.flatMap(([a, b]) => {
-    const [ax, ay] = coords[a]!;
-    const [bx, by] = coords[b]!;
-    const lengthM = Math.hypot(ax - bx, ay - by);
-    return [
-      { id: `${a}>${b}`, from: a, to: b, lengthM },
-      { id: `${b}>${a}`, from: b, to: a, lengthM },
-    ];
-  });
-  return {
-    id: 'trap',
-    name: 'trap',
-    version: '1',
-    nodes: Object.entries(coords).map(([id, [x, y]]) => ({ id, x, y, mapId: 'm' })),
-    edges,
-    stations: Object.keys(coords).map((id) => ({
-      id: `S-${id}`,
-      nodeIds: [id],
-      role: 'storage-bin' as const,
-    })),
-  };
-}
-
-const robot = (id: string, homeNode: string): RobotSpec => ({
-  id,
-  vehicleType: 'amr',
-  adapter: 'sim',
-  homeNode,
-  maxSpeedMps: 1,
-  loadTypes: ['pallet'],
-  maxPayloadKg: 500,
-});
 
 /** Runs each robot's order (pickup where it stands, drop at its target) to the end; returns the fleet. */
 async function runMoves(

@@ -1,31 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { Layout } from '../../orchestrator/domain/layout.ts';
-import type { RobotSpec } from '../../orchestrator/domain/robot.ts';
+import { layoutOf, robot } from './test-layouts.ts';
 import { VirtualFleet } from './virtual-fleet.ts';
 
 /** a - b - c, 1 m apart, two-way. */
-const line: Layout = {
-  id: 'line',
-  name: 'line',
-  version: '1',
-  nodes: ['a', 'b', 'c'].map((id, i) => ({ id, x: i, y: 0, mapId: 'm' })),
-  edges: [
-    { id: 'a>b', from: 'a', to: 'b', lengthM: 1 },
-    { id: 'b>a', from: 'b', to: 'a', lengthM: 1 },
-    { id: 'b>c', from: 'b', to: 'c', lengthM: 1 },
-    { id: 'c>b', from: 'c', to: 'b', lengthM: 1 },
-  ],
-  stations: [],
-};
-const robot = (id: string, homeNode: string): RobotSpec => ({
-  id,
-  vehicleType: 'amr',
-  adapter: 'sim',
-  homeNode,
-  maxSpeedMps: 1,
-  loadTypes: ['pallet'],
-  maxPayloadKg: 500,
-});
+const line = layoutOf({ a: [0, 0], b: [1, 0], c: [2, 0] }, [
+  ['a', 'b'],
+  ['b', 'c'],
+]);
 
 /** Drives a robot past the engine, straight through the simulated adapter. */
 function drive(fleet: VirtualFleet, robotId: string, from: string, to: string): void {

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call } from '../support/api.ts';
+import { call, getOrder, orderReaches } from '../support/api.ts';
 import { KEYS, startTestPlant, type TestPlant } from '../support/plant-harness.ts';
-import { waitFor } from '../support/wait-for.ts';
 
 /** Cancel and change of open orders over HTTP, on real Redis with the simulated fleet. */
 describe('cancel and reprioritize, on real Redis and HTTP', () => {
@@ -30,17 +29,8 @@ describe('cancel and reprioritize, on real Redis and HTTP', () => {
     expect(res.status).toBe(202);
     return res.body.id as string;
   };
-  const order = async (id: string): Promise<Record<string, unknown>> =>
-    (await call(url, 'GET', `/v1/transport-orders/${id}`, { key: KEYS.supervisor })).body;
-  const reaches = (id: string, statuses: string[]) =>
-    waitFor(
-      `${id} in ${statuses.join('/')}`,
-      async () => {
-        const o = await order(id);
-        return statuses.includes(o.status as string) ? o : undefined;
-      },
-      60_000,
-    );
+  const order = (id: string) => getOrder(url, id);
+  const reaches = (id: string, statuses: string[]) => orderReaches(url, id, statuses);
   const cancel = (id: string, body: unknown = {}, key: string = KEYS.supervisor) =>
     call(url, 'POST', `/v1/transport-orders/${id}/cancel`, { key, body });
   const patch = (id: string, body: unknown, key: string = KEYS.supervisor) =>

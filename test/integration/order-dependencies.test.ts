@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call } from '../support/api.ts';
+import { call, orderReaches } from '../support/api.ts';
 import { KEYS, startTestPlant, type TestPlant } from '../support/plant-harness.ts';
-import { waitFor } from '../support/wait-for.ts';
 
 /** `dependsOn` over HTTP, on real Redis with the simulated fleet: an order waits for the ones it names. */
 describe('order dependencies, on real Redis and HTTP', () => {
@@ -23,17 +22,7 @@ describe('order dependencies, on real Redis and HTTP', () => {
         ...body,
       },
     });
-  const orderOf = async (id: string): Promise<Record<string, unknown>> =>
-    (await call(url, 'GET', `/v1/transport-orders/${id}`, { key: KEYS.supervisor })).body;
-  const ended = (id: string, statuses: string[]) =>
-    waitFor(
-      `${id} in ${statuses.join('/')}`,
-      async () => {
-        const order = await orderOf(id);
-        return statuses.includes(order.status as string) ? order : undefined;
-      },
-      90_000,
-    );
+  const ended = (id: string, statuses: string[]) => orderReaches(url, id, statuses);
 
   it('when an order depends on another, then no robot is assigned to it before the other is delivered', async () => {
     const first = await request('deps-first', { from: { location: 'DOCK-1' }, to: { location: 'DOCK-2' } });

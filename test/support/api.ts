@@ -1,3 +1,6 @@
+import { KEYS } from './test-env.ts';
+import { waitFor } from './wait-for.ts';
+
 /** Small HTTP client for tests: JSON in, status + parsed body out. */
 export interface ApiResponse {
   readonly status: number;
@@ -73,4 +76,26 @@ export function materialRequested(
       neededBy: new Date(Date.now() + 600_000).toISOString(),
     },
   };
+}
+
+/** An order as a supervisor sees it (`GET /v1/transport-orders/{id}`). */
+export async function getOrder(baseUrl: string, id: string): Promise<Record<string, unknown>> {
+  return (await call(baseUrl, 'GET', `/v1/transport-orders/${id}`, { key: KEYS.supervisor })).body;
+}
+
+/** Waits until the order is in one of `statuses`, and returns it. */
+export function orderReaches(
+  baseUrl: string,
+  id: string,
+  statuses: readonly string[],
+  timeoutMs = 90_000,
+): Promise<Record<string, unknown>> {
+  return waitFor(
+    `${id} in ${statuses.join('/')}`,
+    async () => {
+      const order = await getOrder(baseUrl, id);
+      return statuses.includes(order.status as string) ? order : undefined;
+    },
+    timeoutMs,
+  );
 }

@@ -1,6 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { Clock } from '../../ports/clock.ts';
 import type { LocationRef, SourceSystem } from '../../domain/transport-order.ts';
+import { endedUnfinished } from '../../domain/order-lifecycle.ts';
 import type { OrderService } from '../../services/order-service.ts';
 import type { PlantDirectory } from '../../services/plant-directory.ts';
 import { deriveMove, type DerivedMove, type MesEvent } from '../../services/mes-events.ts';
@@ -69,10 +70,12 @@ export function intakeRoutes(deps: IntakeRouteDeps): Router {
       errors.push({ pointer: '/load/quantity', detail: 'must be greater than 0' });
     if (body.load.sscc !== undefined && !isValidSscc(body.load.sscc))
       errors.push({ pointer: '/load/sscc', detail: 'must be 18 digits with a valid GS1 check digit' });
-    for (const [i, id] of (body.dependsOn ?? []).entries()) {
-      const status = (await deps.orders.get(id))?.status;
+    const dependsOn = body.dependsOn ?? [];
+    const found = new Map((await deps.orders.getMany(dependsOn)).map((o) => [o.id, o.status]));
+    for (const [i, id] of dependsOn.entries()) {
+      const status = found.get(id);
       if (status === undefined) errors.push({ pointer: `/dependsOn/${i}`, detail: `unknown order ${id}` });
-      else if (status === 'failed' || status === 'cancelled')
+      else if (endedUnfinished(status))
         errors.push({ pointer: `/dependsOn/${i}`, detail: `order ${id} has ended ${status}` });
     }
     if (errors.length)

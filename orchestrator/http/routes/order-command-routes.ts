@@ -1,5 +1,6 @@
 import { Router, type Request } from 'express';
 import type { TransportOrder } from '../../domain/transport-order.ts';
+import { isDone } from '../../domain/order-lifecycle.ts';
 import type { OrderService } from '../../services/order-service.ts';
 import { OrderNotFoundError } from '../../store/order-store.ts';
 import { principalOf, requireRole } from '../auth.ts';
@@ -79,8 +80,7 @@ export function orderCommandRoutes(deps: OrderCommandRouteDeps): Router {
 /** 409 for an order that cannot be cancelled (now), naming why; `late` when it changed under the request. */
 function refuseCancel(order: TransportOrder, mode: 'normal' | 'force', late = false): void {
   const state = `order ${order.id} is ${order.status}${late ? ' now' : ''}`;
-  if (['delivered', 'confirmed', 'failed', 'cancelled'].includes(order.status))
-    throw new ProblemError('conflicting-state', `${state}: it has ended`);
+  if (isDone(order.status)) throw new ProblemError('conflicting-state', `${state}: it has ended`);
   if (order.status === 'dropping')
     throw new ProblemError('conflicting-state', `${state}: the drop under way runs to its end`);
   if (mode === 'normal' && (order.status === 'picking' || order.status === 'to-dropoff'))
