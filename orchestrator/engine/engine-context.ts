@@ -119,6 +119,18 @@ export class EngineContext {
     return this.tables.tables;
   }
 
+  /** The nodes a robot of `type` may enter from `from` in one edge (edge open and allowed, node allowed). */
+  nextNodes(from: NodeId, type: VehicleTypeId, blocked: ReadonlySet<EdgeId>): NodeId[] {
+    const out: NodeId[] = [];
+    for (const e of this.router.outEdges(from)) {
+      if (blocked.has(e.id)) continue;
+      if (e.vehicleTypes !== undefined && !e.vehicleTypes.includes(type)) continue;
+      if (!this.nodeAllows(e.to, type)) continue;
+      if (!out.includes(e.to)) out.push(e.to);
+    }
+    return out;
+  }
+
   /** The fastest allowed edge from `from` to `to` for a vehicle type, if any. */
   edgeBetween(
     from: NodeId,

@@ -40,8 +40,10 @@ export interface LifelongKpis {
   /** The lowest battery any robot reached, percent (0 on a plant without chargers, eventually). */
   readonly minBatteryPct: number;
   readonly collisions: number;
-  /** Robots that had somewhere to go and did not move for 60 s (each episode once). */
+  /** Robots in a set that waited on each other for 60 s with no progress (each episode once). */
   readonly deadlocks: number;
+  /** Robots that had somewhere to go and did not move for 60 s, whatever they waited for (each episode once). */
+  readonly stalls: number;
   /** Robots that came no closer to their goal for 300 s (each episode once). */
   readonly livelocks: number;
   /** The longest time any robot went without coming closer to its goal, s. */
@@ -142,6 +144,7 @@ export async function runLifelong(options: LifelongOptions): Promise<LifelongKpi
     minBatteryPct: round(fleet.minBatteryPct),
     collisions: fleet.collisions.length,
     deadlocks: fleet.deadlocks,
+    stalls: fleet.stalls,
     livelocks: fleet.livelocks,
     longestStallS: round(fleet.longestStallMs / 1000),
     stepP50Ms: round(quantile(fleet.tickWallMs, 0.5), 3),

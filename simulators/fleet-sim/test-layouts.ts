@@ -1,5 +1,6 @@
 import type { Layout, LayoutEdge } from '../../orchestrator/domain/layout.ts';
 import type { RobotSpec } from '../../orchestrator/domain/robot.ts';
+import type { VirtualFleet } from './virtual-fleet.ts';
 
 // Small hand-made layouts and robots for the fleet simulator's tests.
 
@@ -37,3 +38,18 @@ export const robot = (id: string, homeNode: string): RobotSpec => ({
   loadTypes: ['pallet'],
   maxPayloadKg: 500,
 });
+
+/** Gives robot `id` the order `o-<id>`: pick up at the station on node `from`, drop at the one on `to`. */
+export function orderFor(fleet: VirtualFleet, id: string, from: string, to: string, createdAtMs = 0): void {
+  fleet.submit({
+    type: 'order-planned',
+    order: {
+      id: `o-${id}`,
+      fromStation: `S-${from}`,
+      toStation: `S-${to}`,
+      priority: 1,
+      createdAtMs,
+      intendedRobot: id,
+    },
+  });
+}

@@ -1,33 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import type { Layout } from '../../orchestrator/domain/layout.ts';
-import { layoutOf, robot } from './test-layouts.ts';
+import { layoutOf, orderFor, robot } from './test-layouts.ts';
 import { VirtualFleet } from './virtual-fleet.ts';
 
-/** Runs each robot's order (pickup where it stands, drop at its target) to the end; returns the fleet. */
+/**
+ * Runs each robot's order (pickup where it stands, drop at its target) to the end, with `idle` robots that
+ * have no order standing where they are put; returns the fleet.
+ */
 async function runMoves(
   layout: Layout,
   moves: [robotId: string, from: string, to: string][],
   limitMs = 600_000,
+  idle: [robotId: string, at: string][] = [],
 ): Promise<VirtualFleet> {
   const fleet = new VirtualFleet({
     layout,
-    fleet: moves.map(([id, from]) => robot(id, from)),
+    fleet: [...moves, ...idle].map(([id, from]) => robot(id, from)),
     stepMs: 250,
     actionDurationMs: 1000,
   });
   await fleet.start();
   moves.forEach(([id, from, to], i) => {
-    fleet.submit({
-      type: 'order-planned',
-      order: {
-        id: `o-${id}`,
-        fromStation: `S-${from}`,
-        toStation: `S-${to}`,
-        priority: 1,
-        createdAtMs: i,
-        intendedRobot: id,
-      },
-    });
+    orderFor(fleet, id, from, to, i);
   });
   const done = (): boolean => moves.every(([id]) => fleet.statusOf(`o-${id}`) !== 'open');
   for (let t = 0; t < limitMs && !done(); t += 5000) fleet.run(5000);
@@ -37,6 +31,7 @@ async function runMoves(
 function expectClean(fleet: VirtualFleet, ids: string[]): void {
   expect(fleet.collisions).toEqual([]);
   expect(fleet.deadlocks, fleet.alarms.join('\n')).toBe(0);
+  expect(fleet.stalls, 'no robot stands still for 60 s').toBe(0);
   expect(fleet.livelocks, fleet.alarms.join('\n')).toBe(0);
   for (const id of ids) expect(fleet.statusOf(`o-${id}`), fleet.alarms.join('\n')).toBe('delivered');
 }
@@ -194,5 +189,15 @@ describe('traffic: hand-made deadlock traps', () => {
       ['B', 'e', 'w'],
     ]);
     expectClean(fleet, ['A', 'B']);
+  });
+
+  it('when a robot is bound for a dead-end bin where an idle robot stands, then the idle robot makes way', async () => {
+    // Aisle x0..x4; bin d off x2. B stands idle in d; A brings a load from x0 to d.
+    const coords: Record<string, [number, number]> = { d: [2, 1] };
+    const links: [string, string][] = [['x2', 'd']];
+    for (let i = 0; i <= 4; i += 1) coords[`x${i}`] = [i, 0];
+    for (let i = 0; i < 4; i += 1) links.push([`x${i}`, `x${i + 1}`]);
+    const fleet = await runMoves(layoutOf(coords, links), [['A', 'x0', 'd']], 600_000, [['B', 'd']]);
+    expectClean(fleet, ['A']);
   });
 });

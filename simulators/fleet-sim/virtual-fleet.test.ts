@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { layoutOf, robot } from './test-layouts.ts';
+import { layoutOf, orderFor, robot } from './test-layouts.ts';
 import { VirtualFleet } from './virtual-fleet.ts';
 
 /** a - b - c, 1 m apart, two-way. */
@@ -40,5 +40,49 @@ describe('virtual fleet checks', () => {
     drive(fleet, 'B', 'b', 'a');
     fleet.run(250);
     expect(fleet.collisions.map((c) => c.nodeId)).toContain('b<->a');
+  });
+
+  it('when two robots must trade places on a corridor with no room to pass, then both are counted in a deadlock', async () => {
+    const corridor = layoutOf({ a: [0, 0], b: [1, 0] }, [['a', 'b']]);
+    const fleet = new VirtualFleet({
+      layout: corridor,
+      fleet: [robot('A', 'a'), robot('B', 'b')],
+      actionDurationMs: 1000,
+    });
+    await fleet.start();
+    orderFor(fleet, 'A', 'a', 'b');
+    orderFor(fleet, 'B', 'b', 'a');
+    fleet.run(50_000);
+    expect(fleet.deadlocks).toBe(0);
+    fleet.run(20_000);
+    expect(fleet.deadlocks, fleet.alarms.join('\n')).toBe(2);
+    expect(fleet.stalls).toBe(2);
+    fleet.run(120_000);
+    expect(fleet.deadlocks, 'each episode counts once').toBe(2);
+  });
+
+  it('when a robot waits behind a paused one, then it is stalled but not deadlocked', async () => {
+    // a - b - c - d, with a side pocket e off b where B can make way once it may move again.
+    const track = layoutOf({ a: [0, 0], b: [1, 0], c: [2, 0], d: [3, 0], e: [1, 1] }, [
+      ['a', 'b'],
+      ['b', 'c'],
+      ['c', 'd'],
+      ['b', 'e'],
+    ]);
+    const fleet = new VirtualFleet({
+      layout: track,
+      fleet: [robot('A', 'a'), robot('B', 'b')],
+      actionDurationMs: 1000,
+    });
+    await fleet.start();
+    fleet.adapter.execute({ type: 'pause', robotId: 'B' });
+    fleet.run(1000);
+    orderFor(fleet, 'A', 'a', 'd');
+    fleet.run(100_000);
+    expect(fleet.stalls, fleet.alarms.join('\n')).toBe(1);
+    expect(fleet.deadlocks, fleet.alarms.join('\n')).toBe(0);
+    fleet.adapter.execute({ type: 'resume', robotId: 'B' });
+    fleet.run(30_000);
+    expect(fleet.statusOf('o-A')).toBe('delivered');
   });
 });

@@ -66,6 +66,7 @@ export async function run(options: F1Options = {}): Promise<BenchSection> {
       'collisions',
       'deadlocks',
       'livelocks',
+      'stalls',
       'longest stall s',
       'min battery %',
       'step p99 ms',
@@ -80,6 +81,7 @@ export async function run(options: F1Options = {}): Promise<BenchSection> {
       String(k.collisions),
       String(k.deadlocks),
       String(k.livelocks),
+      String(k.stalls),
       fmt(k.longestStallS, 0),
       fmt(k.minBatteryPct, 0),
       fmt(k.stepP99Ms),
@@ -93,12 +95,13 @@ export async function run(options: F1Options = {}): Promise<BenchSection> {
     table,
     '',
     `- 0 collisions, 0 deadlocks and 0 livelocks in every run: ${verdict(failing.length === 0)}${failing.length ? ` (not in: ${failing.join('; ')})` : ''}`,
-    '- A deadlock is a robot with somewhere to go that stands still for 60 s; a livelock one that comes no closer to its goal for 300 s. The warehouse maps have no chargers (battery is not modelled there).',
+    "- A deadlock is a set of robots that wait on each other for 60 s with no progress (the suite's definition: every node that would bring each of them closer to its goal is held by another of them); a livelock is a robot that comes no closer to its goal for 300 s; a stall (context, not a bar) is a robot with somewhere to go standing still for 60 s for any reason. The warehouse maps have no chargers (battery is not modelled there).",
   ].join('\n');
   const figures: Record<string, number> = {};
   for (const { layout, kpis } of rows) {
     figures[`${layout}.${kpis.robots}.tasksPerHour`] = kpis.tasksPerHour;
     figures[`${layout}.${kpis.robots}.deadlocks`] = kpis.deadlocks;
+    figures[`${layout}.${kpis.robots}.stalls`] = kpis.stalls;
   }
   return {
     id: 'F1',

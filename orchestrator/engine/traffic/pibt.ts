@@ -21,6 +21,8 @@ import type { RobotRuntime } from '../engine-types.ts';
  *   (into a side pocket or a side aisle) before it considers its own cost: retreating into the pusher's
  *   goal, even when that is its own cheapest move, only swaps the two roles and they trade places forever
  *   (two robots in facing bins, each bound for the other's).
+ * - An idle robot cornered in a dead end that another robot is bound for (a bin, a station) cannot be
+ *   pushed anywhere: it is given a place to go out of the dead end, and then the swap rule above applies.
  * - A robot never follows into a node another robot is leaving in the same round (arrivals are not
  *   synchronous); it moves the round after.
  *
@@ -49,6 +51,11 @@ export interface TrafficPlan {
   readonly moves: ReadonlyMap<RobotId, NodeId>;
   /** Agents that must outrank `above` next round (swap resolution): new priority per robot. */
   readonly boosts: ReadonlyMap<RobotId, number>;
+  /**
+   * Idle agents cornered in a dead end that is another agent's goal: only they can clear the way, by
+   * leaving through the node the other stands on, so they need somewhere to go.
+   */
+  readonly evictions: ReadonlySet<RobotId>;
 }
 
 /**
@@ -68,6 +75,7 @@ export function planRound(
   const next = new Map<RobotId, NodeId>();
   const taken = new Map<NodeId, RobotId>();
   const boosts = new Map<RobotId, number>();
+  const evictions = new Set<RobotId>();
 
   /**
    * A pushed robot first avoids the nodes on its pusher's way (those nearer the pusher's goal than the
@@ -128,6 +136,7 @@ export function planRound(
           if (cornered && b.goal !== b.node && candidatesOf(b)[0] === a.node) {
             boosts.set(b.id, Math.min(boosts.get(b.id) ?? Infinity, a.priority - 1));
           }
+          if (cornered && b.goal === b.node && a.goal === c) evictions.add(b.id);
           continue;
         }
       }
@@ -144,7 +153,7 @@ export function planRound(
     const to = next.get(a.id);
     if (to !== undefined && to !== a.node) moves.set(a.id, to);
   }
-  return { moves, boosts };
+  return { moves, boosts, evictions };
 }
 
 /** Robots at rest that traffic may move this round. */

@@ -86,17 +86,7 @@ export function runTrafficRound(ctx: StepContext, engine: EngineContext): void {
   const blocked = ctx.blocked();
   const distances = engine.distances(blocked);
   const graph: TrafficGraph = {
-    neighbours: (agent, node) => {
-      const type = byId.get(agent.id)!.spec.vehicleType;
-      const out: NodeId[] = [];
-      for (const e of engine.router.outEdges(node)) {
-        if (blocked.has(e.id)) continue;
-        if (e.vehicleTypes !== undefined && !e.vehicleTypes.includes(type)) continue;
-        if (!engine.nodeAllows(e.to, type)) continue;
-        if (!out.includes(e.to)) out.push(e.to);
-      }
-      return out;
-    },
+    neighbours: (agent, node) => engine.nextNodes(node, byId.get(agent.id)!.spec.vehicleType, blocked),
     cost: (agent, node) => {
       if (agent.goal === agent.node) return node === agent.node ? 0 : 1;
       return distances.seconds(byId.get(agent.id)!.spec.vehicleType, agent.goal, node);
@@ -107,6 +97,11 @@ export function runTrafficRound(ctx: StepContext, engine: EngineContext): void {
   for (const [id, priority] of plan.boosts) {
     const robot = ctx.robot(id);
     if (robot) ctx.setRobot({ ...robot, priorityMs: priority });
+  }
+  for (const id of plan.evictions) {
+    const robot = ctx.robot(id)!;
+    const way = wayOut(engine, blocked, robot, new Set([...held, ...agents.map((a) => a.node)]));
+    if (way !== undefined) ctx.setRobot(withTask(robot, { kind: 'park', goalNodeId: way }, ctx.nowMs));
   }
   // PIBT may let a robot follow into a node another robot leaves in the same round. With robots that
   // arrive at different times that is not safe: the leaver holds its node until it reports the next one.
@@ -125,6 +120,32 @@ export function runTrafficRound(ctx: StepContext, engine: EngineContext): void {
         : horizonOf(engine, distances, blocked, robot.spec.vehicleType, to, goal);
     release(ctx, robot, from, to, edgeId, horizon);
   }
+}
+
+/**
+ * The nearest node, by hops, where an idle robot cornered in a dead end can wait out of the way: free,
+ * and not itself a dead end (so the robot can be pushed on from there).
+ */
+function wayOut(
+  engine: EngineContext,
+  blocked: ReadonlySet<EdgeId>,
+  robot: RobotRuntime,
+  held: ReadonlySet<NodeId>,
+): NodeId | undefined {
+  const type = robot.spec.vehicleType;
+  const seen = new Set<NodeId>([robot.nodeId!]);
+  for (let frontier = [robot.nodeId!]; frontier.length > 0;) {
+    const next: NodeId[] = [];
+    for (const node of frontier)
+      for (const n of engine.nextNodes(node, type, blocked)) {
+        if (seen.has(n)) continue;
+        seen.add(n);
+        if (!held.has(n) && engine.nextNodes(n, type, blocked).length >= 2) return n;
+        next.push(n);
+      }
+    frontier = next;
+  }
+  return undefined;
 }
 
 /** How many nodes past the released edge a release shows as its horizon (planned, not reserved). */

@@ -45,9 +45,17 @@ export interface ReferencePibtResult {
    * since receiving it (action time excluded): a deadlock shows as a value growing with `steps`.
    */
   readonly maxStallSteps: number;
+  /**
+   * Episodes of a robot with a goal standing on one node for more than 60 steps (60 s), action time
+   * excluded: the fleet simulator's `stalls`, for comparison.
+   */
+  readonly standStills: number;
   /** Whole run including scenario set-up, ms. */
   readonly wallMs: number;
 }
+
+/** Steps (seconds) a robot with a goal may stand on one node before it counts as standing still. */
+const STAND_STILL_STEPS = 60;
 
 // Task phases, stored per robot in a Uint8Array.
 const TO_PICKUP = 0;
@@ -75,6 +83,8 @@ export function runReferencePibt(options: ReferencePibtOptions): ReferencePibtRe
   const goalSince = new Int32Array(n);
   const bestDist = new Int32Array(n);
   const lastProgress = new Int32Array(n);
+  const lastMoved = new Int32Array(n);
+  const standingCounted = new Uint8Array(n);
   const dist: Int32Array[] = Array.from({ length: n }, () => new Int32Array(0));
   const priority = new Float64Array(n);
   const tieBreaker = distinctTieBreakers(n, seed);
@@ -85,6 +95,7 @@ export function runReferencePibt(options: ReferencePibtOptions): ReferencePibtRe
   let collisions = 0;
   let invalidMoves = 0;
   let maxStallSteps = 0;
+  let standStills = 0;
 
   const setGoal = (i: number, goal: number, t: number): void => {
     dist[i] = grid.distanceTo(goal);
@@ -140,6 +151,15 @@ export function runReferencePibt(options: ReferencePibtOptions): ReferencePibtRe
     collisions += violations.vertex + violations.swap;
     invalidMoves += violations.invalidMove;
     const resumed = performance.now();
+    for (let i = 0; i < n; i++) {
+      if (fixed[i] === 1 || next[i] !== pos[i]) {
+        lastMoved[i] = t;
+        standingCounted[i] = 0;
+      } else if (t - lastMoved[i]! > STAND_STILL_STEPS && standingCounted[i] === 0) {
+        standingCounted[i] = 1;
+        standStills++;
+      }
+    }
     pos.set(next);
     for (let i = 0; i < n; i++) {
       if (fixed[i] === 1) {
@@ -168,6 +188,7 @@ export function runReferencePibt(options: ReferencePibtOptions): ReferencePibtRe
     collisions,
     invalidMoves,
     maxStallSteps,
+    standStills,
     wallMs: performance.now() - started,
   };
 }
