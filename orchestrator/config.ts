@@ -65,6 +65,8 @@ const envSchema = z.object({
   /** Milliseconds a WMS look-up may take. */
   WMS_TIMEOUT_MS: intVar(1, 600_000).default(5000),
   API_KEYS: apiKeys.optional(),
+  /** Requests per second one API key may make (429 with Retry-After above it); 0 turns the limit off. */
+  RATE_LIMIT_PER_S: intVar(0, 1_000_000).default(2000),
   SIMULATE: z.string().default('fleet,mes,wms'),
   /** Plant time speed-up of the simulated fleet (tests and demos). */
   SIM_SPEEDUP: z.coerce.number().positive().default(1),
@@ -89,6 +91,7 @@ export interface Config {
   readonly wmsWebhookSecret?: string;
   readonly wmsTimeoutMs: number;
   readonly apiKeys: readonly ApiKeyEntry[];
+  readonly rateLimitPerS: number;
   readonly simulate: ReadonlySet<Simulated>;
   readonly simSpeedup: number;
   readonly mesRatePerMin: number;
@@ -146,6 +149,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       : {}),
     wmsTimeoutMs: e.WMS_TIMEOUT_MS,
     apiKeys: keys,
+    rateLimitPerS: e.RATE_LIMIT_PER_S,
     simulate,
     simSpeedup: e.SIM_SPEEDUP,
     mesRatePerMin: e.MES_RATE_PER_MIN,

@@ -19,6 +19,7 @@ import { Notifier, type Subscriber } from './services/notifier.ts';
 import { OrderService } from './services/order-service.ts';
 import { PlantDirectory } from './services/plant-directory.ts';
 import { createApp, listen, type RunningServer } from './http/app.ts';
+import { rateLimit } from './http/rate-limit.ts';
 import { SimRobotAdapter } from '../adapters/sim/sim-robot-adapter.ts';
 
 export interface OrchestratorOptions {
@@ -142,6 +143,7 @@ export async function startOrchestrator(options: OrchestratorOptions): Promise<R
   let started = true;
   const app = createApp({
     apiKeys: config.apiKeys,
+    rateLimit: rateLimit({ redis, keyPrefix: keys.rateLimits, perSecond: config.rateLimitPerS, log }),
     log,
     orders,
     store,

@@ -1,4 +1,4 @@
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
@@ -12,6 +12,8 @@ import { orderCommandRoutes, type OrderCommandRouteDeps } from './routes/order-c
 
 export interface AppDeps extends IntakeRouteDeps, QueryRouteDeps, LayoutRouteDeps, OrderCommandRouteDeps {
   readonly apiKeys: readonly ApiKeyEntry[];
+  /** Per-key request limit; none when absent. */
+  readonly rateLimit?: RequestHandler;
   readonly log: Logger;
   /** True once Redis answers and the engine has started; `/readyz` and the API answer 503 until then. */
   readonly ready: () => Promise<boolean>;
@@ -38,6 +40,7 @@ export function createApp(deps: AppDeps): Express {
 
   const v1 = express.Router();
   v1.use(authenticate(deps.apiKeys));
+  if (deps.rateLimit) v1.use(deps.rateLimit);
   v1.use(async (_req, _res, next) => {
     if (await deps.ready().catch(() => false)) next();
     else

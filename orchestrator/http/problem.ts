@@ -22,6 +22,7 @@ export const PROBLEM_TYPES = {
   'payload-too-large': { status: 413, title: 'Request body too large' },
   'unsupported-media-type': { status: 415, title: 'Content-Type must be application/json' },
   unprocessable: { status: 422, title: 'Well-formed but unusable' },
+  'rate-limited': { status: 429, title: 'Too many requests with this API key; see Retry-After' },
   'not-ready': { status: 503, title: 'Service not ready' },
   internal: { status: 500, title: 'Internal error' },
 } as const;

@@ -31,6 +31,10 @@ export class RedisKeys {
   get simRobots(): string {
     return `${this.prefix}:sim:robots`;
   }
+  /** Key prefix of the per-API-key request counters. */
+  get rateLimits(): string {
+    return `${this.prefix}:ratelimit`;
+  }
   /** BullMQ key prefix, so queues live beside the site's data. */
   get queuePrefix(): string {
     return `${this.prefix}:bull`;
