@@ -25,6 +25,7 @@ describe('loadConfig', () => {
       redisPrefix: 'fb',
       mqttUrl: 'mqtt://127.0.0.1:1883',
       wmsTimeoutMs: 5000,
+      rateLimitPerS: 2000,
       apiKeys: [
         { role: 'mes', key: 'mes-key-0001' },
         { role: 'wms', key: 'wms-key-0001' },
