@@ -4,7 +4,9 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { ApiKeyEntry } from '../config.ts';
 import { authenticate } from './auth.ts';
-import { notFoundHandler, problemHandler, ProblemError, requireJson } from './problem.ts';
+import { notFoundHandler, problemHandler, ProblemError, PROBLEM_TYPES, requireJson } from './problem.ts';
+import { openApiDocument } from './openapi.ts';
+import { docsPage } from './docs-page.ts';
 import { intakeRoutes, type IntakeRouteDeps } from './routes/intake-routes.ts';
 import { queryRoutes, type QueryRouteDeps } from './routes/query-routes.ts';
 import { layoutRoutes, type LayoutRouteDeps } from './routes/layout-routes.ts';
@@ -36,6 +38,20 @@ export function createApp(deps: AppDeps): Express {
       .status(ready ? 200 : 503)
       .set(ready ? {} : { 'Retry-After': '5' })
       .json({ status: ready ? 'ready' : 'not-ready' });
+  });
+
+  // The contract's description is public: it holds no data and no secrets.
+  const openapi = JSON.stringify(openApiDocument());
+  const docs = docsPage();
+  app.get('/openapi.json', (_req, res) => {
+    res.type('application/json').send(openapi);
+  });
+  app.get('/docs', (_req, res) => {
+    res.type('html').send(docs);
+  });
+  app.get('/problems/:code', (req, res, next) => {
+    if (Object.hasOwn(PROBLEM_TYPES, req.params.code)) res.redirect(302, `/docs#problem-${req.params.code}`);
+    else next();
   });
 
   const v1 = express.Router();

@@ -91,6 +91,9 @@ export const transportRequestBody = z.object({
 });
 export type TransportRequestBody = z.infer<typeof transportRequestBody>;
 
+/** `PUT /v1/layout/{edges|nodes}/{id}/blocked`. */
+export const blockBody = z.strictObject({ blocked: z.boolean() });
+
 export const cancelBody = z.strictObject({ mode: z.enum(['normal', 'force']).default('normal') });
 
 export const amendBody = z

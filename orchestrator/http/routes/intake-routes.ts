@@ -7,6 +7,7 @@ import type { PlantDirectory } from '../../services/plant-directory.ts';
 import { deriveMove, type DerivedMove, type MesEvent } from '../../services/mes-events.ts';
 import { fingerprint, isValidSscc, newOrder } from '../../services/order-factory.ts';
 import { principalOf, requireRole } from '../auth.ts';
+import { rolesOf } from '../operations.ts';
 import { ProblemError, zodFieldErrors, type FieldError } from '../problem.ts';
 import {
   MES_DATA_SCHEMAS,
@@ -28,7 +29,7 @@ const TRACEPARENT = /^[\da-f]{2}-[\da-f]{32}-[\da-f]{16}-[\da-f]{2}$/;
 export function intakeRoutes(deps: IntakeRouteDeps): Router {
   const router = Router();
 
-  router.post('/mes/events', requireRole('mes'), async (req, res) => {
+  router.post('/mes/events', requireRole(...rolesOf('postMesEvent')), async (req, res) => {
     const envelope = mesEventEnvelope.safeParse(req.body);
     if (!envelope.success)
       throw new ProblemError('validation-error', 'invalid MES event', zodFieldErrors(envelope.error));
@@ -57,7 +58,7 @@ export function intakeRoutes(deps: IntakeRouteDeps): Router {
     });
   });
 
-  router.post('/transport-requests', requireRole('wms', 'mes', 'supervisor'), async (req, res) => {
+  router.post('/transport-requests', requireRole(...rolesOf('postTransportRequest')), async (req, res) => {
     const parsed = transportRequestBody.safeParse(req.body);
     if (!parsed.success)
       throw new ProblemError('validation-error', 'invalid transport request', zodFieldErrors(parsed.error));

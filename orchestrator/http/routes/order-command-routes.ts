@@ -6,6 +6,7 @@ import { OrderNotFoundError } from '../../store/order-store.ts';
 import { principalOf, requireRole } from '../auth.ts';
 import { ProblemError, zodFieldErrors } from '../problem.ts';
 import { amendBody, cancelBody } from '../schemas.ts';
+import { rolesOf } from '../operations.ts';
 import { visibleTo } from './query-routes.ts';
 
 export interface OrderCommandRouteDeps {
@@ -23,7 +24,6 @@ export interface OrderCommandRouteDeps {
  */
 export function orderCommandRoutes(deps: OrderCommandRouteDeps): Router {
   const router = Router();
-  const callers = requireRole('mes', 'wms', 'supervisor');
 
   /** The order, if the caller may see it; 404 otherwise (a MES key does not learn of WMS orders). */
   const visibleOrder = async (req: Request): Promise<TransportOrder> => {
@@ -34,21 +34,25 @@ export function orderCommandRoutes(deps: OrderCommandRouteDeps): Router {
     return order;
   };
 
-  router.post('/transport-orders/:id/cancel', callers, async (req, res) => {
-    const body = cancelBody.safeParse(req.body ?? {});
-    if (!body.success)
-      throw new ProblemError('validation-error', 'invalid cancel request', zodFieldErrors(body.error));
-    const order = await visibleOrder(req);
-    const { mode } = body.data;
-    refuseCancel(order, mode);
-    await deps.cancelOrder(order.id, mode, principalOf(req).name);
-    const after = (await deps.orders.get(order.id))!;
-    // The order moved on while we asked (picked up, started its drop, finished): say where it is now.
-    if (after.status !== 'cancelled') refuseCancel(after, mode, true);
-    res.json(after);
-  });
+  router.post(
+    '/transport-orders/:id/cancel',
+    requireRole(...rolesOf('cancelTransportOrder')),
+    async (req, res) => {
+      const body = cancelBody.safeParse(req.body ?? {});
+      if (!body.success)
+        throw new ProblemError('validation-error', 'invalid cancel request', zodFieldErrors(body.error));
+      const order = await visibleOrder(req);
+      const { mode } = body.data;
+      refuseCancel(order, mode);
+      await deps.cancelOrder(order.id, mode, principalOf(req).name);
+      const after = (await deps.orders.get(order.id))!;
+      // The order moved on while we asked (picked up, started its drop, finished): say where it is now.
+      if (after.status !== 'cancelled') refuseCancel(after, mode, true);
+      res.json(after);
+    },
+  );
 
-  router.patch('/transport-orders/:id', callers, async (req, res) => {
+  router.patch('/transport-orders/:id', requireRole(...rolesOf('amendTransportOrder')), async (req, res) => {
     const body = amendBody.safeParse(req.body);
     if (!body.success)
       throw new ProblemError('validation-error', 'invalid order change', zodFieldErrors(body.error));

@@ -7,6 +7,7 @@ import { principalOf, requireRole } from '../auth.ts';
 import type { Role } from '../../config.ts';
 import { ProblemError, zodFieldErrors } from '../problem.ts';
 import { orderListQuery } from '../schemas.ts';
+import { rolesOf } from '../operations.ts';
 
 export interface QueryRouteDeps {
   readonly store: OrderStore;
@@ -42,10 +43,8 @@ export function publicRobot(robot: RobotRuntime): Record<string, unknown> {
 
 export function queryRoutes(deps: QueryRouteDeps): Router {
   const router = Router();
-  const readers = requireRole('mes', 'wms', 'supervisor', 'integrator', 'admin');
-  const operators = requireRole('supervisor', 'integrator', 'admin');
 
-  router.get('/transport-orders', readers, async (req, res) => {
+  router.get('/transport-orders', requireRole(...rolesOf('listTransportOrders')), async (req, res) => {
     const q = orderListQuery.safeParse(req.query);
     if (!q.success)
       throw new ProblemError(
@@ -67,18 +66,18 @@ export function queryRoutes(deps: QueryRouteDeps): Router {
     res.json({ items, ...(next ? { links: { next } } : {}) });
   });
 
-  router.get('/transport-orders/:id', readers, async (req, res) => {
+  router.get('/transport-orders/:id', requireRole(...rolesOf('getTransportOrder')), async (req, res) => {
     const order = await deps.store.get(req.params.id as string);
     if (!order || !visibleTo(principalOf(req).role, order))
       throw new ProblemError('not-found', `no transport order ${String(req.params.id)}`);
     res.json(order);
   });
 
-  router.get('/robots', operators, (_req, res) => {
+  router.get('/robots', requireRole(...rolesOf('listRobots')), (_req, res) => {
     res.json({ items: deps.robots().map(publicRobot) });
   });
 
-  router.get('/alarms', operators, (_req, res) => {
+  router.get('/alarms', requireRole(...rolesOf('listAlarms')), (_req, res) => {
     res.json({ items: deps.alarms() });
   });
 

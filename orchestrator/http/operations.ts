@@ -1,0 +1,198 @@
+import { z } from 'zod';
+import type { Role } from '../config.ts';
+import type { ProblemCode } from './problem.ts';
+import {
+  amendBody,
+  blockBody,
+  cancelBody,
+  MES_DATA_SCHEMAS,
+  MES_EVENT_TYPES,
+  mesEventEnvelope,
+  orderListQuery,
+  transportRequestBody,
+} from './schemas.ts';
+
+/**
+ * Every operation of the HTTP API, once: the routes take their roles from here and the OpenAPI document
+ * (`openapi.ts`) is built from it, with the request schemas the routes validate with. A route that is not
+ * listed here is not part of the contract (a test checks that every mounted route is).
+ */
+export interface Operation {
+  readonly method: 'get' | 'post' | 'put' | 'patch' | 'delete';
+  /** OpenAPI path, `{param}` style. */
+  readonly path: string;
+  readonly summary: string;
+  readonly tag: 'intake' | 'orders' | 'robots' | 'layout';
+  readonly roles: readonly Role[];
+  readonly body?: z.ZodType;
+  readonly query?: z.ZodObject;
+  /** Path parameters and what they name. */
+  readonly params?: Readonly<Record<string, string>>;
+  /** Takes an `Idempotency-Key` header (or the body's own id). */
+  readonly idempotent?: boolean;
+  readonly success: { readonly status: number; readonly description: string; readonly schema?: z.ZodType };
+  /** Problem types this operation answers with, beyond those every `/v1` operation may give. */
+  readonly problems: readonly ProblemCode[];
+}
+
+/** Problems any `/v1` operation may answer with. */
+export const COMMON_PROBLEMS: readonly ProblemCode[] = [
+  'unauthorized',
+  'forbidden',
+  'rate-limited',
+  'not-ready',
+  'internal',
+];
+/** Problems of every operation that reads a JSON body. */
+const BODY_PROBLEMS: readonly ProblemCode[] = [
+  'malformed-json',
+  'validation-error',
+  'payload-too-large',
+  'unsupported-media-type',
+];
+
+/** Who may read the fleet and the layout. */
+const OPERATORS: readonly Role[] = ['supervisor', 'integrator', 'admin'];
+/** Who may change the layout at run time (contract: supervisor, and integrator "manage ... layout"). */
+const LAYOUT_EDITORS: readonly Role[] = ['supervisor', 'integrator'];
+const READERS: readonly Role[] = ['mes', 'wms', 'supervisor', 'integrator', 'admin'];
+const ORDER_CALLERS: readonly Role[] = ['mes', 'wms', 'supervisor'];
+
+/** The 202 answer of intake. */
+export const acceptedAnswer = z.object({
+  id: z.string(),
+  status: z.string(),
+  links: z.object({ self: z.string() }),
+});
+
+/** A MES event as documented: one variant per event type, each with its own `data`. */
+export const mesEventDocumented = z.union(
+  MES_EVENT_TYPES.map((type) =>
+    mesEventEnvelope.extend({ type: z.literal(type), data: MES_DATA_SCHEMAS[type] }),
+  ) as unknown as readonly [z.ZodObject, z.ZodObject, ...z.ZodObject[]],
+);
+
+const ORDER_ID = { id: 'Fleetbridge transport order id' };
+
+export const OPERATIONS = {
+  postMesEvent: {
+    method: 'post',
+    path: '/v1/mes/events',
+    summary: 'One plant event from the MES; Fleetbridge derives the transport',
+    tag: 'intake',
+    roles: ['mes'],
+    body: mesEventDocumented,
+    idempotent: true,
+    success: { status: 202, description: 'Accepted (or the first answer again)', schema: acceptedAnswer },
+    problems: [...BODY_PROBLEMS, 'missing-idempotency-key', 'idempotency-key-reused', 'unprocessable'],
+  },
+  postTransportRequest: {
+    method: 'post',
+    path: '/v1/transport-requests',
+    summary: 'An explicit move: type, from, to (location or zone), load, priority, dueBy, externalRefs',
+    tag: 'intake',
+    roles: ['wms', 'mes', 'supervisor'],
+    body: transportRequestBody,
+    idempotent: true,
+    success: { status: 202, description: 'Accepted (or the first answer again)', schema: acceptedAnswer },
+    problems: [...BODY_PROBLEMS, 'missing-idempotency-key', 'idempotency-key-reused', 'unprocessable'],
+  },
+  listTransportOrders: {
+    method: 'get',
+    path: '/v1/transport-orders',
+    summary: 'Transport orders, newest first, with filters and paging (links.next)',
+    tag: 'orders',
+    roles: READERS,
+    query: orderListQuery,
+    success: { status: 200, description: '{ items, links.next? }; mes and wms see their own orders' },
+    problems: ['validation-error'],
+  },
+  getTransportOrder: {
+    method: 'get',
+    path: '/v1/transport-orders/{id}',
+    summary: 'One transport order: state, robot, timestamps per state, external refs, history',
+    tag: 'orders',
+    roles: READERS,
+    params: ORDER_ID,
+    success: { status: 200, description: 'The order' },
+    problems: ['not-found'],
+  },
+  cancelTransportOrder: {
+    method: 'post',
+    path: '/v1/transport-orders/{id}/cancel',
+    summary: 'Cancel: normal (a running handling action finishes) or force',
+    tag: 'orders',
+    roles: ORDER_CALLERS,
+    params: ORDER_ID,
+    body: cancelBody,
+    success: { status: 200, description: 'The cancelled order' },
+    problems: [...BODY_PROBLEMS, 'not-found', 'conflicting-state'],
+  },
+  amendTransportOrder: {
+    method: 'patch',
+    path: '/v1/transport-orders/{id}',
+    summary: 'Change priority or dueBy',
+    tag: 'orders',
+    roles: ORDER_CALLERS,
+    params: ORDER_ID,
+    body: amendBody,
+    success: { status: 200, description: 'The changed order' },
+    problems: [...BODY_PROBLEMS, 'not-found', 'conflicting-state'],
+  },
+  listRobots: {
+    method: 'get',
+    path: '/v1/robots',
+    summary: 'The fleet: position, battery, state, load, errors, current order',
+    tag: 'robots',
+    roles: OPERATORS,
+    success: { status: 200, description: '{ items }' },
+    problems: [],
+  },
+  listAlarms: {
+    method: 'get',
+    path: '/v1/alarms',
+    summary: 'Recent alarms (faults, unreachable goals, rejected orders)',
+    tag: 'robots',
+    roles: OPERATORS,
+    success: { status: 200, description: '{ items }' },
+    problems: [],
+  },
+  getLayout: {
+    method: 'get',
+    path: '/v1/layout',
+    summary: 'The plant layout with the blocks in force',
+    tag: 'layout',
+    roles: OPERATORS,
+    success: { status: 200, description: 'Nodes, edges, stations and `blocked`' },
+    problems: [],
+  },
+  blockEdge: {
+    method: 'put',
+    path: '/v1/layout/edges/{id}/blocked',
+    summary: 'Close or reopen an edge; traffic replans at once',
+    tag: 'layout',
+    roles: LAYOUT_EDITORS,
+    params: { id: 'Edge id of the layout' },
+    body: blockBody,
+    success: { status: 200, description: 'The blocks in force' },
+    problems: [...BODY_PROBLEMS, 'not-found'],
+  },
+  blockNode: {
+    method: 'put',
+    path: '/v1/layout/nodes/{id}/blocked',
+    summary: 'Close or reopen a node; traffic replans at once',
+    tag: 'layout',
+    roles: LAYOUT_EDITORS,
+    params: { id: 'Node id of the layout' },
+    body: blockBody,
+    success: { status: 200, description: 'The blocks in force' },
+    problems: [...BODY_PROBLEMS, 'not-found'],
+  },
+} as const satisfies Record<string, Operation>;
+
+export type OperationId = keyof typeof OPERATIONS;
+
+/** The roles that may call an operation, for `requireRole`. */
+export function rolesOf(id: OperationId): Role[] {
+  return [...OPERATIONS[id].roles];
+}
