@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { subscriptionInput, type SubscriptionInput } from './services/subscriber-directory.ts';
+import { NOTIFY_SCHEDULE_MS } from './queue/queues.ts';
 
 /** Fixed keys for the demo only; README lists them with a warning. The service refuses them outside demo mode. */
 export const DEMO_API_KEYS =
@@ -45,6 +47,37 @@ const intVar = (min: number, max: number) =>
     .transform(Number)
     .pipe(z.number().int().min(min).max(max));
 
+/** `WEBHOOK_SUBSCRIBERS`: a JSON array of subscriptions, each with an optional `id`. */
+const webhookSubscribers = z
+  .string()
+  .transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be a JSON array of subscriptions' });
+      return z.NEVER;
+    }
+  })
+  .pipe(
+    z
+      .array(
+        subscriptionInput.extend({
+          id: z
+            .string()
+            .regex(/^[\w.-]{1,64}$/)
+            .optional(),
+        }),
+      )
+      .max(50),
+  );
+
+/** `WEBHOOK_RETRIES_MS`: the delays between webhook attempts, comma-separated milliseconds. */
+const retryDelays = z
+  .string()
+  .regex(/^\d+(,\d+)*$/, 'must be comma-separated milliseconds')
+  .transform((text) => text.split(',').map(Number))
+  .pipe(z.array(z.number().int().min(1).max(86_400_000)).min(1).max(100));
+
 const envSchema = z.object({
   PORT: intVar(0, 65535).default(8080),
   HOST: z.string().default('127.0.0.1'),
@@ -64,6 +97,8 @@ const envSchema = z.object({
     .optional(),
   /** Milliseconds a WMS look-up may take. */
   WMS_TIMEOUT_MS: intVar(1, 600_000).default(5000),
+  WEBHOOK_SUBSCRIBERS: webhookSubscribers.optional(),
+  WEBHOOK_RETRIES_MS: retryDelays.optional(),
   API_KEYS: apiKeys.optional(),
   /** Requests per second one API key may make (429 with Retry-After above it); 0 turns the limit off. */
   RATE_LIMIT_PER_S: intVar(0, 1_000_000).default(2000),
@@ -90,6 +125,10 @@ export interface Config {
   readonly wmsUrl?: string;
   readonly wmsWebhookSecret?: string;
   readonly wmsTimeoutMs: number;
+  /** Subscribers given at start-up, beside the WMS. */
+  readonly webhookSubscribers: readonly (SubscriptionInput & { readonly id?: string | undefined })[];
+  /** Delays between webhook attempts; after the last, the webhook is dead-lettered. */
+  readonly webhookRetriesMs: readonly number[];
   readonly apiKeys: readonly ApiKeyEntry[];
   readonly rateLimitPerS: number;
   readonly simulate: ReadonlySet<Simulated>;
@@ -148,6 +187,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       ? { wmsWebhookSecret: e.WMS_WEBHOOK_SECRET ?? DEMO_WEBHOOK_SECRET }
       : {}),
     wmsTimeoutMs: e.WMS_TIMEOUT_MS,
+    webhookSubscribers: e.WEBHOOK_SUBSCRIBERS ?? [],
+    webhookRetriesMs: e.WEBHOOK_RETRIES_MS ?? NOTIFY_SCHEDULE_MS,
     apiKeys: keys,
     rateLimitPerS: e.RATE_LIMIT_PER_S,
     simulate,

@@ -15,7 +15,8 @@ import { EngineRuntime } from './services/engine-runtime.ts';
 import { LayoutBlockStore } from './store/layout-block-store.ts';
 import { HttpWmsClient } from './services/http-wms-client.ts';
 import { IntakeService } from './services/intake.ts';
-import { Notifier, type Subscriber } from './services/notifier.ts';
+import { Notifier } from './services/notifier.ts';
+import { SubscriberDirectory, subscriberFrom, type Subscriber } from './services/subscriber-directory.ts';
 import { OrderService } from './services/order-service.ts';
 import { PlantDirectory } from './services/plant-directory.ts';
 import { createApp, listen, type RunningServer } from './http/app.ts';
@@ -65,20 +66,29 @@ export async function startOrchestrator(options: OrchestratorOptions): Promise<R
   }
   const keys = new RedisKeys(config.redisPrefix);
   const store = new OrderStore(redis, keys);
-  const queues: Queues = createQueues(config.redisUrl, keys.queuePrefix);
+  const queues: Queues = createQueues(config.redisUrl, keys.queuePrefix, config.webhookRetriesMs);
 
-  const subscribers: Subscriber[] = [];
+  const fixedSubscribers: Subscriber[] = config.webhookSubscribers.map((input, i) =>
+    subscriberFrom(input.id ?? `config-${i + 1}`, input, 'config'),
+  );
   if (config.wmsUrl && config.wmsWebhookSecret) {
-    subscribers.push({
-      id: 'wms',
-      url: `${config.wmsUrl}/webhooks`,
-      secrets: [config.wmsWebhookSecret],
-      events: new Set(['transport.delivered', 'transport.failed', 'transport.cancelled']),
-      confirmsDelivery: true,
-    });
+    fixedSubscribers.unshift(
+      subscriberFrom(
+        'wms',
+        {
+          url: `${config.wmsUrl}/webhooks`,
+          secrets: [config.wmsWebhookSecret],
+          events: ['transport.delivered', 'transport.failed', 'transport.cancelled'],
+        },
+        'config',
+        true,
+      ),
+    );
   }
-  // The notifier confirms through the order service, which sends through the notifier: tie the knot late.
-  const late: { orders?: OrderService } = {};
+  const subscribers = new SubscriberDirectory(redis, keys.webhookSubscriptions, fixedSubscribers);
+  // The notifier confirms through the order service, which sends through the notifier, and raises alarms
+  // in the runtime, which needs the order service: tie the knots late.
+  const late: { orders?: OrderService; runtime?: EngineRuntime } = {};
   const notifier = new Notifier({
     queue: queues.notify,
     subscribers,
@@ -90,6 +100,7 @@ export async function startOrchestrator(options: OrchestratorOptions): Promise<R
         note: 'WMS acknowledged transport.delivered',
       });
     },
+    onAlarm: (alarm) => late.runtime?.alarm({ severity: 'warning', ...alarm }),
     clock,
     log,
   });
@@ -118,6 +129,7 @@ export async function startOrchestrator(options: OrchestratorOptions): Promise<R
 
   const engine = createEngine(plant.layout, plant.fleet);
   const runtime = new EngineRuntime({ engine, adapters, orders, clock, log });
+  late.runtime = runtime;
   const wms =
     options.wms ??
     (config.wmsUrl
@@ -134,7 +146,13 @@ export async function startOrchestrator(options: OrchestratorOptions): Promise<R
   const open = await orders.redrive();
   const blockStore = new LayoutBlockStore(redis, keys);
   await runtime.start(open, await blockStore.load());
-  const workerOptions = { redisUrl: config.redisUrl, prefix: keys.queuePrefix, concurrency: 8, log };
+  const workerOptions = {
+    redisUrl: config.redisUrl,
+    prefix: keys.queuePrefix,
+    concurrency: 8,
+    log,
+    notifySchedule: config.webhookRetriesMs,
+  };
   const workers: Worker[] = [
     startIntakeWorker(intake.process, workerOptions),
     startNotifyWorker(notifier.process, workerOptions),
@@ -165,6 +183,8 @@ export async function startOrchestrator(options: OrchestratorOptions): Promise<R
       await blockStore.set(target, id, blocked);
       await runtime.submit({ type: 'block-changed', target, id, blocked });
     },
+    subscribers,
+    webhooks: notifier,
     ready: () => Promise.resolve(started && redis.status === 'ready'),
   });
   const server: RunningServer = await listen(app, config.host, config.port);

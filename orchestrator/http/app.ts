@@ -11,8 +11,10 @@ import { intakeRoutes, type IntakeRouteDeps } from './routes/intake-routes.ts';
 import { queryRoutes, type QueryRouteDeps } from './routes/query-routes.ts';
 import { layoutRoutes, type LayoutRouteDeps } from './routes/layout-routes.ts';
 import { orderCommandRoutes, type OrderCommandRouteDeps } from './routes/order-command-routes.ts';
+import { webhookRoutes, type WebhookRouteDeps } from './routes/webhook-routes.ts';
 
-export interface AppDeps extends IntakeRouteDeps, QueryRouteDeps, LayoutRouteDeps, OrderCommandRouteDeps {
+export interface AppDeps
+  extends IntakeRouteDeps, QueryRouteDeps, LayoutRouteDeps, OrderCommandRouteDeps, WebhookRouteDeps {
   readonly apiKeys: readonly ApiKeyEntry[];
   /** Per-key request limit; none when absent. */
   readonly rateLimit?: RequestHandler;
@@ -72,6 +74,7 @@ export function createApp(deps: AppDeps): Express {
   v1.use(queryRoutes(deps));
   v1.use(layoutRoutes(deps));
   v1.use(orderCommandRoutes(deps));
+  v1.use(webhookRoutes(deps));
   app.use('/v1', v1);
 
   app.use(notFoundHandler);

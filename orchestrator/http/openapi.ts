@@ -82,7 +82,13 @@ function operationObject(id: string, op: Operation): JsonObject {
   const responses: JsonObject = {
     [String(op.success.status)]: {
       description: op.success.description,
-      content: { 'application/json': { schema: op.success.schema ? jsonSchema(op.success.schema) : {} } },
+      ...(op.success.status === 204
+        ? {}
+        : {
+            content: {
+              'application/json': { schema: op.success.schema ? jsonSchema(op.success.schema) : {} },
+            },
+          }),
     },
   };
   const byStatus = new Map<number, ProblemCode[]>();
@@ -149,6 +155,7 @@ export function openApiDocument(): JsonObject {
       { name: 'orders', description: 'Transport orders: query, cancel, change' },
       { name: 'robots', description: 'The fleet and its alarms' },
       { name: 'layout', description: 'The plant layout and run-time blocks' },
+      { name: 'webhooks', description: 'Webhook subscribers and the dead-letter list' },
     ],
     paths,
     components: {

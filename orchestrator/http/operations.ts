@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Role } from '../config.ts';
+import { subscriptionInput } from '../services/subscriber-directory.ts';
 import type { ProblemCode } from './problem.ts';
 import {
   amendBody,
@@ -22,7 +23,7 @@ export interface Operation {
   /** OpenAPI path, `{param}` style. */
   readonly path: string;
   readonly summary: string;
-  readonly tag: 'intake' | 'orders' | 'robots' | 'layout';
+  readonly tag: 'intake' | 'orders' | 'robots' | 'layout' | 'webhooks';
   readonly roles: readonly Role[];
   readonly body?: z.ZodType;
   readonly query?: z.ZodObject;
@@ -57,6 +58,8 @@ const OPERATORS: readonly Role[] = ['supervisor', 'integrator', 'admin'];
 const LAYOUT_EDITORS: readonly Role[] = ['supervisor', 'integrator'];
 const READERS: readonly Role[] = ['mes', 'wms', 'supervisor', 'integrator', 'admin'];
 const ORDER_CALLERS: readonly Role[] = ['mes', 'wms', 'supervisor'];
+/** Who may see and replay dead-lettered webhooks: admins own subscribers, supervisors see the alarm. */
+const DEAD_LETTER_HANDLERS: readonly Role[] = ['admin', 'supervisor'];
 
 /** The 202 answer of intake. */
 export const acceptedAnswer = z.object({
@@ -187,6 +190,54 @@ export const OPERATIONS = {
     body: blockBody,
     success: { status: 200, description: 'The blocks in force' },
     problems: [...BODY_PROBLEMS, 'not-found'],
+  },
+  listSubscriptions: {
+    method: 'get',
+    path: '/v1/webhooks/subscriptions',
+    summary: 'Webhook subscribers (config and API), secrets shown by their last four characters',
+    tag: 'webhooks',
+    roles: ['admin'],
+    success: { status: 200, description: '{ items }' },
+    problems: [],
+  },
+  addSubscription: {
+    method: 'post',
+    path: '/v1/webhooks/subscriptions',
+    summary: 'Add a subscriber: url, 1-2 whsec_ secrets, events (transport.* or names), sourceSystems',
+    tag: 'webhooks',
+    roles: ['admin'],
+    body: subscriptionInput,
+    success: { status: 201, description: 'The subscriber' },
+    problems: BODY_PROBLEMS,
+  },
+  removeSubscription: {
+    method: 'delete',
+    path: '/v1/webhooks/subscriptions/{id}',
+    summary: 'Remove a subscriber added through the API',
+    tag: 'webhooks',
+    roles: ['admin'],
+    params: { id: 'Subscription id' },
+    success: { status: 204, description: 'Removed' },
+    problems: ['not-found', 'conflicting-state'],
+  },
+  listDeadLetters: {
+    method: 'get',
+    path: '/v1/webhooks/dead-letters',
+    summary: 'Webhooks given up on after their last retry, newest first',
+    tag: 'webhooks',
+    roles: DEAD_LETTER_HANDLERS,
+    success: { status: 200, description: '{ items }' },
+    problems: [],
+  },
+  replayDeadLetter: {
+    method: 'post',
+    path: '/v1/webhooks/dead-letters/{id}/replay',
+    summary: 'Send a dead-lettered webhook again, with a fresh set of retries (same webhook-id)',
+    tag: 'webhooks',
+    roles: DEAD_LETTER_HANDLERS,
+    params: { id: 'Dead letter id' },
+    success: { status: 202, description: 'Queued again' },
+    problems: ['not-found'],
   },
 } as const satisfies Record<string, Operation>;
 

@@ -54,7 +54,15 @@ export function bullConnection(redisUrl: string): Redis {
   return new Redis(redisUrl, { maxRetriesPerRequest: null });
 }
 
-export function createQueues(redisUrl: string, prefix: string): Queues {
+/**
+ * `notifySchedule`: the webhook retry delays (default NOTIFY_SCHEDULE_MS); one attempt more than delays,
+ * then the job stays failed: the dead-letter list.
+ */
+export function createQueues(
+  redisUrl: string,
+  prefix: string,
+  notifySchedule: readonly number[] = NOTIFY_SCHEDULE_MS,
+): Queues {
   const connection = bullConnection(redisUrl);
   const intake = new Queue<IntakeJob>('intake', {
     connection,
@@ -70,7 +78,7 @@ export function createQueues(redisUrl: string, prefix: string): Queues {
     connection,
     prefix,
     defaultJobOptions: {
-      attempts: NOTIFY_SCHEDULE_MS.length + 1,
+      attempts: notifySchedule.length + 1,
       backoff: { type: 'notify' },
       removeOnComplete: { age: 24 * 3600, count: 50_000 },
       removeOnFail: false,
@@ -91,6 +99,8 @@ export interface WorkerOptions {
   readonly prefix: string;
   readonly concurrency: number;
   readonly log: Logger;
+  /** Webhook retry delays; default NOTIFY_SCHEDULE_MS. */
+  readonly notifySchedule?: readonly number[];
 }
 
 function startWorker<T>(
@@ -98,7 +108,7 @@ function startWorker<T>(
   processor: Processor<T>,
   options: WorkerOptions,
 ): Worker<T> {
-  const schedule = name === 'intake' ? INTAKE_SCHEDULE_MS : NOTIFY_SCHEDULE_MS;
+  const schedule = name === 'intake' ? INTAKE_SCHEDULE_MS : (options.notifySchedule ?? NOTIFY_SCHEDULE_MS);
   const worker = new Worker<T>(name, processor, {
     connection: bullConnection(options.redisUrl),
     prefix: options.prefix,

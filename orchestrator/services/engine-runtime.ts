@@ -255,6 +255,11 @@ export class EngineRuntime {
 
   private raise(command: Extract<EngineCommand, { type: 'alarm' }>): void {
     const { type: _t, ...rest } = command;
+    this.alarm(rest);
+  }
+
+  /** Records an alarm for operators (`GET /v1/alarms`): the engine's, and those of other services. */
+  alarm(rest: Omit<Alarm, 'id' | 'at'>): void {
     this.alarmSeq += 1;
     this.alarms.push({ id: this.alarmSeq, at: new Date(this.options.clock.now()).toISOString(), ...rest });
     if (this.alarms.length > 500) this.alarms.shift();

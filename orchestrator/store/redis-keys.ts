@@ -31,6 +31,10 @@ export class RedisKeys {
   get simRobots(): string {
     return `${this.prefix}:sim:robots`;
   }
+  /** HASH of webhook subscriptions added through the API, by id. */
+  get webhookSubscriptions(): string {
+    return `${this.prefix}:webhooks:subscriptions`;
+  }
   /** Key prefix of the per-API-key request counters. */
   get rateLimits(): string {
     return `${this.prefix}:ratelimit`;

@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call } from '../support/api.ts';
-import { KEYS, startTestPlant, type TestPlant } from '../support/plant-harness.ts';
+import { KEYS, startTestPlant, WEBHOOK_SECRET, type TestPlant } from '../support/plant-harness.ts';
 import { ROLES, type Role } from '../../orchestrator/config.ts';
 
 /**
  * Each role against each route (contract, "Roles"), written out here rather than read from the code, so a
  * route that opens to a role by mistake fails. `mes` and `wms` may post their own kind of request and
  * read, cancel and change their own orders; `supervisor` runs the plant; `integrator` reads everything
- * and manages the layout; `admin` manages keys and subscribers and may read.
+ * and manages the layout; `admin` manages keys and subscribers and may read; dead-lettered webhooks are
+ * for admins and supervisors (who see their alarm).
  */
 const MATRIX: readonly { route: string; allowed: readonly Role[] }[] = [
   { route: 'POST /v1/mes/events', allowed: ['mes'] },
@@ -21,6 +22,11 @@ const MATRIX: readonly { route: string; allowed: readonly Role[] }[] = [
   { route: 'GET /v1/layout', allowed: ['supervisor', 'integrator', 'admin'] },
   { route: 'PUT /v1/layout/edges/{edge}/blocked', allowed: ['supervisor', 'integrator'] },
   { route: 'PUT /v1/layout/nodes/{node}/blocked', allowed: ['supervisor', 'integrator'] },
+  { route: 'GET /v1/webhooks/subscriptions', allowed: ['admin'] },
+  { route: 'POST /v1/webhooks/subscriptions', allowed: ['admin'] },
+  { route: 'DELETE /v1/webhooks/subscriptions/{subscription}', allowed: ['admin'] },
+  { route: 'GET /v1/webhooks/dead-letters', allowed: ['admin', 'supervisor'] },
+  { route: 'POST /v1/webhooks/dead-letters/{letter}/replay', allowed: ['admin', 'supervisor'] },
 ];
 
 /** A body each route accepts when the role may call it (harmless: unblocks what is open, cancels nothing). */
@@ -40,6 +46,11 @@ const BODIES: Record<string, (role: Role) => unknown> = {
   'PATCH /v1/transport-orders/{order}': () => ({ priority: 4 }),
   'PUT /v1/layout/edges/{edge}/blocked': () => ({ blocked: false }),
   'PUT /v1/layout/nodes/{node}/blocked': () => ({ blocked: false }),
+  'POST /v1/webhooks/subscriptions': () => ({
+    url: 'http://127.0.0.1:9/matrix',
+    secrets: [WEBHOOK_SECRET],
+    events: ['transport.failed'],
+  }),
 };
 
 describe('role matrix: every role against every route, on real Redis and HTTP', () => {
@@ -58,6 +69,9 @@ describe('role matrix: every role against every route, on real Redis and HTTP', 
       body: { type: 'custom', from: { location: 'DOCK-1' }, to: { location: 'DOCK-2' }, priority: 0 },
     });
     ids.order = order.body.id as string;
+    // Unknown ids: an allowed role gets 404, a refused one 403 before the look-up.
+    ids.subscription = 'sub_unknown';
+    ids.letter = 'unknown-letter';
   });
   afterAll(() => plant?.cleanup());
 
