@@ -21,6 +21,7 @@ import { OrderService } from './services/order-service.ts';
 import { PlantDirectory } from './services/plant-directory.ts';
 import { createApp, listen, type RunningServer } from './http/app.ts';
 import { rateLimit } from './http/rate-limit.ts';
+import { ApiKeyStore } from './store/api-key-store.ts';
 import { SimRobotAdapter } from '../adapters/sim/sim-robot-adapter.ts';
 
 export interface OrchestratorOptions {
@@ -185,6 +186,7 @@ export async function startOrchestrator(options: OrchestratorOptions): Promise<R
     },
     subscribers,
     webhooks: notifier,
+    keyStore: new ApiKeyStore(redis, config.redisPrefix),
     ready: () => Promise.resolve(started && redis.status === 'ready'),
   });
   const server: RunningServer = await listen(app, config.host, config.port);

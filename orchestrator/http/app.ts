@@ -2,7 +2,6 @@ import express, { type Express, type RequestHandler } from 'express';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import type { ApiKeyEntry } from '../config.ts';
 import { authenticate } from './auth.ts';
 import { notFoundHandler, problemHandler, ProblemError, PROBLEM_TYPES, requireJson } from './problem.ts';
 import { openApiDocument } from './openapi.ts';
@@ -12,10 +11,16 @@ import { queryRoutes, type QueryRouteDeps } from './routes/query-routes.ts';
 import { layoutRoutes, type LayoutRouteDeps } from './routes/layout-routes.ts';
 import { orderCommandRoutes, type OrderCommandRouteDeps } from './routes/order-command-routes.ts';
 import { webhookRoutes, type WebhookRouteDeps } from './routes/webhook-routes.ts';
+import { keyRoutes, type KeyRouteDeps } from './routes/key-routes.ts';
 
 export interface AppDeps
-  extends IntakeRouteDeps, QueryRouteDeps, LayoutRouteDeps, OrderCommandRouteDeps, WebhookRouteDeps {
-  readonly apiKeys: readonly ApiKeyEntry[];
+  extends
+    IntakeRouteDeps,
+    QueryRouteDeps,
+    LayoutRouteDeps,
+    OrderCommandRouteDeps,
+    WebhookRouteDeps,
+    KeyRouteDeps {
   /** Per-key request limit; none when absent. */
   readonly rateLimit?: RequestHandler;
   readonly log: Logger;
@@ -57,7 +62,7 @@ export function createApp(deps: AppDeps): Express {
   });
 
   const v1 = express.Router();
-  v1.use(authenticate(deps.apiKeys));
+  v1.use(authenticate(deps.apiKeys, deps.keyStore));
   if (deps.rateLimit) v1.use(deps.rateLimit);
   v1.use(async (_req, _res, next) => {
     if (await deps.ready().catch(() => false)) next();
@@ -75,6 +80,7 @@ export function createApp(deps: AppDeps): Express {
   v1.use(layoutRoutes(deps));
   v1.use(orderCommandRoutes(deps));
   v1.use(webhookRoutes(deps));
+  v1.use(keyRoutes(deps));
   app.use('/v1', v1);
 
   app.use(notFoundHandler);

@@ -22,45 +22,52 @@ function digest(value: string): Buffer {
   return createHash('sha256').update(value).digest();
 }
 
+/** Looks up keys added at run time by their digest (see ApiKeyStore). */
+export interface RuntimeKeys {
+  findByDigest(digest: string): Promise<{ readonly role: Role; readonly digest: string } | undefined>;
+}
+
 /**
- * Bearer API keys with roles. Keys are held only as SHA-256 digests and compared in constant time.
- * This is the seam the integration issue grows (admin-managed keys, rate limits).
+ * Bearer API keys with roles: those of the configuration, and those an admin added (`runtime`). Keys
+ * are held only as SHA-256 digests; configured ones are compared in constant time, added ones are found
+ * by their digest.
  */
-export function authenticate(keys: readonly ApiKeyEntry[]): RequestHandler {
+export function authenticate(keys: readonly ApiKeyEntry[], runtime?: RuntimeKeys): RequestHandler {
   const table = keys.map((k) => ({
     role: k.role,
     digest: digest(k.key),
     name: `${k.role}:${digest(k.key).toString('hex').slice(0, 8)}`,
   }));
+  const refuse = (detail: string, message: string) =>
+    new ProblemError('unauthorized', message, [{ header: 'Authorization', detail }], {
+      'WWW-Authenticate': 'Bearer',
+    });
   return (req, _res, next) => {
     const header = req.headers.authorization ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match?.[1]) {
-      next(
-        new ProblemError(
-          'unauthorized',
-          'Authorization: Bearer <api key> required',
-          [{ header: 'Authorization', detail: 'missing or not a Bearer token' }],
-          { 'WWW-Authenticate': 'Bearer' },
-        ),
-      );
+      next(refuse('missing or not a Bearer token', 'Authorization: Bearer <api key> required'));
       return;
     }
     const presented = digest(match[1]);
     const found = table.find((entry) => timingSafeEqual(entry.digest, presented));
-    if (!found) {
-      next(
-        new ProblemError(
-          'unauthorized',
-          'unknown API key',
-          [{ header: 'Authorization', detail: 'unknown key' }],
-          { 'WWW-Authenticate': 'Bearer' },
-        ),
-      );
+    if (found) {
+      principals.set(req, { role: found.role, name: found.name });
+      next();
       return;
     }
-    principals.set(req, { role: found.role, name: found.name });
-    next();
+    if (!runtime) {
+      next(refuse('unknown key', 'unknown API key'));
+      return;
+    }
+    runtime.findByDigest(presented.toString('hex')).then((added) => {
+      if (!added) {
+        next(refuse('unknown key', 'unknown API key'));
+        return;
+      }
+      principals.set(req, { role: added.role, name: `${added.role}:${added.digest.slice(0, 8)}` });
+      next();
+    }, next);
   };
 }
 

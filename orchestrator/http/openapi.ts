@@ -156,6 +156,7 @@ export function openApiDocument(): JsonObject {
       { name: 'robots', description: 'The fleet and its alarms' },
       { name: 'layout', description: 'The plant layout and run-time blocks' },
       { name: 'webhooks', description: 'Webhook subscribers and the dead-letter list' },
+      { name: 'keys', description: 'API keys with roles' },
     ],
     paths,
     components: {

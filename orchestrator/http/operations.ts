@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Role } from '../config.ts';
 import { subscriptionInput } from '../services/subscriber-directory.ts';
+import { newKeyBody } from './routes/key-routes.ts';
 import type { ProblemCode } from './problem.ts';
 import {
   amendBody,
@@ -23,7 +24,7 @@ export interface Operation {
   /** OpenAPI path, `{param}` style. */
   readonly path: string;
   readonly summary: string;
-  readonly tag: 'intake' | 'orders' | 'robots' | 'layout' | 'webhooks';
+  readonly tag: 'intake' | 'orders' | 'robots' | 'layout' | 'webhooks' | 'keys';
   readonly roles: readonly Role[];
   readonly body?: z.ZodType;
   readonly query?: z.ZodObject;
@@ -238,6 +239,35 @@ export const OPERATIONS = {
     params: { id: 'Dead letter id' },
     success: { status: 202, description: 'Queued again' },
     problems: ['not-found'],
+  },
+  listKeys: {
+    method: 'get',
+    path: '/v1/keys',
+    summary: 'API keys by role and principal name (never the keys)',
+    tag: 'keys',
+    roles: ['admin'],
+    success: { status: 200, description: '{ items }' },
+    problems: [],
+  },
+  addKey: {
+    method: 'post',
+    path: '/v1/keys',
+    summary: 'Make an API key for a role; the key is in this answer only',
+    tag: 'keys',
+    roles: ['admin'],
+    body: newKeyBody,
+    success: { status: 201, description: 'The key record, with `key`' },
+    problems: BODY_PROBLEMS,
+  },
+  removeKey: {
+    method: 'delete',
+    path: '/v1/keys/{id}',
+    summary: 'Revoke an API key added through the API, at once',
+    tag: 'keys',
+    roles: ['admin'],
+    params: { id: 'Key id' },
+    success: { status: 204, description: 'Revoked' },
+    problems: ['not-found', 'conflicting-state'],
   },
 } as const satisfies Record<string, Operation>;
 

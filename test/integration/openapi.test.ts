@@ -117,6 +117,15 @@ describe('OpenAPI description, on real Redis and HTTP', () => {
         return { params: { id: added.body.id } };
       },
       listDeadLetters: () => ({}),
+      listKeys: () => ({}),
+      addKey: () => ({ body: { role: 'wms', name: 'openapi test' } }),
+      removeKey: async () => {
+        const added = await call(url, 'POST', '/v1/keys', {
+          key: KEYS.admin,
+          body: { role: 'mes', name: 'to be revoked' },
+        });
+        return { params: { id: added.body.id } };
+      },
       replayDeadLetter: async () => {
         await newOrder('dead-letter');
         const letter = await waitFor(

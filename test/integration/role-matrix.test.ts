@@ -27,6 +27,9 @@ const MATRIX: readonly { route: string; allowed: readonly Role[] }[] = [
   { route: 'DELETE /v1/webhooks/subscriptions/{subscription}', allowed: ['admin'] },
   { route: 'GET /v1/webhooks/dead-letters', allowed: ['admin', 'supervisor'] },
   { route: 'POST /v1/webhooks/dead-letters/{letter}/replay', allowed: ['admin', 'supervisor'] },
+  { route: 'GET /v1/keys', allowed: ['admin'] },
+  { route: 'POST /v1/keys', allowed: ['admin'] },
+  { route: 'DELETE /v1/keys/{key}', allowed: ['admin'] },
 ];
 
 /** A body each route accepts when the role may call it (harmless: unblocks what is open, cancels nothing). */
@@ -46,6 +49,7 @@ const BODIES: Record<string, (role: Role) => unknown> = {
   'PATCH /v1/transport-orders/{order}': () => ({ priority: 4 }),
   'PUT /v1/layout/edges/{edge}/blocked': () => ({ blocked: false }),
   'PUT /v1/layout/nodes/{node}/blocked': () => ({ blocked: false }),
+  'POST /v1/keys': (role) => ({ role: 'wms', name: `matrix test by ${role}` }),
   'POST /v1/webhooks/subscriptions': () => ({
     url: 'http://127.0.0.1:9/matrix',
     secrets: [WEBHOOK_SECRET],
@@ -72,6 +76,7 @@ describe('role matrix: every role against every route, on real Redis and HTTP', 
     // Unknown ids: an allowed role gets 404, a refused one 403 before the look-up.
     ids.subscription = 'sub_unknown';
     ids.letter = 'unknown-letter';
+    ids.key = 'key_unknown';
   });
   afterAll(() => plant?.cleanup());
 
