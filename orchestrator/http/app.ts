@@ -6,6 +6,7 @@ import { authenticate } from './auth.ts';
 import { notFoundHandler, problemHandler, ProblemError, PROBLEM_TYPES, requireJson } from './problem.ts';
 import { openApiDocument } from './openapi.ts';
 import { docsPage } from './docs-page.ts';
+import { traceRequests } from './trace.ts';
 import { intakeRoutes, type IntakeRouteDeps } from './routes/intake-routes.ts';
 import { queryRoutes, type QueryRouteDeps } from './routes/query-routes.ts';
 import { layoutRoutes, type LayoutRouteDeps } from './routes/layout-routes.ts';
@@ -35,6 +36,8 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+
+  app.use(traceRequests(deps.log));
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });

@@ -1,8 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { DelayedError, type Job, type Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import type { TransportOrder } from '../domain/transport-order.ts';
 import { webhookEventFor, webhookId, webhookPayload, type WebhookEvent } from '../domain/webhook-events.ts';
 import { wants, type SubscriberDirectory } from './subscriber-directory.ts';
+import { childOf, formatTraceparent, parseTraceparent } from '../domain/trace-context.ts';
 import type { Clock } from '../ports/clock.ts';
 import { notifyJobId, type NotifyJob } from '../queue/queues.ts';
 import { signWebhook } from './webhook-signing.ts';
@@ -117,6 +119,8 @@ export class Notifier {
     const body = JSON.stringify(webhookPayload(order, eventName, new Date(nowMs).toISOString()));
     const timestampS = Math.floor(nowMs / 1000);
     const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    // The webhook continues the trace of the request that made the order, as a span of ours.
+    const trace = parseTraceparent(order.traceparent);
     let status: number;
     try {
       const response = await fetch(subscriber.url, {
@@ -126,7 +130,9 @@ export class Notifier {
           'webhook-id': id,
           'webhook-timestamp': String(timestampS),
           'webhook-signature': signWebhook(subscriber.secrets, id, timestampS, body),
-          ...(order.traceparent ? { traceparent: order.traceparent } : {}),
+          ...(trace
+            ? { traceparent: formatTraceparent(childOf(trace, randomBytes(8).toString('hex'))) }
+            : {}),
         },
         body,
         signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
@@ -146,6 +152,10 @@ export class Notifier {
       return;
     }
     if (status < 200 || status >= 300) {
+      this.options.log.warn(
+        { traceId: trace?.traceId, subscriberId, orderId, event, status, attempt: job.attemptsMade + 1 },
+        'webhook not accepted',
+      );
       this.deadLettered(lastAttempt, job.data, `answered ${status}`);
       throw new WebhookDeliveryError(`${subscriberId}: ${event} for ${orderId} answered ${status}`);
     }

@@ -8,6 +8,8 @@ import { deriveMove, type DerivedMove, type MesEvent } from '../../services/mes-
 import { fingerprint, isValidSscc, newOrder } from '../../services/order-factory.ts';
 import { principalOf, requireRole } from '../auth.ts';
 import { rolesOf } from '../operations.ts';
+import { traceOf } from '../trace.ts';
+import { formatTraceparent } from '../../domain/trace-context.ts';
 import { ProblemError, zodFieldErrors, type FieldError } from '../problem.ts';
 import {
   MES_DATA_SCHEMAS,
@@ -22,8 +24,6 @@ export interface IntakeRouteDeps {
   readonly plant: PlantDirectory;
   readonly clock: Clock;
 }
-
-const TRACEPARENT = /^[\da-f]{2}-[\da-f]{32}-[\da-f]{16}-[\da-f]{2}$/;
 
 /** `POST /v1/mes/events` and `POST /v1/transport-requests`: validate, deduplicate, store, answer 202. */
 export function intakeRoutes(deps: IntakeRouteDeps): Router {
@@ -157,14 +157,14 @@ async function accept(req: Request, res: Response, deps: IntakeRouteDeps, a: Acc
     );
   }
   const principal = principalOf(req);
-  const traceparent = req.get('traceparent');
+  const traceparent = formatTraceparent(traceOf(req));
   const order = newOrder(
     {
       ...a.move,
       sourceSystem: a.sourceSystem,
       createdBy: principal.name,
       correlationId: a.correlationId ?? key,
-      ...(traceparent && TRACEPARENT.test(traceparent) ? { traceparent } : {}),
+      traceparent,
     },
     new Date(deps.clock.now()).toISOString(),
   );
