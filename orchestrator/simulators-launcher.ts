@@ -3,6 +3,7 @@ import type { Config } from './config.ts';
 import type { Plant } from './domain/site.ts';
 import { createWmsSimulator, type WmsSimulator } from '../simulators/wms/wms-simulator.ts';
 import { createMesSimulator, type MesSimulator } from '../simulators/mes/mes-simulator.ts';
+import { DEMO_MIX } from '../simulators/mes/mes-events.ts';
 
 export interface RunningSimulators {
   /** Set when the WMS simulator runs: the orchestrator's WMS_URL. */
@@ -99,6 +100,7 @@ export async function startSimulators(options: {
         ratePerMinute: config.mesRatePerMin,
         lines,
         skus: DEMO_SKUS,
+        mix: DEMO_MIX,
         seed: 1,
         log: log.child({ component: 'mes-sim' }),
       });

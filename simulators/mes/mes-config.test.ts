@@ -13,7 +13,7 @@ describe('mes simulator config', () => {
         { output: 'LINE-2-OUT', lineSide: 'LINE-2-IN' },
       ],
       skus: ['SKU-1', 'SKU-2', 'SKU-3'],
-      mix: { productionCompleted: 1, materialRequested: 1 },
+      mix: { productionCompleted: 4, materialRequested: 4, qualityHold: 1, containerEmpty: 1 },
     });
   });
 
@@ -29,7 +29,13 @@ describe('mes simulator config', () => {
       baseUrl: 'http://10.0.0.5:9000',
       ratePerMinute: 120,
       lines: [{ output: 'L3-OUT', lineSide: 'L3-IN' }],
-      mix: { productionCompleted: 2, materialRequested: 1 },
+      mix: { productionCompleted: 2, materialRequested: 1, qualityHold: 0, containerEmpty: 0 },
+    });
+    expect(mesConfigFromEnv({ MES_API_KEY: 'k', MES_MIX: '1:1:0.5:2' }).mix).toEqual({
+      productionCompleted: 1,
+      materialRequested: 1,
+      qualityHold: 0.5,
+      containerEmpty: 2,
     });
   });
 
@@ -37,5 +43,6 @@ describe('mes simulator config', () => {
     expect(() => mesConfigFromEnv({})).toThrow();
     expect(() => mesConfigFromEnv({ MES_API_KEY: 'k', MES_RATE_PER_MIN: 'fast' })).toThrow();
     expect(() => mesConfigFromEnv({ MES_API_KEY: 'k', MES_LINES: 'L3-OUT' })).toThrow(RangeError);
+    expect(() => mesConfigFromEnv({ MES_API_KEY: 'k', MES_MIX: '1:1:1:1:1' })).toThrow();
   });
 });

@@ -7,7 +7,7 @@ import type { MesSimulatorOptions } from './mes-simulator.ts';
  * - `MES_RATE_PER_MIN` (default 6), `MES_SEED` (default 1)
  * - `MES_LINES`: comma list of `output:lineSide` (default `LINE-1-OUT:LINE-1-IN,LINE-2-OUT:LINE-2-IN`)
  * - `MES_SKUS`: comma list (default `SKU-1,SKU-2,SKU-3`)
- * - `MES_MIX`: `production:material` weights (default `1:1`)
+ * - `MES_MIX`: `production:material[:quality-hold:container-empty]` weights (default `4:4:1:1`)
  */
 export type MesConfig = Omit<MesSimulatorOptions, 'log' | 'now' | 'fetch'>;
 
@@ -26,8 +26,11 @@ const envSchema = z.object({
   MES_SKUS: z.string().default('SKU-1,SKU-2,SKU-3'),
   MES_MIX: z
     .string()
-    .regex(/^\d+(\.\d+)?:\d+(\.\d+)?$/, 'expected production:material, e.g. 2:1')
-    .default('1:1'),
+    .regex(
+      /^\d+(\.\d+)?(:\d+(\.\d+)?){1,3}$/,
+      'expected production:material[:quality-hold:container-empty], e.g. 4:4:1:1',
+    )
+    .default('4:4:1:1'),
 });
 
 /**
@@ -43,7 +46,7 @@ export function mesConfigFromEnv(env: Readonly<Record<string, string | undefined
     }
     return { output, lineSide };
   });
-  const [production, material] = e.MES_MIX.split(':').map(Number);
+  const [production, material, quality, empty] = e.MES_MIX.split(':').map(Number);
   return {
     baseUrl: e.FLEETBRIDGE_URL,
     apiKey: e.MES_API_KEY,
@@ -51,6 +54,11 @@ export function mesConfigFromEnv(env: Readonly<Record<string, string | undefined
     seed: e.MES_SEED,
     lines,
     skus: csv(e.MES_SKUS),
-    mix: { productionCompleted: production ?? 1, materialRequested: material ?? 1 },
+    mix: {
+      productionCompleted: production ?? 1,
+      materialRequested: material ?? 1,
+      qualityHold: quality ?? 0,
+      containerEmpty: empty ?? 0,
+    },
   };
 }

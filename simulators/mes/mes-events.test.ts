@@ -61,6 +61,24 @@ describe('mes events', () => {
     expect(share).toBeLessThan(0.3);
   });
 
+  it('when the mix weighs all four kinds, then each is drawn in its share', () => {
+    const f = createMesEventFactory(base);
+    const mix = { productionCompleted: 4, materialRequested: 4, qualityHold: 1, containerEmpty: 1 };
+    const drawn = Array.from({ length: 5000 }, () => f.nextKind(mix));
+    const share = (k: string) => drawn.filter((d) => d === k).length / drawn.length;
+    expect(share('production.completed')).toBeCloseTo(0.4, 1);
+    expect(share('material.requested')).toBeCloseTo(0.4, 1);
+    expect(share('quality.hold')).toBeCloseTo(0.1, 1);
+    expect(share('container.empty')).toBeCloseTo(0.1, 1);
+    const hold = f.next('quality.hold');
+    expect(hold).toMatchObject({ type: 'quality.hold', data: { location: expect.stringMatching(/-OUT$/) } });
+    const empty = f.next('container.empty');
+    expect(empty).toMatchObject({
+      type: 'container.empty',
+      data: { location: expect.stringMatching(/-IN$/) },
+    });
+  });
+
   it('when lines or skus are empty, then the factory throws', () => {
     expect(() => createMesEventFactory({ ...base, lines: [] })).toThrow(RangeError);
     expect(() => createMesEventFactory({ ...base, skus: [] })).toThrow(RangeError);

@@ -7,7 +7,7 @@ import { createPrng } from './mulberry32.ts';
  * `occurredAt`/`neededBy`, which follow the injected clock).
  */
 
-export type MesEventKind = 'production.completed' | 'material.requested';
+export type MesEventKind = 'production.completed' | 'material.requested' | 'quality.hold' | 'container.empty';
 
 /** A production line: where finished goods come out and where material is delivered to. */
 export interface MesLine {
@@ -21,7 +21,19 @@ export interface MesLine {
 export interface MesEventMix {
   readonly productionCompleted: number;
   readonly materialRequested: number;
+  /** A pallet that failed the end-of-line check goes to quarantine. Default 0. */
+  readonly qualityHold?: number;
+  /** An emptied container at a line's supply point goes back to the empty buffer. Default 0. */
+  readonly containerEmpty?: number;
 }
+
+/** The mix the demo runs: mostly putaways and supply, some quality holds and empties. */
+export const DEMO_MIX: MesEventMix = {
+  productionCompleted: 4,
+  materialRequested: 4,
+  qualityHold: 1,
+  containerEmpty: 1,
+};
 
 export interface ProductionCompletedEvent {
   readonly eventId: string;
@@ -58,7 +70,31 @@ export interface MaterialRequestedEvent {
   };
 }
 
-export type MesEvent = ProductionCompletedEvent | MaterialRequestedEvent;
+export interface QualityHoldEvent {
+  readonly eventId: string;
+  readonly type: 'quality.hold';
+  readonly occurredAt: string;
+  readonly data: {
+    readonly handlingUnitId: string;
+    /** The line output where the held pallet stands. */
+    readonly location: string;
+    readonly reason: string;
+  };
+}
+
+export interface ContainerEmptyEvent {
+  readonly eventId: string;
+  readonly type: 'container.empty';
+  readonly occurredAt: string;
+  readonly data: {
+    /** The line-side location the empty container stands at. */
+    readonly location: string;
+    readonly containerType: string;
+  };
+}
+
+export type MesEvent =
+  ProductionCompletedEvent | MaterialRequestedEvent | QualityHoldEvent | ContainerEmptyEvent;
 
 export interface MesEventFactoryOptions {
   readonly lines: readonly MesLine[];
@@ -83,6 +119,8 @@ export interface MesEventFactory {
 
 const PRODUCTION_QUANTITIES = [24, 36, 48, 60] as const;
 const REQUEST_QUANTITIES = [12, 24, 48] as const;
+const HOLD_REASONS = ['end-of-line check failed', 'label unreadable', 'damaged wrap'] as const;
+const CONTAINER_TYPES = ['EURO-PALLET', 'KLT-6428'] as const;
 
 /** FNV-1a, 32-bit: a stable hash that does not consume PRNG draws. */
 function fnv1a(text: string): number {
@@ -108,8 +146,18 @@ export function createMesEventFactory(options: MesEventFactoryOptions): MesEvent
 
   return {
     nextKind(mix) {
-      const total = mix.productionCompleted + mix.materialRequested;
-      return prng.next() * total < mix.productionCompleted ? 'production.completed' : 'material.requested';
+      const weights: [MesEventKind, number][] = [
+        ['production.completed', mix.productionCompleted],
+        ['material.requested', mix.materialRequested],
+        ['quality.hold', mix.qualityHold ?? 0],
+        ['container.empty', mix.containerEmpty ?? 0],
+      ];
+      let draw = prng.next() * weights.reduce((sum, [, w]) => sum + w, 0);
+      for (const [kind, weight] of weights) {
+        if (draw < weight) return kind;
+        draw -= weight;
+      }
+      return weights.findLast(([, w]) => w > 0)![0];
     },
     next(kind) {
       sequence += 1;
@@ -152,6 +200,24 @@ export function createMesEventFactory(options: MesEventFactoryOptions): MesEvent
               deliverTo: line.lineSide,
               neededBy: new Date(at.getTime() + leadMs).toISOString(),
             },
+          };
+        case 'quality.hold':
+          return {
+            eventId,
+            type: kind,
+            occurredAt: at.toISOString(),
+            data: {
+              handlingUnitId: `HU-${options.runId}-${seq}`,
+              location: line.output,
+              reason: prng.pick(HOLD_REASONS),
+            },
+          };
+        case 'container.empty':
+          return {
+            eventId,
+            type: kind,
+            occurredAt: at.toISOString(),
+            data: { location: line.lineSide, containerType: prng.pick(CONTAINER_TYPES) },
           };
       }
     },

@@ -153,6 +153,14 @@ describe('mes simulator', () => {
     expect(mes.stats()).toEqual({ sent: 2, accepted: 2, rejected: 0, errors: 0, retries: 0 });
   });
 
+  it('when posting every kind, then each goes out once, under its own type', async () => {
+    const fleetbridge = await startRecorder();
+    const mes = startSim(fleetbridge.url);
+    const kinds = ['production.completed', 'material.requested', 'quality.hold', 'container.empty'] as const;
+    for (const kind of kinds) expect(await mes.postOnce(kind)).toMatchObject({ outcome: 'accepted' });
+    expect(fleetbridge.requests.map((r) => (r.body as { type: string }).type)).toEqual([...kinds]);
+  });
+
   it('when Fleetbridge answers 503, then the same event is retried with the same eventId and body', async () => {
     const fleetbridge = await startRecorder((i) =>
       i < 2 ? { status: 503, headers: { 'retry-after': '0' } } : { status: 202 },
@@ -190,7 +198,10 @@ describe('mes simulator', () => {
     const a = await startSim(fleetbridge.url).postOnce('production.completed');
     const b = await startSim(fleetbridge.url).postOnce('production.completed');
     expect(a.event.eventId).not.toBe(b.event.eventId);
-    expect(a.event.data).toMatchObject({ workOrder: b.event.data.workOrder, sku: 'SKU-A' });
+    expect(a.event.data).toMatchObject({
+      workOrder: (b.event.data as { workOrder: string }).workOrder,
+      sku: 'SKU-A',
+    });
   });
 
   it('when started at 3000 per minute, then posts come no faster than every 20 ms and stop on stop()', async () => {

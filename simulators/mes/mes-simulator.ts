@@ -112,11 +112,13 @@ export function createMesSimulator(options: MesSimulatorOptions): MesSimulator {
     throw new RangeError('ratePerMinute must be a positive number');
   }
   const mix = options.mix ?? { productionCompleted: 1, materialRequested: 1 };
-  if (
-    mix.productionCompleted < 0 ||
-    mix.materialRequested < 0 ||
-    mix.productionCompleted + mix.materialRequested <= 0
-  ) {
+  const weights = [
+    mix.productionCompleted,
+    mix.materialRequested,
+    mix.qualityHold ?? 0,
+    mix.containerEmpty ?? 0,
+  ];
+  if (weights.some((w) => !(w >= 0)) || weights.reduce((a, b) => a + b, 0) <= 0) {
     throw new RangeError('mix weights must be >= 0 with a positive sum');
   }
   const log = options.log ?? pino({ level: 'silent' });

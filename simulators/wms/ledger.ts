@@ -115,6 +115,14 @@ export class Ledger {
         });
         return { kind: 'recorded' };
       }
+      case 'container-returned':
+        this.#notifications.push({
+          webhookId,
+          type: 'transport.delivered',
+          at,
+          ...(event.ref.orderId === undefined ? {} : { orderId: event.ref.orderId }),
+        });
+        return { kind: 'recorded' };
       case 'other':
         this.#notifications.push({
           webhookId,
@@ -188,6 +196,13 @@ export class Ledger {
     return undefined;
   }
 
+  /** A pallet held at its line goes to quarantine before it ever reached the warehouse: nothing is off. */
+  #straightToQuarantine(move: DeliveredMove, position: ReturnType<Inventory['locate']>): boolean {
+    return (
+      position === undefined && this.#inventory.isQuarantine(move.to) && !this.#inventory.isBin(move.from)
+    );
+  }
+
   #delivered(webhookId: string, move: DeliveredMove, at: string): WebhookOutcome {
     const flag = (reason: DiscrepancyReason, detail: string): Discrepancy => {
       const d: Discrepancy = {
@@ -224,7 +239,7 @@ export class Ledger {
     const position = this.#inventory.locate(move.handlingUnitId);
     if (unexpected) {
       found.push(flag('unexpected', 'no open expectation matches this move'));
-    } else if (position?.location !== move.from) {
+    } else if (position?.location !== move.from && !this.#straightToQuarantine(move, position)) {
       // Not repeated for an unexpected move: the WMS rarely knows where such an HU was.
       found.push(
         flag('hu-not-at-source', position ? `WMS has it at ${position.location}` : 'HU unknown to the WMS'),

@@ -94,6 +94,47 @@ describe('wms simulator: stock picks', () => {
       moves: [{ to: 'QA-1' }],
     });
   });
+
+  it('when a pallet held at its line goes straight to quarantine, then it is booked there with no discrepancy', async () => {
+    const { url } = await start({ quarantine: ['QA-1'] });
+    const data = {
+      orderId: 'q2',
+      handlingUnitId: 'HU-NEW-1',
+      from: { location: 'LINE-1-OUT' },
+      to: { location: 'QA-1' },
+    };
+    await sendSignedWebhook(url, [secret], 'transport.delivered', data);
+    expect((await getJson(`${url}/ledger`)).body).toMatchObject({
+      discrepancies: [],
+      moves: [{ handlingUnitId: 'HU-NEW-1', to: 'QA-1' }],
+    });
+  });
+
+  it('when an empty container is returned (no handling unit), then it is acknowledged and nothing is booked as stock', async () => {
+    const { url } = await start({ quarantine: ['QA-1'] });
+    const data = {
+      orderId: 'e1',
+      orderType: 'empty-return',
+      from: { location: 'LINE-1-IN' },
+      to: { location: 'EMPTY-1' },
+    };
+    const res = await sendSignedWebhook(url, [secret], 'transport.delivered', data);
+    expect(res).toBeLessThan(300);
+    const ledger = (await getJson(`${url}/ledger`)).body as {
+      moves: unknown[];
+      discrepancies: unknown[];
+      notifications: unknown[];
+    };
+    expect(ledger.moves).toEqual([]);
+    expect(ledger.discrepancies).toEqual([]);
+    expect(ledger.notifications).toMatchObject([{ type: 'transport.delivered', orderId: 'e1' }]);
+    const withoutHu = await sendSignedWebhook(url, [secret], 'transport.delivered', {
+      ...data,
+      orderId: 'e2',
+      orderType: 'custom',
+    });
+    expect(withoutHu).toBe(400);
+  });
 });
 
 describe('wms simulator: validation and faults', () => {

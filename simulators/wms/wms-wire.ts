@@ -51,6 +51,15 @@ const deliveredDataSchema = z.looseObject({
   quantity: z.number().optional(),
 });
 
+/** An empty-return delivery: no handling unit (an empty container), otherwise as strict as a move. */
+const emptyReturnSchema = z.looseObject({
+  orderId: code,
+  orderType: z.literal('empty-return'),
+  handlingUnitId: z.unknown().optional(),
+  from: place,
+  to: place,
+});
+
 /** failed/cancelled: every field optional, and a malformed one is dropped rather than rejected. */
 const endedDataSchema = z
   .looseObject({
@@ -84,6 +93,8 @@ export interface DeliveredMove {
 /** A validated Fleetbridge webhook, tagged by `type`; unknown types are kept as `other`. */
 export type TransportEvent =
   | { readonly type: 'transport.delivered'; readonly move: DeliveredMove }
+  /** An empty container returned to its buffer: a delivery with no handling unit, no stock to book. */
+  | { readonly type: 'container-returned'; readonly ref: MoveRef }
   | { readonly type: 'transport.failed'; readonly ref: MoveRef; readonly reason?: string }
   | { readonly type: 'transport.cancelled'; readonly ref: MoveRef; readonly reason?: string }
   | { readonly type: 'other'; readonly name: string; readonly orderId?: string };
@@ -119,7 +130,8 @@ function strip<T extends Record<string, unknown>>(obj: T): { [K in keyof T]?: Ex
 
 /**
  * Validates a webhook body (already JSON-parsed). Only `transport.delivered` is strict: it needs
- * `data.orderId`, `data.handlingUnitId`, `data.from.location` and `data.to.location`.
+ * `data.orderId`, `data.handlingUnitId`, `data.from.location` and `data.to.location`; an empty-return
+ * (`data.orderType`) carries no handling unit.
  */
 export function parseTransportEvent(raw: unknown): ParseResult<TransportEvent> {
   const envelope = envelopeSchema.safeParse(raw);
@@ -127,6 +139,15 @@ export function parseTransportEvent(raw: unknown): ParseResult<TransportEvent> {
   const { type, data } = envelope.data;
   switch (type) {
     case 'transport.delivered': {
+      const empty = emptyReturnSchema.safeParse(data);
+      if (empty.success && empty.data.handlingUnitId === undefined)
+        return {
+          ok: true,
+          value: {
+            type: 'container-returned',
+            ref: { orderId: empty.data.orderId, from: empty.data.from.location, to: empty.data.to.location },
+          },
+        };
       const parsed = deliveredDataSchema.safeParse(data);
       if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error, '/data') };
       const d = parsed.data;
