@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, productionCompleted } from '../support/api.ts';
-import { KEYS, startTestPlant } from '../support/plant-harness.ts';
+import { KEYS, startTestPlant, WEBHOOK_SECRET } from '../support/plant-harness.ts';
 
 type Plant = Awaited<ReturnType<typeof startTestPlant>>;
 
 interface BadCase {
   readonly name: string;
   /** Default POST. */
-  readonly method?: 'POST' | 'PATCH';
+  readonly method?: 'POST' | 'PATCH' | 'PUT' | 'DELETE';
   readonly path: string;
   readonly key?: string;
   readonly body?: unknown;
@@ -592,6 +592,88 @@ const CASES: BadCase[] = [
     body: { priority: 5 },
     status: 404,
     type: 'not-found',
+  },
+  {
+    name: 'key: a role that does not exist',
+    path: '/v1/keys',
+    key: KEYS.admin,
+    body: { role: 'root', name: 'x' },
+    status: 400,
+    type: 'validation-error',
+    pointer: '/role',
+  },
+  {
+    name: 'key: no name',
+    path: '/v1/keys',
+    key: KEYS.admin,
+    body: { role: 'wms' },
+    status: 400,
+    type: 'validation-error',
+    pointer: '/name',
+  },
+  {
+    name: 'key: asked for by a supervisor',
+    path: '/v1/keys',
+    key: KEYS.supervisor,
+    body: { role: 'admin', name: 'escalation' },
+    status: 403,
+    type: 'forbidden',
+  },
+  {
+    name: 'key: revoking a configured key',
+    method: 'DELETE',
+    path: '/v1/keys/config:00000000',
+    key: KEYS.admin,
+    status: 409,
+    type: 'conflicting-state',
+  },
+  {
+    name: 'subscription: url is not http',
+    path: '/v1/webhooks/subscriptions',
+    key: KEYS.admin,
+    body: { url: 'ftp://wms.example/hooks', secrets: [WEBHOOK_SECRET], events: ['transport.*'] },
+    status: 400,
+    type: 'validation-error',
+    pointer: '/url',
+  },
+  {
+    name: 'subscription: three secrets',
+    path: '/v1/webhooks/subscriptions',
+    key: KEYS.admin,
+    body: {
+      url: 'http://127.0.0.1:9/hooks',
+      secrets: [WEBHOOK_SECRET, WEBHOOK_SECRET, WEBHOOK_SECRET],
+      events: ['transport.*'],
+    },
+    status: 400,
+    type: 'validation-error',
+    pointer: '/secrets',
+  },
+  {
+    name: 'subscription: unknown event',
+    path: '/v1/webhooks/subscriptions',
+    key: KEYS.admin,
+    body: { url: 'http://127.0.0.1:9/hooks', secrets: [WEBHOOK_SECRET], events: ['transport.lost'] },
+    status: 400,
+    type: 'validation-error',
+    pointer: '/events/0',
+  },
+  {
+    name: 'dead letter: replay of one that does not exist',
+    path: '/v1/webhooks/dead-letters/nope/replay',
+    key: KEYS.admin,
+    status: 404,
+    type: 'not-found',
+  },
+  {
+    name: 'block: blocked is not a boolean',
+    method: 'PUT',
+    path: '/v1/layout/nodes/R-03-03/blocked',
+    key: KEYS.supervisor,
+    body: { blocked: 'yes' },
+    status: 400,
+    type: 'validation-error',
+    pointer: '/blocked',
   },
 ];
 
