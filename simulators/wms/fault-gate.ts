@@ -35,7 +35,7 @@ export class FaultGate {
     return parsed;
   }
 
-  /** Aborts pending `slow` delays (their requests are then left to the closing server). */
+  /** Aborts pending `slow` and `slow-ack` delays (their requests are then left to the closing server). */
   close(): void {
     this.#closing.abort();
   }
@@ -61,6 +61,19 @@ export class FaultGate {
         }
         next();
         return;
+      case 'slow-ack': {
+        // The handler runs (and books) now; its answer leaves only after the delay.
+        const end = res.end.bind(res) as (...args: unknown[]) => Response;
+        res.end = ((...args: unknown[]) => {
+          delay(mode.delayMs, undefined, { signal: this.#closing.signal }).then(
+            () => end(...args),
+            () => res.destroy(),
+          );
+          return res;
+        }) as Response['end'];
+        next();
+        return;
+      }
     }
   };
 }

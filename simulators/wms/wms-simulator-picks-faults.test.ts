@@ -194,6 +194,17 @@ describe('wms simulator: validation and faults', () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(55);
   });
 
+  it('when the mode is slow-ack, then the work is done at once and only the answer waits', async () => {
+    const { url } = await start();
+    sim?.setMode({ kind: 'slow-ack', delayMs: 300 });
+    const started = performance.now();
+    const answer = postJson(`${url}/stock-picks`, pick);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(sim?.ledger.snapshot().expectations).toHaveLength(1);
+    expect((await answer).status).toBe(200);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(290);
+  });
+
   it('when an invalid mode is posted, then 400 and the mode is unchanged', async () => {
     const { url } = await start();
     expect((await postJson(`${url}/admin/mode`, { kind: 'flaky', failRate: 2, seed: 1 })).status).toBe(400);

@@ -37,6 +37,8 @@ export const wmsModeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('down') }),
   z.object({ kind: z.literal('flaky'), failRate: z.number().min(0).max(1), seed: z.int() }),
   z.object({ kind: z.literal('slow'), delayMs: z.int().min(0).max(600_000) }),
+  /** Does the work at once, then holds the answer back: a commit whose acknowledgement is late or lost. */
+  z.object({ kind: z.literal('slow-ack'), delayMs: z.int().min(0).max(600_000) }),
 ]);
 export type WmsMode = z.output<typeof wmsModeSchema>;
 

@@ -102,4 +102,40 @@ describe('crash and restart of the orchestrator process', () => {
       expect(order.history.filter((h: { status: string }) => h.status === 'delivered')).toHaveLength(1);
     }
   });
+
+  it('when the process is killed after the WMS booked a delivery but before its answer arrived, then the restart sends it again and the order is confirmed once', async () => {
+    running ??= await startOrchestratorProcess(env);
+    // The WMS books at once and answers 4 s later: the window between delivery and state change.
+    wms.setMode({ kind: 'slow-ack', delayMs: 4000 });
+    const event = productionCompleted({ location: 'LINE-2-OUT' });
+    const r = await call(running.url, 'POST', '/v1/mes/events', { key: KEYS.mes, body: event });
+    expect(r.status).toBe(202);
+    const id = r.body.id as string;
+    const redeliveriesBefore = wms.ledger.snapshot().redeliveries;
+    await waitFor(
+      'the delivery booked by the WMS, not yet answered',
+      async () => (wms.ledger.snapshot().moves.some((m) => m.orderId === id) ? true : undefined),
+      90_000,
+      20,
+    );
+    const url = running.url;
+    expect((await statuses(url, [id]))[0]).toBe('delivered');
+    await running.kill();
+    wms.setMode({ kind: 'normal' });
+    running = await startOrchestratorProcess(env);
+
+    const after = running.url;
+    await waitFor(
+      'the order confirmed after the restart',
+      async () => ((await statuses(after, [id]))[0] === 'confirmed' ? true : undefined),
+      90_000,
+      200,
+    );
+    const ledger = wms.ledger.snapshot();
+    expect(ledger.moves.filter((m) => m.orderId === id)).toHaveLength(1);
+    expect(ledger.redeliveries).toBeGreaterThan(redeliveriesBefore);
+    expect(ledger.discrepancies).toEqual([]);
+    const order = (await call(after, 'GET', `/v1/transport-orders/${id}`, { key: KEYS.supervisor })).body;
+    expect(order.history.filter((h: { status: string }) => h.status === 'confirmed')).toHaveLength(1);
+  }, 200_000);
 });
