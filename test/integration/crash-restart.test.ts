@@ -114,7 +114,7 @@ describe('crash and restart of the orchestrator process', () => {
     const redeliveriesBefore = wms.ledger.snapshot().redeliveries;
     await waitFor(
       'the delivery booked by the WMS, not yet answered',
-      async () => (wms.ledger.snapshot().moves.some((m) => m.orderId === id) ? true : undefined),
+      () => Promise.resolve(wms.ledger.snapshot().moves.some((m) => m.orderId === id) ? true : undefined),
       90_000,
       20,
     );
