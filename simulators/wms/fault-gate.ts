@@ -25,8 +25,18 @@ export class FaultGate {
   set(mode: WmsMode): void {
     const valid = wmsModeSchema.parse(mode);
     if (valid.kind === 'flaky') this.#random = mulberry32(valid.seed);
+    clearTimeout(this.#revert);
     this.#mode = valid;
+    if (valid.kind === 'down' && valid.forMs !== undefined) {
+      this.#revert = setTimeout(() => {
+        if (this.#mode === valid) this.#mode = { kind: 'normal' };
+      }, valid.forMs);
+      this.#revert.unref();
+    }
   }
+
+  /** Ends a timed outage (`down` with `forMs`). */
+  #revert: NodeJS.Timeout | undefined;
 
   /** Validates a mode received over HTTP and applies it when valid. */
   setFromWire(raw: unknown): ParseResult<WmsMode> {
@@ -37,6 +47,7 @@ export class FaultGate {
 
   /** Aborts pending `slow` and `slow-ack` delays (their requests are then left to the closing server). */
   close(): void {
+    clearTimeout(this.#revert);
     this.#closing.abort();
   }
 

@@ -186,6 +186,15 @@ describe('wms simulator: validation and faults', () => {
     expect(first).toContain(404);
   });
 
+  it('when the WMS is down for a given time, then it answers 503 until then and serves again after', async () => {
+    const { url } = await start();
+    sim?.setMode({ kind: 'down', forMs: 200 });
+    expect((await postJson(`${url}/stock-picks`, pick)).status).toBe(503);
+    await new Promise((r) => setTimeout(r, 250));
+    expect(sim?.mode()).toEqual({ kind: 'normal' });
+    expect((await postJson(`${url}/stock-picks`, pick)).status).toBe(200);
+  });
+
   it('when the mode is slow, then answers take at least the delay', async () => {
     const { url } = await start();
     sim?.setMode({ kind: 'slow', delayMs: 60 });

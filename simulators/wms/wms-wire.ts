@@ -34,7 +34,8 @@ export type PickRequest = z.output<typeof pickRequestSchema>;
 /** Fault injection: `down` answers 503, `flaky` 503 with probability `failRate`, `slow` waits `delayMs`. */
 export const wmsModeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('normal') }),
-  z.object({ kind: z.literal('down') }),
+  /** Down; with `forMs`, back to normal by itself after that long (an outage of a given length). */
+  z.object({ kind: z.literal('down'), forMs: z.int().min(1).max(86_400_000).optional() }),
   z.object({ kind: z.literal('flaky'), failRate: z.number().min(0).max(1), seed: z.int() }),
   z.object({ kind: z.literal('slow'), delayMs: z.int().min(0).max(600_000) }),
   /** Does the work at once, then holds the answer back: a commit whose acknowledgement is late or lost. */
