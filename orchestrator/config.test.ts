@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, DEMO_API_KEYS, DEMO_WEBHOOK_SECRET, loadConfig } from './config.ts';
+import { NOTIFY_SCHEDULE_MS } from './queue/queues.ts';
 
 const KEYS = 'mes=mes-key-0001,wms=wms-key-0001,supervisor=sup-key-0001,admin=admin-key-0001';
 const SECRET = 'whsec_cmVhbC1zZWNyZXQ=';
@@ -26,6 +27,8 @@ describe('loadConfig', () => {
       mqttUrl: 'mqtt://127.0.0.1:1883',
       wmsTimeoutMs: 5000,
       rateLimitPerS: 2000,
+      webhookSubscribers: [],
+      webhookRetriesMs: NOTIFY_SCHEDULE_MS,
       apiKeys: [
         { role: 'mes', key: 'mes-key-0001' },
         { role: 'wms', key: 'wms-key-0001' },
@@ -130,6 +133,29 @@ describe('loadConfig', () => {
     expect(loadConfig({ DEMO: '1', WMS_URL: 'https://wms.example.com' }).wmsWebhookSecret).toBe(
       DEMO_WEBHOOK_SECRET,
     );
+  });
+
+  it('when WEBHOOK_SUBSCRIBERS and WEBHOOK_RETRIES_MS are set, then they are parsed; garbled ones are named', () => {
+    const subscriber = {
+      id: 'mes',
+      url: 'https://mes.example/hooks',
+      secrets: [SECRET + 'AAAAAAAAAAAA'],
+      events: ['transport.*'],
+    };
+    const config = loadConfig({
+      API_KEYS: KEYS,
+      WEBHOOK_SUBSCRIBERS: JSON.stringify([subscriber]),
+      WEBHOOK_RETRIES_MS: '100,200',
+    });
+    expect(config.webhookSubscribers).toEqual([subscriber]);
+    expect(config.webhookRetriesMs).toEqual([100, 200]);
+    expect(configError({ API_KEYS: KEYS, WEBHOOK_SUBSCRIBERS: '[{"url":"x"' })).toContain(
+      'WEBHOOK_SUBSCRIBERS',
+    );
+    expect(configError({ API_KEYS: KEYS, WEBHOOK_SUBSCRIBERS: '[{"url":"https://a.example"}]' })).toContain(
+      'WEBHOOK_SUBSCRIBERS',
+    );
+    expect(configError({ API_KEYS: KEYS, WEBHOOK_RETRIES_MS: '1,,2' })).toContain('WEBHOOK_RETRIES_MS');
   });
 
   it('when several variables are bad, then the ConfigError names each of them', () => {
