@@ -54,7 +54,12 @@ export class RedisUnavailableError extends Error {
 export async function startOrchestrator(options: OrchestratorOptions): Promise<RunningOrchestrator> {
   const { config, plant, log } = options;
   const clock = options.clock ?? systemClock;
-  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 3, lazyConnect: true });
+  // Auto-pipelining: commands issued in one tick go out in one write (one syscall instead of many).
+  const redis = new Redis(config.redisUrl, {
+    maxRetriesPerRequest: 3,
+    lazyConnect: true,
+    enableAutoPipelining: true,
+  });
   redis.on('error', (err) => {
     log.warn({ err: err.message }, 'redis connection error');
   });

@@ -5,6 +5,8 @@ import type { SourceSystem, TransportOrder } from '../domain/transport-order.ts'
 import { WEBHOOK_EVENTS, type WebhookEvent } from '../domain/webhook-events.ts';
 
 const WHSEC = /^whsec_[A-Za-z0-9+/=]{16,}$/;
+/** How long the list of stored subscribers is reused, ms. */
+const CACHE_MS = 1000;
 
 /** A webhook subscription as given (API body, `WEBHOOK_SUBSCRIBERS` entry). */
 export const subscriptionInput = z.strictObject({
@@ -105,12 +107,21 @@ export class SubscriberDirectory {
     private readonly fixed: readonly Subscriber[],
   ) {}
 
-  async all(): Promise<Subscriber[]> {
-    const stored = Object.values(await this.redis.hgetall(this.key)).map((json) =>
-      this.fromStored(JSON.parse(json) as StoredSubscription),
-    );
-    return [...this.fixed.map((s) => this.withFixedState(s)), ...stored];
+  /**
+   * Every subscriber. Asked on every order transition, so the stored ones are read at most once per
+   * CACHE_MS; a change made through another instance shows here within that time, one made here at once.
+   */
+  async all(nowMs = Date.now()): Promise<Subscriber[]> {
+    if (!this.cache || nowMs - this.cache.atMs > CACHE_MS) {
+      const stored = Object.values(await this.redis.hgetall(this.key)).map((json) =>
+        this.fromStored(JSON.parse(json) as StoredSubscription),
+      );
+      this.cache = { atMs: nowMs, stored };
+    }
+    return [...this.fixed.map((s) => this.withFixedState(s)), ...this.cache.stored];
   }
+
+  private cache: { atMs: number; stored: Subscriber[] } | undefined;
 
   async get(id: string): Promise<Subscriber | undefined> {
     const fixed = this.fixed.find((s) => s.id === id);
@@ -122,17 +133,21 @@ export class SubscriberDirectory {
   async add(input: SubscriptionInput, nowIso: string): Promise<Subscriber> {
     const stored: StoredSubscription = { ...input, id: `sub_${randomUUID()}`, createdAt: nowIso };
     await this.redis.hset(this.key, stored.id, JSON.stringify(stored));
+    this.cache = undefined;
     return this.fromStored(stored);
   }
 
   /** Deletes an API subscriber; config ones stay (they come back at the next start anyway). */
   async remove(id: string): Promise<'removed' | 'not-found' | 'config'> {
     if (this.fixed.some((s) => s.id === id)) return 'config';
-    return (await this.redis.hdel(this.key, id)) === 1 ? 'removed' : 'not-found';
+    const removed = (await this.redis.hdel(this.key, id)) === 1;
+    this.cache = undefined;
+    return removed ? 'removed' : 'not-found';
   }
 
   /** Stops all sending to a subscriber (it answered 410 Gone). */
   async disable(id: string, reason: string, nowIso: string): Promise<void> {
+    this.cache = undefined;
     const disabled = { at: nowIso, reason };
     if (this.fixed.some((s) => s.id === id)) {
       this.fixedDisabled.set(id, disabled);
@@ -142,6 +157,7 @@ export class SubscriberDirectory {
     if (json === null) return;
     const stored = JSON.parse(json) as StoredSubscription;
     await this.redis.hset(this.key, id, JSON.stringify({ ...stored, disabled }));
+    this.cache = undefined;
   }
 
   private withFixedState(s: Subscriber): Subscriber {

@@ -100,6 +100,8 @@ export async function run(options: B3Options = {}): Promise<BenchSection> {
     log(`B3: ${n} transport requests at ${rate}/s to ${url}`);
     const ids: (string | undefined)[] = new Array<string | undefined>(n);
     const warmIds: string[] = [];
+    /** Answers other than 202, by status and problem type. */
+    const refusals = new Map<string, number>();
     const post = async (i: number, into: (id: string) => void): Promise<boolean> => {
       const res = await fetch(`${url}/v1/transport-requests`, {
         method: 'POST',
@@ -115,8 +117,12 @@ export async function run(options: B3Options = {}): Promise<BenchSection> {
           load: { handlingUnitId: `HU-B3-${i}`, sku: 'SKU-100', quantity: 1, uom: 'PAL' },
         }),
       });
-      const body = (await res.json()) as { id?: string };
-      if (res.status !== 202 || !body.id) return false;
+      const body = (await res.json()) as { id?: string; type?: string };
+      if (res.status !== 202 || !body.id) {
+        const why = `${res.status} ${body.type ?? ''}`.trim();
+        refusals.set(why, (refusals.get(why) ?? 0) + 1);
+        return false;
+      }
       into(body.id);
       return true;
     };
@@ -235,7 +241,7 @@ export async function run(options: B3Options = {}): Promise<BenchSection> {
       '',
       table,
       '',
-      `- >= 1,000 req/s sustained, every request accepted: ${verdict(rateMet)}`,
+      `- >= 1,000 req/s sustained, every request accepted: ${verdict(rateMet)}${refusals.size > 0 ? ` (not accepted: ${[...refusals].map(([why, count]) => `${count} x ${why}`).join(', ')}${ours.failures > [...refusals.values()].reduce((a, b) => a + b, 0) ? `, ${ours.failures - [...refusals.values()].reduce((a, b) => a + b, 0)} network errors` : ''})` : ''}`,
       `- 0 lost, 0 duplicated: ${verdict(lost === 0 && duplicated === 0)}`,
       `- p99 202-latency <= 20 ms: ${verdict(p(ours.latencies, 99) <= 20)}`,
       `- p99 to planned <= 100 ms: ${verdict(p(toPlanned, 99) <= 100)} (server-side: from the order's received to its planned timestamp)`,
