@@ -51,8 +51,9 @@ export function createApp(deps: AppDeps): Express {
   });
 
   // The contract's description is public: it holds no data and no secrets.
-  const openapi = JSON.stringify(openApiDocument());
-  const docs = docsPage();
+  const document = openApiDocument();
+  const openapi = JSON.stringify(document);
+  const docs = docsPage(document);
   app.get('/openapi.json', (_req, res) => {
     res.type('application/json').send(openapi);
   });

@@ -1,5 +1,5 @@
 import { OPERATIONS, type Operation } from './operations.ts';
-import { openApiDocument, PROBLEM_HELP } from './openapi.ts';
+import { PROBLEM_HELP } from './openapi.ts';
 import { PROBLEM_TYPES, type ProblemCode } from './problem.ts';
 
 const escape = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -45,8 +45,7 @@ function operationSection(id: string, op: Operation, doc: Json): string {
  * elsewhere), built from the same document as `/openapi.json`; each problem type has an anchor that
  * `/problems/<code>` redirects to.
  */
-export function docsPage(): string {
-  const doc = openApiDocument();
+export function docsPage(doc: Json): string {
   const operations = (Object.entries(OPERATIONS) as [string, Operation][])
     .map(([id, op]) => operationSection(id, op, doc))
     .join('\n');

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import type { Role } from '../config.ts';
 import { subscriptionInput } from '../services/subscriber-directory.ts';
-import { newKeyBody } from './routes/key-routes.ts';
 import type { ProblemCode } from './problem.ts';
 import {
   amendBody,
   blockBody,
+  newKeyBody,
   cancelBody,
   MES_DATA_SCHEMAS,
   MES_EVENT_TYPES,

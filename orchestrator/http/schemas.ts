@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ORDER_STATUSES, ORDER_TYPES } from '../domain/transport-order.ts';
+import { ROLES } from '../config.ts';
 
 /**
  * Request schemas (contract: ../shared/specs/integration-contract.md). Shape and types only: a mismatch is
@@ -108,4 +109,10 @@ export const orderListQuery = z.object({
     .string()
     .regex(/^\d+:[\w.-]+$/, 'must be a cursor from links.next')
     .optional(),
+});
+
+/** `POST /v1/keys`: a key for a role, and who or what it is for (shown in listings and the audit trail). */
+export const newKeyBody = z.strictObject({
+  role: z.enum(ROLES),
+  name: z.string().min(1).max(100),
 });

@@ -7,6 +7,7 @@ import type { EngineCommand, EngineEvent, EngineState } from '../../orchestrator
 import { goalOf } from '../../orchestrator/engine/traffic/traffic-round.ts';
 import { isMovable } from '../../orchestrator/engine/traffic/pibt.ts';
 import type { RobotRuntime } from '../../orchestrator/engine/engine-types.ts';
+import type { DistanceTables } from '../../orchestrator/engine/traffic/distance-tables.ts';
 import { SimRobotAdapter } from '../../adapters/sim/sim-robot-adapter.ts';
 
 export interface VirtualFleetOptions {
@@ -231,7 +232,8 @@ export class VirtualFleet {
    */
   private watchDeadlock(): void {
     const context = this.engine.context;
-    const tables = context.distances(context.closedEdges(this.state.blockedEdges, this.state.blockedNodes));
+    const blocked = context.closedEdges(this.state.blockedEdges, this.state.blockedNodes);
+    const tables = context.distances(blocked);
     let standing = false;
     for (const r of Object.values(this.state.robots)) {
       const id = r.spec.id;
@@ -268,7 +270,7 @@ export class VirtualFleet {
       }
     }
     if (!standing) return;
-    const set = this.waitingSet();
+    const set = this.waitingSet(blocked, tables);
     const fresh = set.filter((id) => !this.still.get(id)!.deadlock);
     if (fresh.length === 0) return;
     for (const id of fresh) this.still.get(id)!.deadlock = true;
@@ -287,10 +289,8 @@ export class VirtualFleet {
    * in it. Computed as the largest such set: start from all blocked robots, drop any that waits on a
    * robot outside, until none is dropped.
    */
-  private waitingSet(): string[] {
+  private waitingSet(blocked: ReadonlySet<string>, tables: DistanceTables): string[] {
     const context = this.engine.context;
-    const blocked = context.closedEdges(this.state.blockedEdges, this.state.blockedNodes);
-    const tables = context.distances(blocked);
     const holder = new Map<NodeId, string>();
     for (const r of Object.values(this.state.robots)) {
       if (r.moving) {

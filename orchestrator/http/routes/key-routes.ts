@@ -1,24 +1,17 @@
 import { Router } from 'express';
-import { z } from 'zod';
-import { ROLES, type ApiKeyEntry } from '../../config.ts';
+import type { ApiKeyEntry } from '../../config.ts';
 import type { Clock } from '../../ports/clock.ts';
 import { keyDigest, type ApiKeyStore, type StoredApiKey } from '../../store/api-key-store.ts';
 import { requireRole } from '../auth.ts';
 import { rolesOf } from '../operations.ts';
 import { ProblemError, zodFieldErrors } from '../problem.ts';
+import { newKeyBody } from '../schemas.ts';
 
 export interface KeyRouteDeps {
   readonly apiKeys: readonly ApiKeyEntry[];
   readonly keyStore: ApiKeyStore;
   readonly clock: Clock;
 }
-
-/** `POST /v1/keys`. */
-export const newKeyBody = z.strictObject({
-  role: z.enum(ROLES),
-  /** Who or what the key is for (a system, a person); shown in listings and the audit trail. */
-  name: z.string().min(1).max(100),
-});
 
 const publicKey = (k: StoredApiKey) => ({
   id: k.id,
