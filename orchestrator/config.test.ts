@@ -25,6 +25,7 @@ describe('loadConfig', () => {
       redisUrl: 'redis://127.0.0.1:6379',
       redisPrefix: 'fb',
       mqttUrl: 'mqtt://127.0.0.1:1883',
+      trafficGuidance: 'none',
       wmsTimeoutMs: 5000,
       rateLimitPerS: 2000,
       webhookSubscribers: [],
@@ -156,6 +157,17 @@ describe('loadConfig', () => {
       'WEBHOOK_SUBSCRIBERS',
     );
     expect(configError({ API_KEYS: KEYS, WEBHOOK_RETRIES_MS: '1,,2' })).toContain('WEBHOOK_RETRIES_MS');
+  });
+
+  it('when TRAFFIC_GUIDANCE is unset, then a Moving AI grid gets crisscross lanes and a plant none; a set value wins; a bad one is named', () => {
+    expect(loadConfig({ API_KEYS: KEYS }).trafficGuidance).toBe('none');
+    expect(loadConfig({ API_KEYS: KEYS, LAYOUT: 'maps/w.map' }).trafficGuidance).toBe('crisscross');
+    expect(loadConfig({ API_KEYS: KEYS, LAYOUT: 'plant.lif.json' }).trafficGuidance).toBe('none');
+    expect(
+      loadConfig({ API_KEYS: KEYS, LAYOUT: 'maps/w.map', TRAFFIC_GUIDANCE: 'none' }).trafficGuidance,
+    ).toBe('none');
+    expect(loadConfig({ API_KEYS: KEYS, TRAFFIC_GUIDANCE: 'crisscross' }).trafficGuidance).toBe('crisscross');
+    expect(configError({ API_KEYS: KEYS, TRAFFIC_GUIDANCE: 'one-way' })).toContain('TRAFFIC_GUIDANCE');
   });
 
   it('when several variables are bad, then the ConfigError names each of them', () => {

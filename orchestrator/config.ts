@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { subscriptionInput, type SubscriptionInput } from './services/subscriber-directory.ts';
 import { NOTIFY_SCHEDULE_MS } from './queue/queues.ts';
+import { TRAFFIC_GUIDANCE, type TrafficGuidance } from './engine/traffic/guidance.ts';
 
 /** Fixed keys for the demo only; README lists them with a warning. The service refuses them outside demo mode. */
 export const DEMO_API_KEYS =
@@ -90,6 +91,8 @@ const envSchema = z.object({
   MQTT_URL: z.url().default('mqtt://127.0.0.1:1883'),
   LAYOUT: z.string().optional(),
   SITE: z.string().optional(),
+  /** Soft one-way lanes for traffic (`engine/traffic/guidance.ts`); default: crisscross on a `.map` grid. */
+  TRAFFIC_GUIDANCE: z.enum(TRAFFIC_GUIDANCE).optional(),
   WMS_URL: z.url().optional(),
   WMS_WEBHOOK_SECRET: z
     .string()
@@ -122,6 +125,8 @@ export interface Config {
   /** Path of the layout file (LIF, Moving AI or project JSON); undefined means the demo plant. */
   readonly layoutPath?: string;
   readonly sitePath?: string;
+  /** Soft one-way lanes for traffic: crisscross on a Moving AI grid unless set, none on a plant. */
+  readonly trafficGuidance: TrafficGuidance;
   readonly wmsUrl?: string;
   readonly wmsWebhookSecret?: string;
   readonly wmsTimeoutMs: number;
@@ -181,6 +186,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     redisPrefix: e.REDIS_PREFIX,
     mqttUrl: e.MQTT_URL,
     ...(e.LAYOUT ? { layoutPath: e.LAYOUT } : {}),
+    trafficGuidance: e.TRAFFIC_GUIDANCE ?? (e.LAYOUT?.endsWith('.map') ? 'crisscross' : 'none'),
     ...(e.SITE ? { sitePath: e.SITE } : {}),
     ...(e.WMS_URL ? { wmsUrl: e.WMS_URL.replace(/\/$/, '') } : {}),
     ...((e.WMS_WEBHOOK_SECRET ?? (demo ? DEMO_WEBHOOK_SECRET : undefined))

@@ -133,7 +133,7 @@ export async function startOrchestrator(options: OrchestratorOptions): Promise<R
     );
   }
 
-  const engine = createEngine(plant.layout, plant.fleet);
+  const engine = createEngine(plant.layout, plant.fleet, { guidance: config.trafficGuidance });
   const runtime = new EngineRuntime({ engine, adapters, orders, clock, log });
   late.runtime = runtime;
   const wms =

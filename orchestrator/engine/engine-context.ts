@@ -1,7 +1,16 @@
-import type { EdgeId, Layout, NodeId, Station, StationId, VehicleTypeId } from '../domain/layout.ts';
+import type {
+  EdgeId,
+  Layout,
+  LayoutEdge,
+  NodeId,
+  Station,
+  StationId,
+  VehicleTypeId,
+} from '../domain/layout.ts';
 import type { RobotSpec } from '../domain/robot.ts';
 import { Router } from '../routing/router.ts';
 import { DistanceTables } from './traffic/distance-tables.ts';
+import { laneWeights, type TrafficGuidance } from './traffic/guidance.ts';
 
 /**
  * What the engine derives once from its configuration: the router, station look-ups and travel-time
@@ -20,7 +29,9 @@ export class EngineContext {
   constructor(
     readonly layout: Layout,
     readonly fleet: readonly RobotSpec[],
+    guidance: TrafficGuidance = 'none',
   ) {
+    this.laneWeight = laneWeights(layout, guidance);
     this.router = new Router(layout);
     this.stations = new Map(layout.stations.map((s) => [s.id, s]));
     const speeds = new Map<VehicleTypeId, number>();
@@ -99,6 +110,8 @@ export class EngineContext {
     return set;
   }
 
+  private readonly laneWeight: ((edge: LayoutEdge) => number) | undefined;
+
   private closed:
     { edges: readonly EdgeId[]; nodes: readonly NodeId[]; set: ReadonlySet<EdgeId> } | undefined;
 
@@ -115,7 +128,11 @@ export class EngineContext {
       blocked.size === 0
         ? this.layout
         : { ...this.layout, edges: this.layout.edges.filter((e) => !blocked.has(e.id)) };
-    this.tables = { key, set: blocked, tables: new DistanceTables(layout, this.speeds) };
+    this.tables = {
+      key,
+      set: blocked,
+      tables: new DistanceTables(layout, this.speeds, undefined, this.laneWeight),
+    };
     return this.tables.tables;
   }
 

@@ -22,6 +22,7 @@ import {
   startLeg,
 } from './order-flow.ts';
 import { progressAt, runTrafficRound } from './traffic/traffic-round.ts';
+import type { TrafficGuidance } from './traffic/guidance.ts';
 import { parkIdleRobots } from './parking.ts';
 import { DEFAULT_ENERGY_POLICY, manageEnergy, type EnergyPolicy } from './energy.ts';
 import {
@@ -61,6 +62,8 @@ export interface EngineOptions {
   readonly energy?: Partial<EnergyPolicy>;
   /** When orders change robots; the defaults are DEFAULT_REASSIGN_POLICY's. */
   readonly reassign?: Partial<ReassignPolicy>;
+  /** Soft lane directions for traffic (`traffic/guidance.ts`); default `none`. */
+  readonly guidance?: TrafficGuidance;
 }
 
 export function createEngine(
@@ -68,7 +71,7 @@ export function createEngine(
   fleet: readonly RobotSpec[],
   options: EngineOptions = {},
 ): Engine {
-  const context = new EngineContext(layout, fleet);
+  const context = new EngineContext(layout, fleet, options.guidance);
   const energy: EnergyPolicy = { ...DEFAULT_ENERGY_POLICY, ...options.energy };
   const reassign: ReassignPolicy = { ...DEFAULT_REASSIGN_POLICY, ...options.reassign };
 

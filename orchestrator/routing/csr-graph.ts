@@ -19,6 +19,8 @@ export interface CsrGraphOptions {
    * edges, also admissible and consistent, and exact on open 4-connected grids.
    */
   readonly heuristic?: 'euclidean' | 'euclidean-manhattan';
+  /** A factor on each arc's travel time (traffic guidance); default 1 for every arc. */
+  readonly arcWeight?: (edge: LayoutEdge) => number;
 }
 
 /**
@@ -150,7 +152,7 @@ export class CsrGraph {
       const a = from[e]!;
       const b = to[e]!;
       const arc = fill[a]!++;
-      const cost = travelTimeS(edge, speedMps);
+      const cost = travelTimeS(edge, speedMps) * (options.arcWeight?.(edge) ?? 1);
       this.targets[arc] = b;
       this.costs[arc] = cost;
       this.lengths[arc] = edge.lengthM;

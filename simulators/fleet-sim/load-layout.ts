@@ -3,19 +3,26 @@ import { importMovingAiMap } from '../../orchestrator/layout-import/movingai.ts'
 import { loadPlantFiles } from '../../orchestrator/layout-import/site.ts';
 import type { Layout } from '../../orchestrator/domain/layout.ts';
 import type { RobotSpec } from '../../orchestrator/domain/robot.ts';
+import type { TrafficGuidance } from '../../orchestrator/engine/traffic/guidance.ts';
 
 /**
  * The layout and robot template of a fleet-simulator run: a Moving AI `.map` (B5's unit grid), a LIF file
- * with its site file, or `demo` (the demo plant).
+ * with its site file, or `demo` (the demo plant); with the traffic guidance that suits it by default:
+ * crisscross lanes on a grid map (dense 1-wide aisles), none on a plant.
  */
 export async function loadLayout(
   path: string,
   site: string | undefined,
-): Promise<{ layout: Layout; template: Omit<RobotSpec, 'id' | 'homeNode'> }> {
+): Promise<{
+  layout: Layout;
+  template: Omit<RobotSpec, 'id' | 'homeNode'>;
+  guidance: TrafficGuidance;
+}> {
   if (path.endsWith('.map')) {
     const layout = importMovingAiMap(await readFile(path, 'utf8'), { name: path.split('/').pop()! }).value;
     return {
       layout,
+      guidance: 'crisscross',
       template: {
         vehicleType: 'grid',
         adapter: 'sim',
@@ -45,5 +52,5 @@ export async function loadLayout(
         loadTypes: ['pallet'],
         maxPayloadKg: 1000,
       };
-  return { layout: plant.layout, template };
+  return { layout: plant.layout, template, guidance: 'none' };
 }

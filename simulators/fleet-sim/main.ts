@@ -1,9 +1,12 @@
 import { parseArgs } from 'node:util';
 import { runLifelong, type LifelongKpis } from './run-lifelong.ts';
 import { loadLayout } from './load-layout.ts';
+import { TRAFFIC_GUIDANCE, type TrafficGuidance } from '../../orchestrator/engine/traffic/guidance.ts';
 
 const USAGE = `usage: npm run sim -- --layout <file.map | plant.lif.json | demo> [--site plant.site.json]
-       [--robots 200] [--hours 8] [--tasks lifelong] [--seed 1] [--action-ms N] [--step-ms 250] [--json]`;
+       [--robots 200] [--hours 8] [--tasks lifelong] [--seed 1] [--action-ms N] [--step-ms 250]
+       [--guidance crisscross|none] [--json]
+  --guidance: soft one-way lanes for traffic; default crisscross on a .map grid, none on a plant`;
 
 /**
  * The fleet in virtual time (issue 3): the orchestrator's engine and the simulated robots, hours of plant
@@ -24,6 +27,7 @@ async function main(argv: string[]): Promise<number> {
         seed: { type: 'string', default: '1' },
         'action-ms': { type: 'string' },
         'step-ms': { type: 'string', default: '250' },
+        guidance: { type: 'string' },
         json: { type: 'boolean', default: false },
       },
       strict: true,
@@ -36,12 +40,17 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`${USAGE}\n(only --tasks lifelong exists today)\n`);
     return 2;
   }
+  if (args.guidance !== undefined && !TRAFFIC_GUIDANCE.includes(args.guidance as TrafficGuidance)) {
+    process.stderr.write(`--guidance must be one of ${TRAFFIC_GUIDANCE.join(', ')}\n${USAGE}\n`);
+    return 2;
+  }
   const grid = args.layout.endsWith('.map');
-  const { layout, template } = await loadLayout(args.layout, args.site);
+  const { layout, template, guidance } = await loadLayout(args.layout, args.site);
   const kpis: LifelongKpis = await runLifelong({
     layout,
     robots: Number(args.robots),
     robotTemplate: template,
+    guidance: (args.guidance as TrafficGuidance | undefined) ?? guidance,
     hours: Number(args.hours),
     seed: Number(args.seed),
     // Moving AI maps are B5's unit-edge, unit-speed world with instant actions; plants pick and drop in 3 s.

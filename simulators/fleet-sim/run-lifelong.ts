@@ -2,6 +2,7 @@ import type { Layout, NodeId } from '../../orchestrator/domain/layout.ts';
 import type { RobotSpec } from '../../orchestrator/domain/robot.ts';
 import { createTaskStream, initialPositions } from './task-stream.ts';
 import { VirtualFleet } from './virtual-fleet.ts';
+import type { TrafficGuidance } from '../../orchestrator/engine/traffic/guidance.ts';
 
 export interface LifelongOptions {
   readonly layout: Layout;
@@ -19,6 +20,8 @@ export interface LifelongOptions {
   readonly dueMinutes: number;
   /** Plant milliseconds per simulation step. */
   readonly stepMs: number;
+  /** Soft lane directions for traffic (`crisscross` on grid maps); default `none`. */
+  readonly guidance?: TrafficGuidance;
   /** Called about every simulated 10 minutes with progress. */
   readonly onProgress?: (simulatedS: number, tasksDone: number) => void;
 }
@@ -28,6 +31,7 @@ export interface LifelongKpis {
   readonly robots: number;
   readonly seed: number;
   readonly hours: number;
+  readonly guidance: TrafficGuidance;
   readonly tasksDone: number;
   readonly tasksPerHour: number;
   readonly meanTaskS: number;
@@ -79,6 +83,7 @@ export async function runLifelong(options: LifelongOptions): Promise<LifelongKpi
     fleet: fleetSpecs,
     stepMs: options.stepMs,
     actionDurationMs: options.actionMs,
+    ...(options.guidance ? { guidance: options.guidance } : {}),
   });
   await fleet.start();
   const stream = createTaskStream({ seed: options.seed, candidates });
@@ -133,6 +138,7 @@ export async function runLifelong(options: LifelongOptions): Promise<LifelongKpi
     robots: options.robots,
     seed: options.seed,
     hours: options.hours,
+    guidance: options.guidance ?? 'none',
     tasksDone,
     tasksPerHour: round(tasksDone / options.hours),
     meanTaskS: round(times.reduce((a, b) => a + b, 0) / Math.max(1, tasksDone)),

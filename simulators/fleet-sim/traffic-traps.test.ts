@@ -201,3 +201,39 @@ describe('traffic: hand-made deadlock traps', () => {
     expectClean(fleet, ['A']);
   });
 });
+
+describe('traffic: crisscross lane guidance', () => {
+  it('when two robots swap ends of a two-row aisle, then each drives the row that runs its way and neither waits', async () => {
+    // Row y=0 runs towards +x, row y=1 towards -x (guidance.ts). R1 goes 0,0 -> 6,0 along row 0; R2 goes
+    // 6,0 -> 0,0 up to row 1 and back down, so the two never meet head-on. (Without lanes R2 sets off
+    // along row 0 and is pushed aside when they meet.)
+    const coords: Record<string, [number, number]> = {};
+    const links: [string, string][] = [];
+    for (let x = 0; x <= 6; x++)
+      for (let y = 0; y <= 1; y++) {
+        coords[`${x},${y}`] = [x, y];
+        if (x > 0) links.push([`${x - 1},${y}`, `${x},${y}`]);
+        if (y > 0) links.push([`${x},0`, `${x},1`]);
+      }
+    const fleet = new VirtualFleet({
+      layout: layoutOf(coords, links),
+      fleet: [robot('R1', '0,0'), robot('R2', '6,0')],
+      stepMs: 250,
+      actionDurationMs: 1000,
+      guidance: 'crisscross',
+    });
+    await fleet.start();
+    orderFor(fleet, 'R1', '0,0', '6,0');
+    orderFor(fleet, 'R2', '6,0', '0,0');
+    const trail = new Set<string>();
+    for (let t = 0; t < 120_000 && fleet.statusOf('o-R2') === 'open'; t += 250) {
+      fleet.run(250);
+      const r2 = fleet.state.robots.R2!;
+      trail.add(r2.moving?.to ?? r2.nodeId!);
+    }
+    expectClean(fleet, ['R1', 'R2']);
+    const inRowZero = [...trail].filter((n) => n.endsWith(',0') && n !== '0,0' && n !== '6,0');
+    expect(inRowZero, [...trail].join(' ')).toEqual([]);
+    expect(fleet.longestStallMs).toBeLessThan(5000);
+  });
+});

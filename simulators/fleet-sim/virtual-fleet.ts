@@ -6,6 +6,7 @@ import { createEngine, type Engine } from '../../orchestrator/engine/engine.ts';
 import type { EngineCommand, EngineEvent, EngineState } from '../../orchestrator/engine/engine-types.ts';
 import { goalOf } from '../../orchestrator/engine/traffic/traffic-round.ts';
 import { isMovable } from '../../orchestrator/engine/traffic/pibt.ts';
+import type { TrafficGuidance } from '../../orchestrator/engine/traffic/guidance.ts';
 import type { RobotRuntime } from '../../orchestrator/engine/engine-types.ts';
 import type { DistanceTables } from '../../orchestrator/engine/traffic/distance-tables.ts';
 import { SimRobotAdapter } from '../../adapters/sim/sim-robot-adapter.ts';
@@ -26,6 +27,8 @@ export interface VirtualFleetOptions {
   readonly deadlockMs?: number;
   /** A robot that comes no closer to its goal for this long is livelocked. Default 300 s. */
   readonly livelockMs?: number;
+  /** Soft lane directions for traffic; default `none`. */
+  readonly guidance?: TrafficGuidance;
 }
 
 type PhysicalRobot = ReturnType<SimRobotAdapter['snapshotDetailed']>[number];
@@ -84,7 +87,11 @@ export class VirtualFleet {
     this.deadlockMs = options.deadlockMs ?? 60_000;
     this.livelockMs = options.livelockMs ?? 300_000;
     this.nowMs = options.startMs ?? 0;
-    this.engine = createEngine(options.layout, options.fleet);
+    this.engine = createEngine(
+      options.layout,
+      options.fleet,
+      options.guidance ? { guidance: options.guidance } : {},
+    );
     this.state = this.engine.initialState();
     this.edgeEnds = new Map(options.layout.edges.map((e) => [e.id, [e.from, e.to] as const]));
     this.adapter = new SimRobotAdapter({

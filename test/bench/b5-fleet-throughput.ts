@@ -5,6 +5,7 @@
  * on one task stream and one set of start nodes per seed.
  */
 import { runLifelong, type LifelongKpis } from '../../simulators/fleet-sim/run-lifelong.ts';
+import type { TrafficGuidance } from '../../orchestrator/engine/traffic/guidance.ts';
 import { runInterferenceFree } from './b5/interference-free.ts';
 import { runReferencePibt } from './b5/reference-pibt.ts';
 import { b5Scenario } from './b5/scenario.ts';
@@ -32,6 +33,8 @@ interface Row {
   readonly map: string;
   readonly robots: number;
   readonly ours: LifelongKpis;
+  /** The same run without lane guidance, for what the lanes are worth. */
+  readonly noLanes: LifelongKpis;
   readonly pibtPerHour: number;
   readonly boundPerHour: number;
   readonly pibtCollisions: number;
@@ -52,24 +55,28 @@ export async function run(options: B5Options = {}): Promise<BenchSection> {
     const layout = movingAiLayout(map);
     for (const robots of robotCounts) {
       const scenario = b5Scenario(text, { seed, robots });
-      options.log?.(`B5 ${map} ${robots} robots: engine`);
-      const ours = await runLifelong({
-        layout,
-        robots,
-        robotTemplate: {
-          vehicleType: 'grid',
-          adapter: 'sim',
-          maxSpeedMps: 1,
-          loadTypes: ['pallet'],
-          maxPayloadKg: 1000,
-        },
-        hours,
-        seed,
-        starts: scenario.starts,
-        actionMs: 0,
-        dueMinutes: 10,
-        stepMs: 250,
-      });
+      options.log?.(`B5 ${map} ${robots} robots: engine, crisscross lanes and none`);
+      const runOurs = (guidance: TrafficGuidance): Promise<LifelongKpis> =>
+        runLifelong({
+          layout,
+          guidance,
+          robots,
+          robotTemplate: {
+            vehicleType: 'grid',
+            adapter: 'sim',
+            maxSpeedMps: 1,
+            loadTypes: ['pallet'],
+            maxPayloadKg: 1000,
+          },
+          hours,
+          seed,
+          starts: scenario.starts,
+          actionMs: 0,
+          dueMinutes: 10,
+          stepMs: 250,
+        });
+      const ours = await runOurs('crisscross');
+      const noLanes = await runOurs('none');
       options.log?.(`B5 ${map} ${robots} robots: reference PIBT and bound`);
       const pibt = runReferencePibt({ mapText: text, robots, steps, seed, actionSteps: 0 });
       const bound = runInterferenceFree({ mapText: text, robots, steps, seed, actionSteps: 0 });
@@ -77,6 +84,7 @@ export async function run(options: B5Options = {}): Promise<BenchSection> {
         map,
         robots,
         ours,
+        noLanes,
         pibtPerHour: pibt.throughputPerHour,
         boundPerHour: bound.throughputPerHour,
         pibtCollisions: pibt.collisions,
@@ -97,6 +105,7 @@ export async function run(options: B5Options = {}): Promise<BenchSection> {
       'map',
       'robots',
       'ours tasks/h',
+      'ours, no lanes: tasks/h, deadlocks',
       'PIBT tasks/h',
       'bound tasks/h',
       'ours / bound',
@@ -113,6 +122,7 @@ export async function run(options: B5Options = {}): Promise<BenchSection> {
       r.map,
       String(r.robots),
       fmt(r.ours.tasksPerHour, 0),
+      `${fmt(r.noLanes.tasksPerHour, 0)}, ${r.noLanes.deadlocks}`,
       fmt(r.pibtPerHour, 0),
       fmt(r.boundPerHour, 0),
       fmt(r.ours.tasksPerHour / r.boundPerHour),
@@ -127,7 +137,7 @@ export async function run(options: B5Options = {}): Promise<BenchSection> {
     ]),
   );
   const markdown = [
-    `${hours} simulated hour(s) per run, seed ${seed}, lifelong random tasks, unit edges and speed, instant pick and drop; ${machineLine()}`,
+    `${hours} simulated hour(s) per run, seed ${seed}, lifelong random tasks, unit edges and speed, instant pick and drop; ours with crisscross lane guidance (the fleet simulator's default on grid maps, \`engine/traffic/guidance.ts\`), and once more without; ${machineLine()}`,
     '',
     table,
     '',

@@ -42,9 +42,10 @@ export async function run(options: F1Options = {}): Promise<BenchSection> {
   const rows: { layout: string; kpis: LifelongKpis }[] = [];
   for (const r of runs) {
     options.log?.(`F1 ${r.layout}, ${r.robots} robots, ${hours} h`);
-    const { layout, template } = await loadLayout(r.path, undefined);
+    const { layout, template, guidance } = await loadLayout(r.path, undefined);
     const kpis = await runLifelong({
       layout,
+      guidance,
       robots: r.robots,
       robotTemplate: template,
       hours,
@@ -60,6 +61,7 @@ export async function run(options: F1Options = {}): Promise<BenchSection> {
     [
       'layout',
       'robots',
+      'lanes',
       'tasks/h',
       'mean task s',
       'on time %',
@@ -75,6 +77,7 @@ export async function run(options: F1Options = {}): Promise<BenchSection> {
     rows.map(({ layout, kpis: k }) => [
       layout,
       String(k.robots),
+      k.guidance,
       fmt(k.tasksPerHour, 0),
       fmt(k.meanTaskS, 0),
       fmt(k.onTimePct, 0),
@@ -90,7 +93,7 @@ export async function run(options: F1Options = {}): Promise<BenchSection> {
   );
   const failing = rows.filter((r) => !clean(r.kpis)).map((r) => `${r.layout} with ${r.kpis.robots}`);
   const markdown = [
-    `${hours} simulated hours per run, seed ${seed}, lifelong random tasks (\`npm run sim\`); warehouse maps: unit edges and speed, instant pick and drop; demo plant: its own robots, 3 s pick and drop, chargers; ${machineLine()}`,
+    `${hours} simulated hours per run, seed ${seed}, lifelong random tasks (\`npm run sim\`); warehouse maps: unit edges and speed, instant pick and drop; demo plant: its own robots, 3 s pick and drop, chargers; lanes: the traffic guidance the simulator uses by default (crisscross on grid maps, none on a plant); ${machineLine()}`,
     '',
     table,
     '',

@@ -1,4 +1,4 @@
-import type { Layout, NodeId, VehicleTypeId } from '../../domain/layout.ts';
+import type { Layout, LayoutEdge, NodeId, VehicleTypeId } from '../../domain/layout.ts';
 import { CsrGraph } from '../../routing/csr-graph.ts';
 import { CsrSearch } from '../../routing/csr-astar.ts';
 
@@ -6,7 +6,8 @@ import { CsrSearch } from '../../routing/csr-astar.ts';
 const DEFAULT_BUDGET_BYTES = 48 * 1024 * 1024;
 
 /**
- * Travel time (seconds) from every node to a goal, per vehicle type: one reverse search over the CSR graph
+ * Travel time (seconds) from every node to a goal, per vehicle type (times the guidance factor of each
+ * edge, when there is guidance): one reverse search over the CSR graph
  * (breadth-first when all arcs cost the same, else Dijkstra), kept in an LRU cache of 32-bit tables within
  * a byte budget. Traffic ranks each robot's next step by it and dispatch prices robots by it, so a lookup
  * is O(1) and a new goal costs one search.
@@ -26,6 +27,8 @@ export class DistanceTables {
     /** Top speed per vehicle type, metres per second. */
     private readonly speeds: ReadonlyMap<VehicleTypeId, number>,
     budgetBytes = DEFAULT_BUDGET_BYTES,
+    /** Factor on each edge's travel time (traffic guidance, `guidance.ts`); absent: 1. */
+    private readonly arcWeight?: (edge: LayoutEdge) => number,
   ) {
     layout.nodes.forEach((n, i) => this.index.set(n.id, i));
     this.capacity = Math.max(16, Math.floor(budgetBytes / (4 * Math.max(1, layout.nodes.length))));
@@ -74,7 +77,11 @@ export class DistanceTables {
     let search = this.searches.get(vehicleType);
     if (!search) {
       search = new CsrSearch(
-        new CsrGraph(this.layout, { vehicleType, speedMps: this.speeds.get(vehicleType) ?? 1 }),
+        new CsrGraph(this.layout, {
+          vehicleType,
+          speedMps: this.speeds.get(vehicleType) ?? 1,
+          ...(this.arcWeight ? { arcWeight: this.arcWeight } : {}),
+        }),
       );
       this.searches.set(vehicleType, search);
     }
