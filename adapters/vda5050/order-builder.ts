@@ -1,0 +1,169 @@
+import type { EdgeId, Layout, LayoutEdge, LayoutNode, NodeId } from '../../orchestrator/domain/layout.ts';
+import type { RobotAction, RobotCommand } from '../../orchestrator/domain/robot-messages.ts';
+import type { PeerProfile } from './profile.ts';
+import type { OrderBody, VdaAction, VdaEdge, VdaNode } from './wire.ts';
+
+export type ReleaseSegment = Extract<RobotCommand, { type: 'release-segment' }>;
+
+/** What the master has sent for one robot's current order: enough to stitch the next update onto it. */
+export interface OrderTrack {
+  readonly taskId: string;
+  readonly orderId: string;
+  readonly orderUpdateId: number;
+  /** The last base node sent (the decision point), exactly as it was sent. */
+  readonly decision: VdaNode;
+}
+
+export interface BuiltOrder {
+  readonly body: OrderBody;
+  readonly track: OrderTrack;
+  /** Every action in the message that the engine asked for: wire actionId and the engine's. */
+  readonly actions: readonly { readonly wireId: string; readonly engineId: string }[];
+  /**
+   * Actions the engine put on the stitching node of an update. The stitching node must not change
+   * (checklist O11), so they cannot ride on it; the adapter sends them as instant actions.
+   */
+  readonly instantBefore: readonly VdaAction[];
+}
+
+/** VDA 5050's recommended id characters are `A-Z a-z 0-9 _ - . :`; anything else becomes `:`. */
+export function wireId(id: string): string {
+  return id.replace(/[^A-Za-z0-9_.:-]/g, ':');
+}
+
+const ACTION_TYPES: Readonly<Record<RobotAction['type'], string>> = {
+  pick: 'pick',
+  drop: 'drop',
+  'start-charging': 'startCharging',
+  'stop-charging': 'stopCharging',
+};
+
+/**
+ * Turns the engine's releases into VDA 5050 orders (pure: no I/O, no clock). The engine releases a task
+ * a segment at a time, never beyond what traffic has reserved; each segment becomes:
+ * - a **new order** (sequenceIds from 0, checklist O1-O3) when the robot has no order for this task or
+ *   the segment does not start at the decision point;
+ * - an **order update** otherwise (O10): same orderId, orderUpdateId + 1, first node the decision point
+ *   with the same nodeId and sequenceId and the same content, its actions re-sent or omitted per the
+ *   peer profile (O11), no earlier base re-sent.
+ * The planned route beyond the release goes along as the unreleased horizon; every update replaces it.
+ */
+export class OrderBuilder {
+  private readonly nodes: ReadonlyMap<NodeId, LayoutNode>;
+  private readonly edges: ReadonlyMap<EdgeId, LayoutEdge>;
+
+  constructor(
+    layout: Layout,
+    private readonly profile: PeerProfile,
+  ) {
+    this.nodes = new Map(layout.nodes.map((n) => [n.id, n]));
+    this.edges = new Map(layout.edges.map((e) => [e.id, e]));
+  }
+
+  /**
+   * The message that releases `segment`. `current` is the robot's order as last sent (undefined when it
+   * has none or after a cancel); `orderIdSuffix` makes a new orderId unique across master restarts.
+   * @throws RangeError when the segment names a node or edge the layout does not have, or its edges do
+   *   not match its nodes (an engine bug, never the robot's).
+   */
+  build(segment: ReleaseSegment, current: OrderTrack | undefined, orderIdSuffix: string): BuiltOrder {
+    if (segment.edgeIds.length !== segment.nodes.length - 1)
+      throw new RangeError(`segment of ${segment.nodes.length} nodes has ${segment.edgeIds.length} edges`);
+    const first = segment.nodes[0]!;
+    const continues = current?.taskId === segment.taskId && current.decision.nodeId === first.nodeId;
+    const actions: { wireId: string; engineId: string }[] = [];
+    const toWire = (a: RobotAction): VdaAction => {
+      const id = wireId(a.actionId);
+      actions.push({ wireId: id, engineId: a.actionId });
+      return this.action(a, id);
+    };
+
+    let nodes: VdaNode[];
+    let sequenceId: number;
+    let instantBefore: VdaAction[] = [];
+    if (continues) {
+      const stitch = current.decision;
+      nodes = [this.profile.stitchingActions === 'resend' ? stitch : { ...stitch, actions: [] }];
+      instantBefore = first.actions.map(toWire);
+      sequenceId = stitch.sequenceId;
+    } else {
+      nodes = [this.node(first.nodeId, 0, true, first.actions.map(toWire))];
+      sequenceId = 0;
+    }
+    const edges: VdaEdge[] = [];
+    const append = (from: NodeId, edgeId: EdgeId, to: NodeId, released: boolean, acts: VdaAction[]): void => {
+      edges.push(this.edge(edgeId, sequenceId + 1, released, from, to));
+      nodes.push(this.node(to, sequenceId + 2, released, acts));
+      sequenceId += 2;
+    };
+    segment.edgeIds.forEach((edgeId, i) => {
+      const to = segment.nodes[i + 1]!;
+      append(segment.nodes[i]!.nodeId, edgeId, to.nodeId, true, to.actions.map(toWire));
+    });
+    const decision = nodes[nodes.length - 1]!;
+    let at = decision.nodeId;
+    segment.horizon?.edgeIds.forEach((edgeId, i) => {
+      const to = segment.horizon!.nodeIds[i];
+      if (to === undefined) return;
+      append(at, edgeId, to, false, []);
+      at = to;
+    });
+    const orderId = continues ? current.orderId : `${wireId(segment.taskId)}:${orderIdSuffix}`;
+    const orderUpdateId = continues ? current.orderUpdateId + 1 : 0;
+    return {
+      body: { orderId, orderUpdateId, nodes, edges },
+      track: { taskId: segment.taskId, orderId, orderUpdateId, decision },
+      actions,
+      instantBefore,
+    };
+  }
+
+  /** An action the engine asked for, as the wire writes it (HARD: the robot stands still meanwhile). */
+  action(a: RobotAction, actionId: string): VdaAction {
+    const parameters: { key: string; value: string | number | boolean }[] = [];
+    if (a.loadId !== undefined) parameters.push({ key: 'loadId', value: a.loadId });
+    if (a.stationId !== undefined) parameters.push({ key: 'stationName', value: a.stationId });
+    return {
+      actionId,
+      actionType: ACTION_TYPES[a.type],
+      blockingType: 'HARD',
+      ...(parameters.length > 0 ? { actionParameters: this.values(parameters) } : {}),
+    };
+  }
+
+  /** Parameter values in the peer's dialect (O8): JSON types, or strings where the profile says so. */
+  values(
+    parameters: readonly { key: string; value: string | number | boolean }[],
+  ): { key: string; value: string | number | boolean }[] {
+    if (this.profile.parameterValues === 'typed') return [...parameters];
+    return parameters.map((p) => ({ key: p.key, value: String(p.value) }));
+  }
+
+  private node(id: NodeId, sequenceId: number, released: boolean, actions: VdaAction[]): VdaNode {
+    const n = this.nodes.get(id);
+    if (!n) throw new RangeError(`unknown node ${id}`);
+    return {
+      nodeId: wireId(id),
+      sequenceId,
+      released,
+      nodePosition: { x: n.x, y: n.y, mapId: n.mapId },
+      actions,
+    };
+  }
+
+  private edge(id: EdgeId, sequenceId: number, released: boolean, from: NodeId, to: NodeId): VdaEdge {
+    const e = this.edges.get(id);
+    if (!e || e.from !== from || e.to !== to)
+      throw new RangeError(`edge ${id} does not lead ${from} -> ${to}`);
+    return {
+      edgeId: wireId(id),
+      sequenceId,
+      released,
+      startNodeId: wireId(from),
+      endNodeId: wireId(to),
+      length: e.lengthM,
+      ...(e.maxSpeedMps === undefined ? {} : { maxSpeed: e.maxSpeedMps }),
+      actions: [],
+    };
+  }
+}

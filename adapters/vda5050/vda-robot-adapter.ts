@@ -1,0 +1,559 @@
+import mqtt, { type MqttClient } from 'mqtt';
+import type { Layout, NodeId } from '../../orchestrator/domain/layout.ts';
+import type { RobotId, RobotError, ConnectionState, OperatingMode } from '../../orchestrator/domain/robot.ts';
+import type { RobotCommand, RobotEvent, RobotStateReport } from '../../orchestrator/domain/robot-messages.ts';
+import type { RobotAdapter } from '../../orchestrator/ports/robot-adapter.ts';
+import { systemClock, type Clock } from '../../orchestrator/ports/clock.ts';
+import { OrderBuilder, wireId, type OrderTrack, type ReleaseSegment } from './order-builder.ts';
+import { PROFILES, type PeerProfile } from './profile.ts';
+import { checkSchema } from './schemas.ts';
+import { ORDER_REJECTIONS, type VdaAction, type VdaError, type VdaState } from './wire.ts';
+
+/** One AGV as the master knows it: our robot id and its VDA 5050 identity (R4: any manufacturer). */
+export interface VdaRobotConfig {
+  readonly robotId: RobotId;
+  readonly manufacturer: string;
+  readonly serialNumber: string;
+  /** A profile name of `PROFILES` or a profile; default `spec`. */
+  readonly profile?: string | PeerProfile;
+}
+
+/** What the adapter logs; pino's logger fits. */
+export interface AdapterLog {
+  info(details: object, message: string): void;
+  warn(details: object, message: string): void;
+  error(details: object, message: string): void;
+}
+
+export interface VdaAdapterOptions {
+  /** `mqtt://host:port`. */
+  readonly brokerUrl: string;
+  readonly layout: Layout;
+  readonly robots: readonly VdaRobotConfig[];
+  readonly clock?: Clock;
+  readonly log?: AdapterLog;
+  /** An order (update) without an acknowledging state for this long is sent again (O19). Default 5000. */
+  readonly ackTimeoutMs?: number;
+  /** How often an unacknowledged order or instant action is sent again before an alarm. Default 3. */
+  readonly maxResends?: number;
+  /** MQTT client id; default `fleetbridge-<random>`. */
+  readonly clientId?: string;
+}
+
+const SILENT: AdapterLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+const MODES: Readonly<Record<VdaState['operatingMode'], OperatingMode>> = {
+  AUTOMATIC: 'automatic',
+  SEMIAUTOMATIC: 'automatic',
+  MANUAL: 'manual',
+  SERVICE: 'service',
+  TEACHIN: 'service',
+};
+
+interface Unacknowledged {
+  readonly topic: 'order' | 'instantActions';
+  readonly body: object;
+  sentAtMs: number;
+  sends: number;
+}
+
+/** Everything the master tracks per AGV. */
+class Link {
+  readonly headerIds = new Map<string, number>();
+  connection: ConnectionState | undefined;
+  track: OrderTrack | undefined;
+  /** The last order (update) sent and not yet acknowledged by a state. */
+  pendingOrder: (Unacknowledged & { readonly orderId: string; readonly orderUpdateId: number }) | undefined;
+  /** Instant actions sent whose actionState has not appeared yet, by actionId. */
+  readonly pendingInstant = new Map<string, Unacknowledged>();
+  /** Wire actionId -> the engine's actionId, for every engine action sent. */
+  readonly actions = new Map<string, string>();
+  /** Actions whose end (FINISHED/FAILED) has been reported to the engine. */
+  readonly ended = new Set<string>();
+  /** Released nodes sent for the current order, in order: for node-reached between two states. */
+  released: { readonly nodeId: string; readonly sequenceId: number }[] = [];
+  last: { readonly orderId: string; readonly nodeId: string; readonly sequenceId: number } | undefined;
+  /** Problems the adapter found (rejected or unacknowledged orders), reported beside the AGV's errors. */
+  readonly adapterErrors = new Map<string, RobotError>();
+  lastReport: string | undefined;
+  state: VdaState | undefined;
+  factsheet: unknown;
+
+  constructor(
+    readonly config: VdaRobotConfig,
+    readonly profile: PeerProfile,
+  ) {}
+
+  get topicBase(): string {
+    const major = this.profile.version.split('.')[0];
+    return `${this.profile.interfaceName}/v${major}/${this.config.manufacturer}/${this.config.serialNumber}`;
+  }
+}
+
+/**
+ * The robot port over VDA 5050 2.0 (2.1 tolerated) and MQTT: the master side of `../shared/specs/
+ * vda5050-master.md` part C. One adapter drives any number of AGVs of any manufacturers on one broker.
+ *
+ * - Out: each release becomes an order or an order update stitched on the decision point
+ *   (`order-builder.ts`); cancel and pause are instant actions. Every message gets a per-topic, per-AGV
+ *   headerId (T5) and is checked against the official schema before it is published (T6).
+ * - In: states are checked against the schema, then turned into `robot-state` (when something changed),
+ *   `node-reached` (for every released node passed since the last state, O21) and action ends (A8, A9);
+ *   retained `connection` messages into `connection` events (C1, C2).
+ * - Acknowledgement is the state echoing orderId and orderUpdateId (O18), never the publish. Without it
+ *   the identical order is sent again (O19), a bounded number of times, then the AGV is reported faulty
+ *   (the engine holds its order and raises an alarm): no order is ever silently stuck. A rejection
+ *   (`validationError`, `orderError`, `orderUpdateError`, `noRouteError`) is reported the same way.
+ * - Nothing is sent to an AGV that is not online (C3).
+ */
+export class VdaRobotAdapter implements RobotAdapter {
+  readonly kind = 'vda5050' as const;
+  private client: MqttClient | undefined;
+  private readonly links = new Map<RobotId, Link>();
+  private readonly byTopic = new Map<string, Link>();
+  private readonly listeners = new Set<(event: RobotEvent) => void>();
+  private readonly builder = new Map<PeerProfile, OrderBuilder>();
+  private readonly nodeOfWire = new Map<string, NodeId>();
+  private readonly unknown = new Set<string>();
+  private readonly clock: Clock;
+  private readonly log: AdapterLog;
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private sequence = 0;
+
+  constructor(private readonly options: VdaAdapterOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.log = options.log ?? SILENT;
+    for (const node of options.layout.nodes) {
+      const id = wireId(node.id);
+      const other = this.nodeOfWire.get(id);
+      if (other !== undefined) throw new RangeError(`nodes ${other} and ${node.id} have one wire id ${id}`);
+      this.nodeOfWire.set(id, node.id);
+    }
+    for (const config of options.robots) {
+      const profile =
+        typeof config.profile === 'object' ? config.profile : PROFILES[config.profile ?? 'spec'];
+      if (!profile)
+        throw new RangeError(
+          `robot ${config.robotId}: unknown VDA 5050 profile ${typeof config.profile === 'string' ? config.profile : ''}`,
+        );
+      const link = new Link(config, profile);
+      this.links.set(config.robotId, link);
+      this.byTopic.set(link.topicBase, link);
+      if (!this.builder.has(profile)) this.builder.set(profile, new OrderBuilder(options.layout, profile));
+    }
+  }
+
+  onEvent(listener: (event: RobotEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async start(): Promise<void> {
+    const client = await mqtt.connectAsync(this.options.brokerUrl, {
+      clientId: this.options.clientId ?? `fleetbridge-${Math.random().toString(36).slice(2, 10)}`,
+      keepalive: 15,
+      clean: true,
+      reconnectPeriod: 1000,
+    });
+    this.client = client;
+    client.on('message', (topic, payload) => {
+      this.receive(topic, payload);
+    });
+    client.on('error', (err) => {
+      this.log.warn({ err: err.message }, 'vda5050: mqtt error');
+    });
+    // One wildcard per interface and version: AGVs we do not know are seen (and logged) too (R4).
+    const bases = new Set([...this.links.values()].map((l) => l.topicBase.split('/').slice(0, 2).join('/')));
+    const subscriptions: Record<string, { qos: 0 | 1 }> = {};
+    for (const base of bases) {
+      subscriptions[`${base}/+/+/state`] = { qos: 0 };
+      subscriptions[`${base}/+/+/factsheet`] = { qos: 0 };
+      subscriptions[`${base}/+/+/connection`] = { qos: 1 }; // T3
+    }
+    await client.subscribeAsync(subscriptions);
+    // Retained connection messages arrive right after the subscription; an AGV without one has never
+    // been online on this broker.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    for (const [robotId, link] of this.links)
+      if (link.connection === undefined) {
+        link.connection = 'offline';
+        this.emit({ type: 'connection', robotId, state: 'offline' });
+      }
+    this.timer = setInterval(() => {
+      this.resendUnacknowledged();
+    }, 250);
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    const client = this.client;
+    this.client = undefined;
+    if (client) await client.endAsync();
+  }
+
+  execute(command: RobotCommand): void {
+    const link = this.links.get(command.robotId);
+    if (!link) {
+      this.log.warn({ robotId: command.robotId }, 'vda5050: command for a robot this adapter does not drive');
+      return;
+    }
+    if (link.connection !== 'online') {
+      // C3: nothing goes to an AGV that is not connected; the engine keeps its reservations.
+      this.log.warn(
+        { robotId: command.robotId, command: command.type },
+        'vda5050: AGV not online, command dropped',
+      );
+      return;
+    }
+    switch (command.type) {
+      case 'release-segment':
+        this.release(link, command);
+        return;
+      case 'cancel-task':
+        // A2: the next release is a new order, from where the AGV stands; the operator has acted.
+        link.track = undefined;
+        link.pendingOrder = undefined;
+        link.adapterErrors.clear();
+        this.instant(link, [this.instantAction('cancelOrder')]);
+        return;
+      case 'pause':
+        this.instant(link, [this.instantAction('startPause')]);
+        return;
+      case 'resume':
+        this.instant(link, [this.instantAction('stopPause')]);
+        return;
+    }
+  }
+
+  /** The latest factsheet an AGV published (retained), if any. */
+  factsheetOf(robotId: RobotId): unknown {
+    return this.links.get(robotId)?.factsheet;
+  }
+
+  private release(link: Link, segment: ReleaseSegment): void {
+    const builder = this.builder.get(link.profile)!;
+    let built;
+    try {
+      built = builder.build(
+        segment,
+        link.track,
+        `${this.clock.now().toString(36)}${(this.sequence++).toString(36)}`,
+      );
+    } catch (err) {
+      this.log.error(
+        { robotId: link.config.robotId, err: (err as Error).message },
+        'vda5050: cannot build order',
+      );
+      return;
+    }
+    if (built.instantBefore.length > 0) this.instant(link, built.instantBefore);
+    if (!this.publish(link, 'order', built.body)) return;
+    for (const a of built.actions) link.actions.set(a.wireId, a.engineId);
+    if (built.body.orderUpdateId === 0) link.released = [];
+    for (const n of built.body.nodes)
+      if (n.released && !link.released.some((r) => r.sequenceId === n.sequenceId && r.nodeId === n.nodeId))
+        link.released.push(n);
+    link.track = built.track;
+    link.pendingOrder = {
+      topic: 'order',
+      body: built.body,
+      orderId: built.body.orderId,
+      orderUpdateId: built.body.orderUpdateId,
+      sentAtMs: this.clock.now(),
+      sends: 1,
+    };
+  }
+
+  private instantAction(actionType: string): VdaAction {
+    return {
+      actionId: `${actionType}:${this.clock.now().toString(36)}${(this.sequence++).toString(36)}`,
+      actionType,
+      blockingType: 'NONE',
+    };
+  }
+
+  private instant(link: Link, actions: readonly VdaAction[]): void {
+    const body =
+      link.profile.instantActionsField === 'actions' ? { actions } : { actions, instantActions: actions };
+    if (!this.publish(link, 'instantActions', body)) return;
+    for (const a of actions)
+      link.pendingInstant.set(a.actionId, {
+        topic: 'instantActions',
+        body,
+        sentAtMs: this.clock.now(),
+        sends: 1,
+      });
+  }
+
+  /** Adds the header (T4, T5), checks the schema (T6) and publishes; false when nothing was published. */
+  private publish(link: Link, topic: 'order' | 'instantActions', body: object): boolean {
+    const client = this.client;
+    if (!client) return false;
+    const headerId = link.headerIds.get(topic) ?? 0;
+    const message = {
+      headerId,
+      timestamp: new Date(this.clock.now()).toISOString(),
+      version: link.profile.version,
+      manufacturer: link.config.manufacturer,
+      serialNumber: link.config.serialNumber,
+      ...body,
+    };
+    const check = checkSchema(link.profile.version, topic, message);
+    if (!check.ok) {
+      this.log.error(
+        { robotId: link.config.robotId, topic, errors: check.errors },
+        'vda5050: outgoing message fails the schema; not published',
+      );
+      return false;
+    }
+    link.headerIds.set(topic, (headerId + 1) % 2 ** 32);
+    client.publish(`${link.topicBase}/${topic}`, JSON.stringify(message), {
+      qos: link.profile.qos,
+      retain: false,
+    });
+    return true;
+  }
+
+  /** O19, A4: the identical message again (new header) until acknowledged, a bounded number of times. */
+  private resendUnacknowledged(): void {
+    const now = this.clock.now();
+    const timeout = this.options.ackTimeoutMs ?? 5000;
+    const limit = 1 + (this.options.maxResends ?? 3);
+    for (const link of this.links.values()) {
+      if (link.connection !== 'online') continue;
+      const order = link.pendingOrder;
+      if (order && now - order.sentAtMs >= timeout) {
+        if (order.sends >= limit) {
+          link.pendingOrder = undefined;
+          this.fault(
+            link,
+            'order-unacknowledged',
+            `order ${order.orderId} update ${order.orderUpdateId} not acknowledged after ${order.sends} sends`,
+          );
+        } else if (this.publish(link, 'order', order.body)) {
+          order.sends += 1;
+          order.sentAtMs = now;
+        }
+      }
+      for (const [actionId, sent] of link.pendingInstant) {
+        if (now - sent.sentAtMs < timeout) continue;
+        if (sent.sends >= limit) {
+          link.pendingInstant.delete(actionId);
+          this.log.warn(
+            { robotId: link.config.robotId, actionId },
+            'vda5050: instant action never acknowledged; given up',
+          );
+        } else if (this.publish(link, 'instantActions', sent.body)) {
+          sent.sends += 1;
+          sent.sentAtMs = now;
+        }
+      }
+    }
+  }
+
+  private fault(link: Link, code: string, message: string): void {
+    this.log.warn({ robotId: link.config.robotId, code }, `vda5050: ${message}`);
+    link.adapterErrors.set(code, { code, level: 'fatal', message });
+    if (link.state) this.report(link, link.state);
+  }
+
+  private receive(topic: string, payload: Buffer): void {
+    const cut = topic.lastIndexOf('/');
+    const base = topic.slice(0, cut);
+    const kind = topic.slice(cut + 1);
+    if (payload.length === 0) return; // a retained message being cleared
+    const link = this.byTopic.get(base);
+    if (!link) {
+      if (!this.unknown.has(base)) {
+        this.unknown.add(base);
+        this.log.warn({ topic }, 'vda5050: message from an AGV that is not configured; ignored');
+      }
+      return;
+    }
+    let message: unknown;
+    try {
+      message = JSON.parse(payload.toString('utf8'));
+    } catch {
+      this.log.warn({ robotId: link.config.robotId, topic }, 'vda5050: malformed JSON; ignored');
+      return;
+    }
+    if (kind === 'connection') this.onConnection(link, message);
+    else if (kind === 'state') this.onState(link, message);
+    else if (kind === 'factsheet') link.factsheet = message;
+  }
+
+  private onConnection(link: Link, message: unknown): void {
+    const wire = (message as { connectionState?: unknown }).connectionState;
+    // C2: the will's timestamp and headerId are old by design; only the state counts.
+    const state: ConnectionState | undefined =
+      wire === 'ONLINE'
+        ? 'online'
+        : wire === 'OFFLINE'
+          ? 'offline'
+          : wire === 'CONNECTIONBROKEN' || wire === 'CONNECTION_BROKEN'
+            ? 'connection-broken'
+            : undefined;
+    if (state === undefined) {
+      this.log.warn(
+        { robotId: link.config.robotId, connectionState: wire },
+        'vda5050: unknown connection state',
+      );
+      return;
+    }
+    if (state === link.connection) return;
+    link.connection = state;
+    this.emit({ type: 'connection', robotId: link.config.robotId, state });
+    // C1: reachable, but nothing is decided before a fresh state: ask for one.
+    if (state === 'online') this.instant(link, [this.instantAction('stateRequest')]);
+  }
+
+  private onState(link: Link, message: unknown): void {
+    const robotId = link.config.robotId;
+    const version = (message as { version?: unknown }).version;
+    const major = typeof version === 'string' ? Number(version.split('.')[0]) : NaN;
+    if (major !== link.profile.acceptMajor) {
+      this.log.warn({ robotId, version }, 'vda5050: state of another major version; ignored');
+      return;
+    }
+    const check = checkSchema(link.profile.version, 'state', message);
+    if (!check.ok) {
+      this.log.warn({ robotId, errors: check.errors }, 'vda5050: state fails the schema; ignored');
+      return;
+    }
+    const state = message as VdaState;
+    link.state = state;
+    this.acknowledge(link, state);
+    this.progress(link, state);
+    this.actionEnds(link, state);
+    this.report(link, state);
+  }
+
+  /** O18, E2: the state echoes what was sent (accepted), or an error references it (rejected). */
+  private acknowledge(link: Link, state: VdaState): void {
+    for (const a of state.actionStates) link.pendingInstant.delete(a.actionId);
+    const pending = link.pendingOrder;
+    if (!pending) return;
+    if (state.orderId === pending.orderId && state.orderUpdateId >= pending.orderUpdateId) {
+      link.pendingOrder = undefined;
+      link.adapterErrors.delete('order-unacknowledged');
+      link.adapterErrors.delete('order-rejected');
+      return;
+    }
+    const rejection = state.errors.find((e) => ORDER_REJECTIONS.has(e.errorType) && refersTo(e, pending));
+    if (!rejection) return;
+    link.pendingOrder = undefined;
+    link.track = undefined;
+    link.adapterErrors.set('order-rejected', {
+      code: 'order-rejected',
+      level: 'fatal',
+      message: `order ${pending.orderId} update ${pending.orderUpdateId} rejected: ${rejection.errorType}${rejection.errorDescription ? ` (${rejection.errorDescription})` : ''}`,
+    });
+    this.log.warn(
+      { robotId: link.config.robotId, orderId: pending.orderId, errorType: rejection.errorType },
+      'vda5050: order rejected',
+    );
+  }
+
+  /** O21: every released node passed since the last state, in order. */
+  private progress(link: Link, state: VdaState): void {
+    const robotId = link.config.robotId;
+    const now = { orderId: state.orderId, nodeId: state.lastNodeId, sequenceId: state.lastNodeSequenceId };
+    const before = link.last;
+    link.last = now;
+    if (
+      !before ||
+      (before.nodeId === now.nodeId && before.sequenceId === now.sequenceId && before.orderId === now.orderId)
+    )
+      return;
+    const ours = link.track?.orderId === state.orderId;
+    const passed = ours
+      ? link.released.filter(
+          (n) =>
+            n.sequenceId > 0 &&
+            n.sequenceId <= now.sequenceId &&
+            (before.orderId !== now.orderId || n.sequenceId > before.sequenceId),
+        )
+      : [{ nodeId: now.nodeId, sequenceId: now.sequenceId }];
+    for (const n of passed) {
+      const nodeId = this.nodeOfWire.get(n.nodeId);
+      if (nodeId === undefined) {
+        this.log.warn({ robotId, nodeId: n.nodeId }, 'vda5050: AGV reports a node the layout does not have');
+        continue;
+      }
+      this.emit({ type: 'node-reached', robotId, nodeId });
+    }
+  }
+
+  /** A8, A9: the end of every action the engine asked for, once. */
+  private actionEnds(link: Link, state: VdaState): void {
+    const robotId = link.config.robotId;
+    for (const a of state.actionStates) {
+      const engineId = link.actions.get(a.actionId);
+      if (engineId === undefined || link.ended.has(a.actionId)) continue;
+      if (a.actionStatus === 'FINISHED') {
+        link.ended.add(a.actionId);
+        this.emit({ type: 'action-finished', robotId, actionId: engineId });
+      } else if (a.actionStatus === 'FAILED') {
+        link.ended.add(a.actionId);
+        const error = state.errors.find((e) =>
+          e.errorReferences?.some((r) => r.referenceKey === 'actionId' && r.referenceValue === a.actionId),
+        );
+        const reason =
+          error?.errorDescription ?? error?.errorType ?? a.resultDescription ?? 'action failed on the AGV';
+        this.emit({ type: 'action-failed', robotId, actionId: engineId, reason });
+      }
+    }
+  }
+
+  private report(link: Link, state: VdaState): void {
+    const nodeId = this.nodeOfWire.get(state.lastNodeId);
+    const report: RobotStateReport = {
+      ...(nodeId === undefined ? {} : { nodeId }),
+      ...(state.agvPosition
+        ? { pose: { x: state.agvPosition.x, y: state.agvPosition.y, thetaRad: state.agvPosition.theta } }
+        : {}),
+      batteryPct: state.batteryState.batteryCharge,
+      charging: state.batteryState.charging,
+      driving: state.driving,
+      paused: state.paused ?? false,
+      // S2: no `loads` field means the AGV cannot tell; for the engine that is "nothing known on board".
+      loads: (state.loads ?? []).map((l) => l.loadId ?? l.loadType ?? 'load'),
+      mode: MODES[state.operatingMode],
+      errors: [...state.errors.map(toRobotError), ...link.adapterErrors.values()],
+      routeNodeIds: [...state.nodeStates]
+        .filter((n) => n.released)
+        .sort((a, b) => a.sequenceId - b.sequenceId)
+        .flatMap((n) => {
+          const id = this.nodeOfWire.get(n.nodeId);
+          return id === undefined ? [] : [id];
+        }),
+    };
+    const text = JSON.stringify(report);
+    if (text === link.lastReport) return;
+    link.lastReport = text;
+    this.emit({ type: 'robot-state', robotId: link.config.robotId, state: report });
+  }
+
+  private emit(event: RobotEvent): void {
+    for (const listener of this.listeners) listener(event);
+  }
+}
+
+function toRobotError(e: VdaError): RobotError {
+  return {
+    code: e.errorType,
+    level: e.errorLevel === 'FATAL' ? 'fatal' : 'warning',
+    message: e.errorDescription ?? e.errorType,
+  };
+}
+
+/** E2: an error refers to an order by its orderId (and update), or names no order at all. */
+function refersTo(e: VdaError, order: { readonly orderId: string; readonly orderUpdateId: number }): boolean {
+  const refs = e.errorReferences ?? [];
+  const orderId = refs.find((r) => r.referenceKey === 'orderId')?.referenceValue;
+  const update = refs.find((r) => r.referenceKey === 'orderUpdateId')?.referenceValue;
+  if (orderId !== undefined && orderId !== order.orderId) return false;
+  if (update !== undefined && Number(update) !== order.orderUpdateId) return false;
+  return true;
+}
