@@ -222,9 +222,26 @@ describe('CsrSearch.distancesTo', () => {
   it('when arcs cost differently (Dijkstra), then every distance equals the A* cost', () => {
     const layout = irregular(warehouse('warehouse-10-20-10-2-1'), 13);
     expect(new CsrGraph(layout, { vehicleType: 'small' }).uniformArcCostS).toBeUndefined();
+    expect(new CsrGraph(layout, { vehicleType: 'small' }).arcUnitS).toBeUndefined();
     expectDistancesMatchSearch(layout, { vehicleType: 'small', speedMps: 2 }, 14, 0);
     expectDistancesMatchSearch(layout, { vehicleType: 'small', speedMps: 2 }, 15, 0.1);
     expectDistancesMatchSearch(demoPlant(), { vehicleType: 'amr-pallet' }, 16, 0.05);
+  });
+
+  it('when arcs cost whole multiples of one unit (lane guidance: bucket queue), then every distance equals the A* cost', () => {
+    const layout = warehouse('warehouse-10-20-10-2-1');
+    // Edges of about one in three against their "lane", as crisscross guidance weights them.
+    const arcWeight = (e: LayoutEdge): number => {
+      let hash = 7;
+      for (let i = 0; i < e.id.length; i++) hash = (hash * 31 + e.id.charCodeAt(i)) % 997;
+      return hash % 3 === 0 ? 16 : 1;
+    };
+    const graph = new CsrGraph(layout, { arcWeight });
+    expect(graph.uniformArcCostS).toBeUndefined();
+    expect([graph.arcUnitS, graph.maxArcUnits]).toEqual([1, 16]);
+    expectDistancesMatchSearch(layout, { arcWeight }, 21, 0);
+    expectDistancesMatchSearch(layout, { arcWeight }, 22, 0.1);
+    expectDistancesMatchSearch(layout, { arcWeight: (e) => arcWeight(e) * 3, speedMps: 2 }, 23, 0.05);
   });
 
   it('when the goal is blocked, then only the goal itself has a distance', () => {

@@ -237,6 +237,8 @@ export class CsrSearch {
       return dist;
     }
 
+    if (graph.reverseUnits !== undefined) return this.bucketDistancesTo(goal, dist);
+
     const heap = this.heap;
     heap.clear();
     heap.push(goal, 0, 0);
@@ -257,6 +259,46 @@ export class CsrSearch {
     }
     return dist;
   }
+
+  /**
+   * `distancesTo` when every arc costs a whole multiple of one unit (Dial's algorithm): buckets by
+   * distance in units instead of a heap, O(nodes + arcs). `dist` holds units until the end.
+   */
+  private bucketDistancesTo(goal: number, dist: Float64Array): Float64Array {
+    const graph = this.graph;
+    const { reverseOffsets, reverseArcs, reverseSources } = graph;
+    const units = graph.reverseUnits!;
+    const { blockedArcs, blockedNodes } = this;
+    const size = graph.maxArcUnits + 1;
+    const buckets = (this.buckets ??= Array.from({ length: size }, () => []));
+    for (const b of buckets) b.length = 0;
+    buckets[0]!.push(goal);
+    let queued = 1;
+    for (let d = 0; queued > 0; d++) {
+      const bucket = buckets[d % size]!;
+      while (bucket.length > 0) {
+        const v = bucket.pop()!;
+        queued--;
+        if (dist[v] !== d || blockedNodes[v] === 1) continue; // stale, or may be reached but not crossed
+        const end = reverseOffsets[v + 1]!;
+        for (let slot = reverseOffsets[v]!; slot < end; slot++) {
+          if (blockedArcs[reverseArcs[slot]!] === 1) continue;
+          const u = reverseSources[slot]!;
+          const du = d + units[slot]!;
+          if (du < dist[u]!) {
+            dist[u] = du;
+            buckets[du % size]!.push(u);
+            queued++;
+          }
+        }
+      }
+    }
+    const unit = graph.arcUnitS!;
+    for (let i = 0; i < graph.nodeCount; i++) if (dist[i] !== Infinity) dist[i] = dist[i]! * unit;
+    return dist;
+  }
+
+  private buckets: number[][] | undefined;
 
   private nextGeneration(): number {
     if (this.generation === 0xffffffff) {

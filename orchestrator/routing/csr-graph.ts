@@ -23,6 +23,28 @@ export interface CsrGraphOptions {
   readonly arcWeight?: (edge: LayoutEdge) => number;
 }
 
+/** The largest multiple of the cheapest arc for which searches use a bucket queue. */
+export const MAX_ARC_UNITS = 64;
+
+/** Every cost as a whole multiple of the cheapest, or undefined when one is not (within 1e-9). */
+function wholeMultiples(
+  costs: Float64Array,
+): { unit: number; multiples: Uint8Array; max: number } | undefined {
+  let unit = Infinity;
+  for (const c of costs) if (c < unit) unit = c;
+  if (!(unit > 0 && unit < Infinity)) return undefined;
+  const multiples = new Uint8Array(costs.length);
+  let max = 0;
+  for (let i = 0; i < costs.length; i++) {
+    const ratio = costs[i]! / unit;
+    const whole = Math.round(ratio);
+    if (Math.abs(ratio - whole) > 1e-9 || whole > MAX_ARC_UNITS) return undefined;
+    multiples[i] = whole;
+    if (whole > max) max = whole;
+  }
+  return { unit, multiples, max };
+}
+
 /**
  * Node `i` is `layout.nodes[i]`. An arc is one layout edge the vehicle may drive: the arcs leaving node
  * `u` are `offsets[u] .. offsets[u + 1] - 1`, in layout order. Parallel edges stay separate arcs (so that
@@ -65,6 +87,13 @@ export class CsrGraph {
   readonly manhattanSPerM: number;
   /** The travel time of every arc when all arcs cost the same, else undefined (enables BFS). */
   readonly uniformArcCostS: number | undefined;
+  /**
+   * When every arc costs a whole multiple (at most MAX_ARC_UNITS) of the cheapest one: that cost, and per
+   * reverse slot the multiple (enables a bucket queue instead of a heap; lane guidance makes such graphs).
+   */
+  readonly arcUnitS: number | undefined;
+  readonly reverseUnits: Uint8Array | undefined;
+  readonly maxArcUnits: number;
 
   private readonly nodeIds: readonly NodeId[];
   private readonly edges: readonly LayoutEdge[];
@@ -170,6 +199,10 @@ export class CsrGraph {
       }
     }
     this.uniformArcCostS = isUniform ? uniform : undefined;
+    const units = wholeMultiples(this.reverseCosts);
+    this.arcUnitS = units?.unit;
+    this.reverseUnits = units?.multiples;
+    this.maxArcUnits = units?.max ?? 0;
   }
 
   /** The index of node `id`, or undefined when it is not in the layout. */
