@@ -432,14 +432,16 @@ export class VdaRobotAdapter implements RobotAdapter {
   /** O18, E2: the state echoes what was sent (accepted), or an error references it (rejected). */
   private acknowledge(link: Link, state: VdaState): void {
     for (const a of state.actionStates) link.pendingInstant.delete(a.actionId);
-    const pending = link.pendingOrder;
-    if (!pending) return;
-    if (state.orderId === pending.orderId && state.orderUpdateId >= pending.orderUpdateId) {
+    const sent = link.track;
+    if (sent && state.orderId === sent.orderId && state.orderUpdateId >= sent.orderUpdateId) {
+      // Accepted, late or not: whatever we gave up on or saw refused before is settled.
       link.pendingOrder = undefined;
       link.adapterErrors.delete('order-unacknowledged');
       link.adapterErrors.delete('order-rejected');
       return;
     }
+    const pending = link.pendingOrder;
+    if (!pending) return;
     const rejection = state.errors.find((e) => ORDER_REJECTIONS.has(e.errorType) && refersTo(e, pending));
     if (!rejection) return;
     link.pendingOrder = undefined;

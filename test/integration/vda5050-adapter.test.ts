@@ -1,0 +1,376 @@
+/**
+ * The VDA 5050 master adapter against a scripted AGV double on the real Mosquitto broker: what the
+ * checklist (`specs/vda5050-master.md` part C) says can be seen on the wire, by item id. The double is a
+ * bare MQTT client: it sees every message the adapter publishes and answers with hand-written states.
+ */
+import { randomUUID } from 'node:crypto';
+import mqtt, { type MqttClient } from 'mqtt';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { VdaRobotAdapter } from '../../adapters/vda5050/vda-robot-adapter.ts';
+import { checkSchema } from '../../adapters/vda5050/schemas.ts';
+import type { Layout } from '../../orchestrator/domain/layout.ts';
+import type { RobotCommand, RobotEvent } from '../../orchestrator/domain/robot-messages.ts';
+
+const BROKER = process.env.MQTT_URL ?? 'mqtt://127.0.0.1:1883';
+
+/** Waits until `condition` holds (events arrive over the broker), or fails naming what it waited for. */
+async function waitFor(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** A line A - B - C - D, 2 m apart, two-way. */
+const LAYOUT: Layout = {
+  id: 'line',
+  name: 'line',
+  version: '1',
+  nodes: ['A', 'B', 'C', 'D'].map((id, i) => ({ id, x: 2 * i, y: 0, mapId: 'hall' })),
+  edges: ['AB', 'BC', 'CD'].flatMap((pair) => [
+    { id: pair, from: pair[0]!, to: pair[1]!, lengthM: 2 },
+    { id: `${pair[1]!}${pair[0]!}`, from: pair[1]!, to: pair[0]!, lengthM: 2 },
+  ]),
+  stations: [],
+};
+
+interface Seen {
+  readonly topic: string;
+  readonly qos: number;
+  readonly retain: boolean;
+  readonly body: Record<string, unknown>;
+}
+
+/** A hand-driven AGV: publishes what the test writes, records what the master sends. */
+class AgvDouble {
+  readonly seen: Seen[] = [];
+  private headerId = 0;
+  private constructor(
+    readonly client: MqttClient,
+    readonly manufacturer: string,
+    readonly serialNumber: string,
+  ) {}
+
+  static async connect(manufacturer: string, serialNumber: string): Promise<AgvDouble> {
+    const client = await mqtt.connectAsync(BROKER, { clientId: `double-${randomUUID()}` });
+    const double = new AgvDouble(client, manufacturer, serialNumber);
+    client.on('message', (topic, payload, packet) => {
+      double.seen.push({
+        topic,
+        qos: packet.qos,
+        retain: packet.retain,
+        body: JSON.parse(payload.toString()) as Record<string, unknown>,
+      });
+    });
+    await client.subscribeAsync(`${double.base}/order`, { qos: 1 });
+    await client.subscribeAsync(`${double.base}/instantActions`, { qos: 1 });
+    return double;
+  }
+
+  get base(): string {
+    return `uagv/v2/${this.manufacturer}/${this.serialNumber}`;
+  }
+
+  received(topic: 'order' | 'instantActions'): Seen[] {
+    return this.seen.filter((s) => s.topic === `${this.base}/${topic}`);
+  }
+
+  async connection(state: 'ONLINE' | 'OFFLINE' | 'CONNECTIONBROKEN'): Promise<void> {
+    await this.client.publishAsync(
+      `${this.base}/connection`,
+      JSON.stringify({ ...this.header(), connectionState: state }),
+      { qos: 1, retain: true },
+    );
+  }
+
+  /** A schema-valid state at `lastNodeId`, with `extra` on top. */
+  async state(extra: Record<string, unknown> = {}): Promise<void> {
+    const message = {
+      ...this.header(),
+      orderId: '',
+      orderUpdateId: 0,
+      lastNodeId: 'A',
+      lastNodeSequenceId: 0,
+      nodeStates: [],
+      edgeStates: [],
+      driving: false,
+      actionStates: [],
+      batteryState: { batteryCharge: 90, charging: false },
+      operatingMode: 'AUTOMATIC',
+      errors: [],
+      safetyState: { eStop: 'NONE', fieldViolation: false },
+      ...extra,
+    };
+    expect(checkSchema('2.0.0', 'state', message)).toEqual({ ok: true });
+    await this.raw('state', JSON.stringify(message));
+  }
+
+  async raw(topic: string, payload: string): Promise<void> {
+    await this.client.publishAsync(`${this.base}/${topic}`, payload, { qos: 0 });
+  }
+
+  header(): Record<string, unknown> {
+    return {
+      headerId: this.headerId++,
+      timestamp: new Date().toISOString(),
+      version: '2.0.0',
+      manufacturer: this.manufacturer,
+      serialNumber: this.serialNumber,
+    };
+  }
+
+  async close(): Promise<void> {
+    // Clear the retained connection message this double left on the broker.
+    await this.client.publishAsync(`${this.base}/connection`, '', { qos: 1, retain: true });
+    await this.client.endAsync();
+  }
+}
+
+const release = (nodes: string[], taskId = 'task-1', horizon: string[] = []): RobotCommand => ({
+  type: 'release-segment',
+  robotId: 'R1',
+  taskId,
+  nodes: nodes.map((nodeId, i) => ({
+    nodeId,
+    actions:
+      i === nodes.length - 1 ? [{ actionId: `${taskId}/pick`, type: 'pick' as const, loadId: taskId }] : [],
+  })),
+  edgeIds: nodes.slice(1).map((n, i) => `${nodes[i]!}${n}`),
+  ...(horizon.length > 0
+    ? {
+        horizon: {
+          nodeIds: horizon,
+          edgeIds: [nodes[nodes.length - 1]!, ...horizon]
+            .slice(1)
+            .map((n, i, all) => `${i === 0 ? nodes[nodes.length - 1]! : all[i - 1]!}${n}`),
+        },
+      }
+    : {}),
+});
+
+describe('VDA 5050 adapter on Mosquitto, against a scripted AGV', () => {
+  let agv: AgvDouble;
+  let other: AgvDouble;
+  let adapter: VdaRobotAdapter;
+  let events: RobotEvent[];
+
+  beforeEach(async () => {
+    const serial = `S${randomUUID().slice(0, 8)}`;
+    agv = await AgvDouble.connect('Acme', serial);
+    other = await AgvDouble.connect('Other_Co', serial);
+    await agv.connection('ONLINE');
+    adapter = new VdaRobotAdapter({
+      brokerUrl: BROKER,
+      layout: LAYOUT,
+      robots: [
+        { robotId: 'R1', manufacturer: 'Acme', serialNumber: serial },
+        { robotId: 'R2', manufacturer: 'Other_Co', serialNumber: serial },
+      ],
+      ackTimeoutMs: 300,
+      maxResends: 2,
+    });
+    events = [];
+    adapter.onEvent((e) => events.push(e));
+    await adapter.start();
+  });
+
+  afterEach(async () => {
+    await adapter.stop();
+    await agv.close();
+    await other.close();
+  });
+
+  const stateOf = (robotId: string) =>
+    events.filter(
+      (e): e is Extract<RobotEvent, { type: 'robot-state' }> =>
+        e.type === 'robot-state' && e.robotId === robotId,
+    );
+
+  it('C1, T3: a retained ONLINE marks the AGV reachable, the master asks for a fresh state, and an AGV never seen is offline', async () => {
+    expect(events).toContainEqual({ type: 'connection', robotId: 'R1', state: 'online' });
+    expect(events).toContainEqual({ type: 'connection', robotId: 'R2', state: 'offline' });
+    await waitFor(() => agv.received('instantActions').length === 1, 'stateRequest');
+    const [request] = agv.received('instantActions');
+    expect((request!.body.actions as { actionType: string }[])[0]!.actionType).toBe('stateRequest');
+    expect(stateOf('R1')).toEqual([]);
+    await agv.state();
+    await waitFor(() => stateOf('R1').length === 1, 'robot-state');
+    expect(stateOf('R1')[0]!.state).toMatchObject({
+      nodeId: 'A',
+      batteryPct: 90,
+      mode: 'automatic',
+      loads: [],
+    });
+  });
+
+  it('T1, T2, T4, T5, T6: orders go to the AGV topic with QoS 0, not retained, with a full header and a headerId per topic counting up by one', async () => {
+    await agv.state();
+    await waitFor(() => stateOf('R1').length === 1, 'robot-state');
+    adapter.execute(release(['A', 'B'], 'task-1', ['C']));
+    await waitFor(() => agv.received('order').length === 1, 'order');
+    const [order] = agv.received('order');
+    expect(order).toMatchObject({ topic: `${agv.base}/order`, qos: 0, retain: false });
+    expect(order!.body).toMatchObject({
+      headerId: 0,
+      version: '2.0.0',
+      manufacturer: 'Acme',
+      serialNumber: agv.serialNumber,
+      orderUpdateId: 0,
+    });
+    expect(order!.body.timestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    expect(checkSchema('2.0.0', 'order', order!.body)).toEqual({ ok: true });
+    // instantActions has its own counter: the stateRequest was 0.
+    adapter.execute({ type: 'pause', robotId: 'R1' });
+    await waitFor(() => agv.received('instantActions').length === 2, 'startPause');
+    expect(agv.received('instantActions').map((s) => s.body.headerId)).toEqual([0, 1]);
+  });
+
+  it('O18, O19: without an acknowledging state the identical order is sent again a bounded number of times, then the AGV is reported faulty; an echo acknowledges', async () => {
+    await agv.state();
+    await waitFor(() => stateOf('R1').length === 1, 'robot-state');
+    adapter.execute(release(['A', 'B']));
+    await waitFor(() => agv.received('order').length === 3, 'two resends');
+    const sends = agv.received('order').map((s) => s.body);
+    expect(sends.map((b) => b.headerId)).toEqual([0, 1, 2]);
+    const content = ({ headerId: _h, timestamp: _t, ...rest }: Record<string, unknown>) => rest;
+    expect(new Set(sends.map((b) => JSON.stringify(content(b)))).size).toBe(1);
+    await agv.state({ driving: true }); // any state: the adapter reports the fault with it
+    await waitFor(
+      () =>
+        stateOf('R1').some((s) =>
+          s.state.errors.some((e) => e.code === 'order-unacknowledged' && e.level === 'fatal'),
+        ),
+      'order-unacknowledged fault',
+    );
+    await new Promise((r) => setTimeout(r, 700));
+    expect(agv.received('order')).toHaveLength(3);
+    // The AGV answers after all: the fault clears.
+    const orderId = sends[0]!.orderId as string;
+    await agv.state({ orderId, orderUpdateId: 0, driving: true });
+    await waitFor(() => stateOf('R1').at(-1)!.state.errors.length === 0, 'fault cleared');
+  });
+
+  it('O21, A8: passing released nodes gives node-reached in order, a FINISHED pick gives action-finished, once', async () => {
+    await agv.state();
+    await waitFor(() => stateOf('R1').length === 1, 'robot-state');
+    adapter.execute(release(['A', 'B', 'C']));
+    await waitFor(() => agv.received('order').length === 1, 'order');
+    const orderId = agv.received('order')[0]!.body.orderId as string;
+    const pick = { actionId: 'task-1:pick', actionType: 'pick', actionStatus: 'WAITING' };
+    await agv.state({
+      orderId,
+      nodeStates: [
+        { nodeId: 'B', sequenceId: 2, released: true },
+        { nodeId: 'C', sequenceId: 4, released: true },
+      ],
+      actionStates: [pick],
+    });
+    // Both nodes passed between two states (a lost state, R2): both are reported, in order.
+    await agv.state({
+      orderId,
+      lastNodeId: 'C',
+      lastNodeSequenceId: 4,
+      actionStates: [{ ...pick, actionStatus: 'FINISHED' }],
+    });
+    await agv.state({
+      orderId,
+      lastNodeId: 'C',
+      lastNodeSequenceId: 4,
+      actionStates: [{ ...pick, actionStatus: 'FINISHED' }],
+      driving: false,
+      batteryState: { batteryCharge: 89, charging: false },
+    });
+    await waitFor(() => events.some((e) => e.type === 'action-finished'), 'action-finished');
+    await new Promise((r) => setTimeout(r, 200));
+    const progress = events.filter((e) => e.type === 'node-reached' || e.type === 'action-finished');
+    expect(progress).toEqual([
+      { type: 'node-reached', robotId: 'R1', nodeId: 'B' },
+      { type: 'node-reached', robotId: 'R1', nodeId: 'C' },
+      { type: 'action-finished', robotId: 'R1', actionId: 'task-1/pick' },
+    ]);
+  });
+
+  it('O10, E2: an update is stitched on the decision point; when the AGV rejects it, the AGV is reported faulty and the update is not sent again', async () => {
+    await agv.state();
+    await waitFor(() => stateOf('R1').length === 1, 'robot-state');
+    adapter.execute(release(['A', 'B'], 'task-1', ['C']));
+    await waitFor(() => agv.received('order').length === 1, 'order');
+    const orderId = agv.received('order')[0]!.body.orderId as string;
+    await agv.state({ orderId, lastNodeId: 'B', lastNodeSequenceId: 2 });
+    adapter.execute(release(['B', 'C']));
+    await waitFor(() => agv.received('order').length === 2, 'update');
+    const update = agv.received('order')[1]!.body as {
+      orderId: string;
+      orderUpdateId: number;
+      nodes: { nodeId: string; sequenceId: number }[];
+    };
+    expect(update).toMatchObject({ orderId, orderUpdateId: 1 });
+    expect(update.nodes.map((n) => [n.nodeId, n.sequenceId])).toEqual([
+      ['B', 2],
+      ['C', 4],
+    ]);
+    await agv.state({
+      orderId,
+      lastNodeId: 'B',
+      lastNodeSequenceId: 2,
+      errors: [
+        {
+          errorType: 'orderUpdateError',
+          errorLevel: 'WARNING',
+          errorReferences: [
+            { referenceKey: 'orderId', referenceValue: orderId },
+            { referenceKey: 'orderUpdateId', referenceValue: '1' },
+          ],
+        },
+      ],
+    });
+    await waitFor(
+      () =>
+        stateOf('R1')
+          .at(-1)!
+          .state.errors.some(
+            (e) =>
+              e.code === 'order-rejected' && e.level === 'fatal' && e.message.includes('orderUpdateError'),
+          ),
+      'order-rejected',
+    );
+    await new Promise((r) => setTimeout(r, 700));
+    expect(agv.received('order')).toHaveLength(2);
+  });
+
+  it('bad input: malformed JSON, a schema-invalid state, another major version and an AGV nobody configured are ignored; the next good state is used', async () => {
+    await agv.raw('state', '{"headerId": 1,');
+    await agv.raw('state', JSON.stringify({ ...agv.header(), lastNodeId: 'A' }));
+    await agv.raw('state', JSON.stringify({ ...agv.header(), version: '3.0.0' }));
+    const stranger = await AgvDouble.connect('Acme', `${agv.serialNumber}X`);
+    await stranger.state();
+    await stranger.close();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(events.filter((e) => e.type === 'robot-state')).toEqual([]);
+    // T7: extra properties are fine, and so is a 2.1 version string.
+    await agv.state({ vendorExtra: { anything: true }, version: '2.1.0' });
+    await waitFor(() => stateOf('R1').length === 1, 'robot-state after the bad ones');
+  });
+
+  it('C2, C3, R4: a broken connection (the last will) is reported, nothing is sent to the AGV meanwhile, and AGVs of two manufacturers with one serial number stay apart', async () => {
+    await other.connection('ONLINE');
+    await waitFor(
+      () => events.some((e) => e.type === 'connection' && e.robotId === 'R2' && e.state === 'online'),
+      'R2 online',
+    );
+    await agv.connection('CONNECTIONBROKEN');
+    await waitFor(
+      () =>
+        events.some((e) => e.type === 'connection' && e.robotId === 'R1' && e.state === 'connection-broken'),
+      'broken',
+    );
+    const before = agv.received('order').length;
+    adapter.execute(release(['A', 'B']));
+    adapter.execute({ ...release(['A', 'B'], 'task-2'), robotId: 'R2' });
+    await waitFor(() => other.received('order').length === 1, 'R2 order');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(agv.received('order')).toHaveLength(before);
+    expect(other.received('order')[0]!.body).toMatchObject({ manufacturer: 'Other_Co' });
+  });
+});
