@@ -63,7 +63,14 @@ class Link {
   connection: ConnectionState | undefined;
   track: OrderTrack | undefined;
   /** The last order (update) sent and not yet acknowledged by a state. */
-  pendingOrder: (Unacknowledged & { readonly orderId: string; readonly orderUpdateId: number }) | undefined;
+  pendingOrder:
+    | (Unacknowledged & {
+        readonly orderId: string;
+        readonly orderUpdateId: number;
+        /** The engine's actions in it: they fail when the AGV refuses the order. */
+        readonly engineActions: readonly string[];
+      })
+    | undefined;
   /** Instant actions sent whose actionState has not appeared yet, by actionId. */
   readonly pendingInstant = new Map<string, Unacknowledged>();
   /** Wire actionId -> the engine's actionId, for every engine action sent. */
@@ -260,6 +267,7 @@ export class VdaRobotAdapter implements RobotAdapter {
       body: built.body,
       orderId: built.body.orderId,
       orderUpdateId: built.body.orderUpdateId,
+      engineActions: built.actions.map((a) => a.engineId),
       sentAtMs: this.clock.now(),
       sends: 1,
     };
@@ -446,15 +454,25 @@ export class VdaRobotAdapter implements RobotAdapter {
     if (!rejection) return;
     link.pendingOrder = undefined;
     link.track = undefined;
+    const why = `${rejection.errorType}${rejection.errorDescription ? ` (${rejection.errorDescription})` : ''}`;
+    // The AGV keeps its previous order and does not move for this one: its actions will never run, and
+    // the robot needs an operator (the engine holds its order and raises an alarm on the fault).
     link.adapterErrors.set('order-rejected', {
       code: 'order-rejected',
       level: 'fatal',
-      message: `order ${pending.orderId} update ${pending.orderUpdateId} rejected: ${rejection.errorType}${rejection.errorDescription ? ` (${rejection.errorDescription})` : ''}`,
+      message: `order ${pending.orderId} update ${pending.orderUpdateId} rejected: ${why}`,
     });
     this.log.warn(
       { robotId: link.config.robotId, orderId: pending.orderId, errorType: rejection.errorType },
       'vda5050: order rejected',
     );
+    for (const actionId of pending.engineActions)
+      this.emit({
+        type: 'action-failed',
+        robotId: link.config.robotId,
+        actionId,
+        reason: `order rejected: ${why}`,
+      });
   }
 
   /** O21: every released node passed since the last state, in order. */
