@@ -25,6 +25,7 @@ describe('loadConfig', () => {
       redisUrl: 'redis://127.0.0.1:6379',
       redisPrefix: 'fb',
       mqttUrl: 'mqtt://127.0.0.1:1883',
+      fleet: 'sim',
       trafficGuidance: 'none',
       wmsTimeoutMs: 5000,
       rateLimitPerS: 2000,

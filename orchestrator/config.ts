@@ -89,6 +89,8 @@ const envSchema = z.object({
     .regex(/^[\w.-]+$/)
     .default('fb'),
   MQTT_URL: z.url().default('mqtt://127.0.0.1:1883'),
+  /** The protocol the simulated fleet speaks: in process (`sim`) or VDA 5050 over MQTT_URL (`vda5050`). */
+  FLEET: z.enum(['sim', 'vda5050']).default('sim'),
   LAYOUT: z.string().optional(),
   SITE: z.string().optional(),
   /** Soft one-way lanes for traffic (`engine/traffic/guidance.ts`); default: crisscross on a `.map` grid. */
@@ -122,6 +124,8 @@ export interface Config {
   readonly redisUrl: string;
   readonly redisPrefix: string;
   readonly mqttUrl: string;
+  /** How the simulated fleet is driven: in process, or as VDA 5050 AGVs over MQTT. */
+  readonly fleet: 'sim' | 'vda5050';
   /** Path of the layout file (LIF, Moving AI or project JSON); undefined means the demo plant. */
   readonly layoutPath?: string;
   readonly sitePath?: string;
@@ -185,6 +189,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     redisUrl: e.REDIS_URL,
     redisPrefix: e.REDIS_PREFIX,
     mqttUrl: e.MQTT_URL,
+    fleet: e.FLEET,
     ...(e.LAYOUT ? { layoutPath: e.LAYOUT } : {}),
     trafficGuidance: e.TRAFFIC_GUIDANCE ?? (e.LAYOUT?.endsWith('.map') ? 'crisscross' : 'none'),
     ...(e.SITE ? { sitePath: e.SITE } : {}),

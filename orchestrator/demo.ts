@@ -1,18 +1,29 @@
+import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { runPlant } from './main.ts';
 import { ORDER_STATUSES } from './domain/transport-order.ts';
 import { TERMINAL_STATUSES } from './domain/order-lifecycle.ts';
 import { redisAnswers, startPrivateRedis, type PrivateRedis } from './services/local-redis.ts';
+import { mqttAnswers, startEmbeddedBroker, type EmbeddedBroker } from './services/embedded-broker.ts';
 
 /**
  * `npm start`: the whole demo plant on defaults: orchestrator, simulated fleet, MES and WMS simulators.
  * Demo mode uses fixed, public API keys (README); never expose it beyond localhost.
  */
-async function demo(): Promise<void> {
+async function demo(argv: readonly string[]): Promise<void> {
   let config: Config;
+  let fleet: string | undefined;
   try {
-    config = loadConfig({ DEMO: '1', LOG_LEVEL: 'warn', ...process.env });
+    fleet = parseArgs({ args: [...argv], options: { fleet: { type: 'string' } }, strict: true }).values.fleet;
+  } catch (err) {
+    process.stderr.write(
+      `fleetbridge: ${(err as Error).message}\n  usage: npm start [-- --fleet sim|vda5050]\n`,
+    );
+    process.exit(2);
+  }
+  try {
+    config = loadConfig({ DEMO: '1', LOG_LEVEL: 'warn', ...process.env, ...(fleet ? { FLEET: fleet } : {}) });
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`fleetbridge: ${err.message}\n`);
@@ -37,6 +48,18 @@ async function demo(): Promise<void> {
     privateRedis = started;
     config = { ...config, redisUrl: started.url };
   }
+  let broker: EmbeddedBroker | undefined;
+  if (config.fleet === 'vda5050' && !(await mqttAnswers(config.mqttUrl))) {
+    if (process.env.MQTT_URL !== undefined) {
+      process.stderr.write(`fleetbridge: no MQTT broker answers at ${config.mqttUrl} (MQTT_URL).\n`);
+      process.exit(3);
+    }
+    broker = await startEmbeddedBroker();
+    process.stdout.write(
+      `No MQTT broker at ${config.mqttUrl}; started an embedded one (aedes) at ${broker.url}.\n`,
+    );
+    config = { ...config, mqttUrl: broker.url };
+  }
   const log = pino({ level: config.logLevel, base: { service: 'fleetbridge' } });
   const running = await runPlant(config, log);
   const url = running.orchestrator.url;
@@ -45,6 +68,9 @@ async function demo(): Promise<void> {
     [
       '',
       `Fleetbridge demo plant "${running.plant.layout.name}": ${running.plant.fleet.length} robots, ${running.plant.layout.stations.length} stations`,
+      ...(config.fleet === 'vda5050'
+        ? [`  Fleet        VDA 5050 AGV simulator on ${config.mqttUrl} (topics uagv/v2/Fleetbridge/...)`]
+        : []),
       `  API          ${url}   (health: ${url}/healthz)`,
       `  Robots       curl -H 'Authorization: Bearer ${keys.supervisor ?? ''}' ${url}/v1/robots`,
       `  Orders       curl -H 'Authorization: Bearer ${keys.supervisor ?? ''}' ${url}/v1/transport-orders`,
@@ -74,7 +100,8 @@ async function demo(): Promise<void> {
   progress.unref();
   const shutdown = (): void => {
     clearInterval(progress);
-    void running.stop().finally(() => {
+    void running.stop().finally(async () => {
+      await broker?.close();
       privateRedis?.stop();
       process.exit(0);
     });
@@ -83,4 +110,4 @@ async function demo(): Promise<void> {
   process.on('SIGTERM', shutdown);
 }
 
-await demo();
+await demo(process.argv.slice(2));

@@ -23,7 +23,12 @@ export async function loadPlant(config: Config, log: Logger): Promise<Plant> {
   const sitePath = config.layoutPath ? config.sitePath : (config.sitePath ?? DEMO_SITE);
   const { value, warnings } = await loadPlantFiles(layoutPath, sitePath);
   for (const w of warnings) log.warn({ code: w.code, path: w.path }, `layout: ${w.message}`);
-  return value;
+  if (config.fleet !== 'vda5050' || !config.simulate.has('fleet')) return value;
+  // FLEET=vda5050: the simulated robots are VDA 5050 AGVs of the simulator, driven over MQTT.
+  return {
+    ...value,
+    fleet: value.fleet.map((r) => (r.adapter === 'sim' ? { ...r, adapter: 'vda5050' as const } : r)),
+  };
 }
 
 /**

@@ -23,6 +23,8 @@ import { createApp, listen, type RunningServer } from './http/app.ts';
 import { rateLimit } from './http/rate-limit.ts';
 import { ApiKeyStore } from './store/api-key-store.ts';
 import { SimRobotAdapter } from '../adapters/sim/sim-robot-adapter.ts';
+import { VdaRobotAdapter } from '../adapters/vda5050/vda-robot-adapter.ts';
+import { simVdaIdentity } from '../adapters/vda5050/sim-identity.ts';
 
 export interface OrchestratorOptions {
   readonly config: Config;
@@ -126,7 +128,24 @@ export async function startOrchestrator(options: OrchestratorOptions): Promise<R
     });
     adapters.push(simFleet);
   }
-  for (const robot of plant.fleet.filter((r) => r.adapter !== 'sim' || !config.simulate.has('fleet'))) {
+  // FLEET=vda5050: the simulated robots are AGVs of the VDA 5050 simulator (simulators/vda5050-fleet),
+  // driven over MQTT like real ones. VDA 5050 identities for real robots come with the site file (later).
+  const vdaRobots = plant.fleet.filter((r) => r.adapter === 'vda5050');
+  const vdaSimulated = config.fleet === 'vda5050' && config.simulate.has('fleet');
+  if (vdaRobots.length > 0 && vdaSimulated) {
+    adapters.push(
+      new VdaRobotAdapter({
+        brokerUrl: config.mqttUrl,
+        layout: plant.layout,
+        robots: vdaRobots.map(simVdaIdentity),
+        clock,
+        log: log.child({ component: 'vda5050' }),
+      }),
+    );
+  }
+  const driven = (r: (typeof plant.fleet)[number]): boolean =>
+    config.simulate.has('fleet') && (r.adapter === 'sim' || (r.adapter === 'vda5050' && vdaSimulated));
+  for (const robot of plant.fleet.filter((r) => !driven(r))) {
     log.warn(
       { robotId: robot.id, adapter: robot.adapter },
       'no adapter available for this robot yet; it stays offline',

@@ -4,11 +4,16 @@ import type { Plant } from './domain/site.ts';
 import { createWmsSimulator, type WmsSimulator } from '../simulators/wms/wms-simulator.ts';
 import { createMesSimulator, type MesSimulator } from '../simulators/mes/mes-simulator.ts';
 import { DEMO_MIX } from '../simulators/mes/mes-events.ts';
+import { VdaFleetSimulator } from '../simulators/vda5050-fleet/fleet.ts';
+import { simVdaIdentity } from '../adapters/vda5050/sim-identity.ts';
+import { wireId } from '../adapters/vda5050/order-builder.ts';
 
 export interface RunningSimulators {
   /** Set when the WMS simulator runs: the orchestrator's WMS_URL. */
   readonly wmsUrl?: string;
   readonly wms?: WmsSimulator;
+  /** Set when the simulated fleet speaks VDA 5050 (`FLEET=vda5050`): its AGVs, on MQTT_URL. */
+  readonly vdaFleet?: VdaFleetSimulator;
   mes(): MesSimulator | undefined;
   startMes(orchestratorUrl: string): void;
   stopMes(): Promise<void>;
@@ -70,9 +75,16 @@ export async function startSimulators(options: {
     });
     log.info({ url: wms.url, bins: bins.length }, 'WMS simulator listening');
   }
+  const vdaFleet =
+    config.simulate.has('fleet') && config.fleet === 'vda5050' ? vdaAgvs(config, plant) : undefined;
+  if (vdaFleet) {
+    await vdaFleet.start();
+    log.info({ broker: config.mqttUrl, agvs: vdaFleet.vehicles.length }, 'VDA 5050 AGV simulator online');
+  }
   let mes: MesSimulator | undefined;
   return {
     ...(wms ? { wms, wmsUrl: wms.url } : {}),
+    ...(vdaFleet ? { vdaFleet } : {}),
     mes: () => mes,
     startMes(orchestratorUrl) {
       if (!config.simulate.has('mes')) return;
@@ -112,6 +124,29 @@ export async function startSimulators(options: {
     },
     async stop() {
       await wms?.close();
+      await vdaFleet?.stop();
     },
   };
+}
+
+/** The plant's simulated robots as VDA 5050 AGVs, each on its home node, at the plant's speed. */
+function vdaAgvs(config: Config, plant: Plant): VdaFleetSimulator {
+  const nodes = new Map(plant.layout.nodes.map((n) => [n.id, n]));
+  const robots = plant.fleet.filter((r) => r.adapter === 'vda5050');
+  return new VdaFleetSimulator({
+    brokerUrl: config.mqttUrl,
+    vehicles: robots.map((robot) => {
+      const identity = simVdaIdentity(robot);
+      const home = nodes.get(robot.homeNode)!;
+      return {
+        manufacturer: identity.manufacturer,
+        serialNumber: identity.serialNumber,
+        initialPosition: { x: home.x, y: home.y, theta: 0, mapId: home.mapId, lastNodeId: wireId(home.id) },
+      };
+    }),
+    speedMps: Math.min(...robots.map((r) => r.maxSpeedMps)),
+    actionDurationMs: 3000,
+    speedup: config.simSpeedup,
+    stateIntervalMs: 5000,
+  });
 }

@@ -132,13 +132,22 @@ describe('VDA 5050 order builder', () => {
     ]);
   });
 
-  it('when the segment starts elsewhere or belongs to another task, then it is a new order from sequenceId 0', () => {
+  it('O17: when the next task starts at the decision point, then it continues the order (the AGV would refuse a new orderId while its horizon is pending)', () => {
+    const builder = new OrderBuilder(line(), SPEC_PROFILE);
+    const first = builder.build(segment(['A', 'B'], ['C']), undefined, 'x1');
+    const next = builder.build(segment(['B', 'C'], [], 'task/2'), first.track, 'x2');
+    expect(next.body).toMatchObject({ orderId: 'task:1:x1', orderUpdateId: 1 });
+    expect(next.track.taskId).toBe('task/2');
+  });
+
+  it('when the segment starts elsewhere, or there is no order, then it is a new order from sequenceId 0', () => {
     const builder = new OrderBuilder(line(), SPEC_PROFILE);
     const first = builder.build(segment(['A', 'B']), undefined, 'x1');
-    const other = builder.build(segment(['B', 'C'], [], 'task/2'), first.track, 'x2');
+    const other = builder.build(segment(['C', 'D'], [], 'task/2'), first.track, 'x2');
     expect(other.body.orderId).toBe('task:2:x2');
     expect(other.body.orderUpdateId).toBe(0);
     expect(other.body.nodes[0]!.sequenceId).toBe(0);
+    expect(builder.build(segment(['B', 'C'], [], 'task/3'), undefined, 'x3').body.orderUpdateId).toBe(0);
   });
 
   it('O8: a profile that wants string parameters gets strings; edge speed limits and lengths go along', () => {

@@ -7,6 +7,7 @@ export type ReleaseSegment = Extract<RobotCommand, { type: 'release-segment' }>;
 
 /** What the master has sent for one robot's current order: enough to stitch the next update onto it. */
 export interface OrderTrack {
+  /** The task of the latest release (one order may serve several tasks in a row). */
   readonly taskId: string;
   readonly orderId: string;
   readonly orderUpdateId: number;
@@ -41,8 +42,8 @@ const ACTION_TYPES: Readonly<Record<RobotAction['type'], string>> = {
 /**
  * Turns the engine's releases into VDA 5050 orders (pure: no I/O, no clock). The engine releases a task
  * a segment at a time, never beyond what traffic has reserved; each segment becomes:
- * - a **new order** (sequenceIds from 0, checklist O1-O3) when the robot has no order for this task or
- *   the segment does not start at the decision point;
+ * - a **new order** (sequenceIds from 0, checklist O1-O3) when the robot has no order (first release,
+ *   after a cancel) or the segment does not start at the decision point;
  * - an **order update** otherwise (O10): same orderId, orderUpdateId + 1, first node the decision point
  *   with the same nodeId and sequenceId and the same content, its actions re-sent or omitted per the
  *   peer profile (O11), no earlier base re-sent.
@@ -70,7 +71,10 @@ export class OrderBuilder {
     if (segment.edgeIds.length !== segment.nodes.length - 1)
       throw new RangeError(`segment of ${segment.nodes.length} nodes has ${segment.edgeIds.length} edges`);
     const first = segment.nodes[0]!;
-    const continues = current?.taskId === segment.taskId && current.decision.nodeId === first.nodeId;
+    // Any segment that starts at the decision point continues the order, whichever task it serves: the
+    // AGV still holds the order (its horizon, its finished actions) and refuses a new orderId until it
+    // is idle (O17), while an update stitched on the decision point is always acceptable (O10, O16).
+    const continues = current !== undefined && current.decision.nodeId === wireId(first.nodeId);
     const actions: { wireId: string; engineId: string }[] = [];
     const toWire = (a: RobotAction): VdaAction => {
       const id = wireId(a.actionId);

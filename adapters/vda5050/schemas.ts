@@ -5,7 +5,7 @@ import addFormatsModule from 'ajv-formats';
 /** The official schemas (MIT, VDA), copied into `standards/vda5050/` with the patches its README lists. */
 const SCHEMA_DIR = new URL('../../standards/vda5050/', import.meta.url);
 
-export type Topic = 'order' | 'instantActions' | 'state' | 'connection' | 'factsheet';
+export type Topic = 'order' | 'instantActions' | 'state' | 'connection' | 'factsheet' | 'visualization';
 
 export type SchemaCheck = { readonly ok: true } | { readonly ok: false; readonly errors: string };
 

@@ -62,6 +62,8 @@ class Link {
   readonly headerIds = new Map<string, number>();
   connection: ConnectionState | undefined;
   track: OrderTrack | undefined;
+  /** The latest order (update) the AGV acknowledged: what it still holds when it refuses a later one. */
+  acked: OrderTrack | undefined;
   /** The last order (update) sent and not yet acknowledged by a state. */
   pendingOrder:
     | (Unacknowledged & {
@@ -220,6 +222,7 @@ export class VdaRobotAdapter implements RobotAdapter {
       case 'cancel-task':
         // A2: the next release is a new order, from where the AGV stands; the operator has acted.
         link.track = undefined;
+        link.acked = undefined;
         link.pendingOrder = undefined;
         link.adapterErrors.clear();
         this.instant(link, [this.instantAction('cancelOrder')]);
@@ -443,6 +446,7 @@ export class VdaRobotAdapter implements RobotAdapter {
     const sent = link.track;
     if (sent && state.orderId === sent.orderId && state.orderUpdateId >= sent.orderUpdateId) {
       // Accepted, late or not: whatever we gave up on or saw refused before is settled.
+      link.acked = sent;
       link.pendingOrder = undefined;
       link.adapterErrors.delete('order-unacknowledged');
       link.adapterErrors.delete('order-rejected');
@@ -453,7 +457,8 @@ export class VdaRobotAdapter implements RobotAdapter {
     const rejection = state.errors.find((e) => ORDER_REJECTIONS.has(e.errorType) && refersTo(e, pending));
     if (!rejection) return;
     link.pendingOrder = undefined;
-    link.track = undefined;
+    link.track = link.acked; // the AGV keeps the order it had
+
     const why = `${rejection.errorType}${rejection.errorDescription ? ` (${rejection.errorDescription})` : ''}`;
     // The AGV keeps its previous order and does not move for this one: its actions will never run, and
     // the robot needs an operator (the engine holds its order and raises an alarm on the fault).
