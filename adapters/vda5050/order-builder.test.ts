@@ -157,6 +157,24 @@ describe('VDA 5050 order builder', () => {
     expect(back.body.edges[0]).toMatchObject({ edgeId: 'CB', length: 2, maxSpeed: 0.5 });
   });
 
+  it('R5: parameters a peer wants on an action type (station and load types) are added from its profile', () => {
+    const builder = new OrderBuilder(line(), {
+      ...SPEC_PROFILE,
+      actionParameters: {
+        pick: [
+          { key: 'stationType', value: 'floor' },
+          { key: 'loadId', value: 'ignored' },
+        ],
+      },
+    });
+    const pick = builder.build(segment(['A', 'B']), undefined, 'x').body.nodes[1]!.actions[0]!;
+    expect(pick.actionParameters).toEqual([
+      { key: 'loadId', value: 'order-7' },
+      { key: 'stationName', value: 'ST-1' },
+      { key: 'stationType', value: 'floor' },
+    ]);
+  });
+
   it('when a segment names an edge that does not join its nodes, then it is refused before anything is sent', () => {
     const bad: ReleaseSegment = { ...segment(['A', 'B']), edgeIds: ['CD'] };
     expect(() => new OrderBuilder(line(), SPEC_PROFILE).build(bad, undefined, 'x')).toThrow(RangeError);

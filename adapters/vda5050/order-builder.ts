@@ -127,9 +127,12 @@ export class OrderBuilder {
     const parameters: { key: string; value: string | number | boolean }[] = [];
     if (a.loadId !== undefined) parameters.push({ key: 'loadId', value: a.loadId });
     if (a.stationId !== undefined) parameters.push({ key: 'stationName', value: a.stationId });
+    const actionType = ACTION_TYPES[a.type];
+    for (const extra of this.profile.actionParameters[actionType] ?? [])
+      if (!parameters.some((p) => p.key === extra.key)) parameters.push(extra);
     return {
       actionId,
-      actionType: ACTION_TYPES[a.type],
+      actionType,
       blockingType: 'HARD',
       ...(parameters.length > 0 ? { actionParameters: this.values(parameters) } : {}),
     };

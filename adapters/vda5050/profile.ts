@@ -19,6 +19,13 @@ export interface PeerProfile {
   readonly parameterValues: 'typed' | 'string';
   /** State messages of a major version other than ours are refused; minor and patch may differ (T7). */
   readonly acceptMajor: number;
+  /**
+   * Parameters a peer wants on an action type that the engine does not decide (station and load types, a
+   * vendor's own keys), by VDA 5050 actionType: added to every such action unless already set.
+   */
+  readonly actionParameters: Readonly<
+    Record<string, readonly { key: string; value: string | number | boolean }[]>
+  >;
 }
 
 export const SPEC_PROFILE: PeerProfile = {
@@ -29,6 +36,7 @@ export const SPEC_PROFILE: PeerProfile = {
   qos: 0,
   parameterValues: 'typed',
   acceptMajor: 2,
+  actionParameters: {},
 };
 
 export const PROFILES: Readonly<Record<string, PeerProfile>> = {
