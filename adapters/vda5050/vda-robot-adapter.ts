@@ -36,6 +36,11 @@ export interface VdaAdapterOptions {
   readonly ackTimeoutMs?: number;
   /** How often an unacknowledged order or instant action is sent again before an alarm. Default 3. */
   readonly maxResends?: number;
+  /**
+   * An online AGV whose last state is older than this is asked for one, and reported faulty (stale) if
+   * none comes within `ackTimeoutMs` more (S3). Default 60000: twice the 30 s heartbeat.
+   */
+  readonly staleAfterMs?: number;
   /** MQTT client id; default `fleetbridge-<random>`. */
   readonly clientId?: string;
 }
@@ -85,6 +90,9 @@ class Link {
   /** Problems the adapter found (rejected or unacknowledged orders), reported beside the AGV's errors. */
   readonly adapterErrors = new Map<string, RobotError>();
   lastReport: string | undefined;
+  /** When the last valid state arrived (our clock, never the AGV's timestamp: T8), and if a request for a fresh one is out. */
+  stateAtMs: number | undefined;
+  staleAsked = false;
   state: VdaState | undefined;
   factsheet: unknown;
 
@@ -327,12 +335,34 @@ export class VdaRobotAdapter implements RobotAdapter {
   }
 
   /** O19, A4: the identical message again (new header) until acknowledged, a bounded number of times. */
+  /** S3: an AGV that says it is online but sends no state is asked for one, then reported stale. */
+  private watchStale(link: Link, now: number): void {
+    if (link.stateAtMs === undefined) return;
+    const silent = now - link.stateAtMs;
+    const staleAfter = this.options.staleAfterMs ?? 60_000;
+    if (silent < staleAfter) return;
+    if (!link.staleAsked) {
+      link.staleAsked = true;
+      this.instant(link, [this.instantAction('stateRequest')]);
+    } else if (
+      silent >= staleAfter + (this.options.ackTimeoutMs ?? 5000) &&
+      !link.adapterErrors.has('state-stale')
+    ) {
+      this.fault(
+        link,
+        'state-stale',
+        `no state for ${Math.round(silent / 1000)} s although the AGV is online`,
+      );
+    }
+  }
+
   private resendUnacknowledged(): void {
     const now = this.clock.now();
     const timeout = this.options.ackTimeoutMs ?? 5000;
     const limit = 1 + (this.options.maxResends ?? 3);
     for (const link of this.links.values()) {
       if (link.connection !== 'online') continue;
+      this.watchStale(link, now);
       const order = link.pendingOrder;
       if (order && now - order.sentAtMs >= timeout) {
         if (order.sends >= limit) {
@@ -416,7 +446,12 @@ export class VdaRobotAdapter implements RobotAdapter {
     link.connection = state;
     this.emit({ type: 'connection', robotId: link.config.robotId, state });
     // C1: reachable, but nothing is decided before a fresh state: ask for one.
-    if (state === 'online') this.instant(link, [this.instantAction('stateRequest')]);
+    // F1: and for its factsheet, unless a retained one came.
+    if (state === 'online')
+      this.instant(link, [
+        this.instantAction('stateRequest'),
+        ...(link.factsheet === undefined ? [this.instantAction('factsheetRequest')] : []),
+      ]);
   }
 
   private onState(link: Link, message: unknown): void {
@@ -434,10 +469,34 @@ export class VdaRobotAdapter implements RobotAdapter {
     }
     const state = message as VdaState;
     link.state = state;
+    link.stateAtMs = this.clock.now();
+    link.staleAsked = false;
+    link.adapterErrors.delete('state-stale');
+    this.orderLost(link, state);
     this.acknowledge(link, state);
     this.progress(link, state);
     this.actionEnds(link, state);
     this.report(link, state);
+  }
+
+  /**
+   * C4: the AGV reports neither the order we sent nor the one it acknowledged, and nothing left to drive
+   * (it restarted, or someone cleared it): that order is gone. The next release starts a new order, and
+   * the robot is reported faulty until an order is accepted: its task needs an operator's decision.
+   */
+  private orderLost(link: Link, state: VdaState): void {
+    const known = [link.track?.orderId, link.acked?.orderId];
+    if (!link.acked || known.includes(state.orderId) || state.nodeStates.length > 0) return;
+    const lost = link.acked.orderId;
+    link.track = undefined;
+    link.acked = undefined;
+    link.pendingOrder = undefined;
+    link.adapterErrors.set('order-lost', {
+      code: 'order-lost',
+      level: 'fatal',
+      message: `the AGV no longer knows order ${lost} (it reports ${state.orderId === '' ? 'no order' : `order ${state.orderId}`})`,
+    });
+    this.log.warn({ robotId: link.config.robotId, orderId: lost }, 'vda5050: AGV lost its order');
   }
 
   /** O18, E2: the state echoes what was sent (accepted), or an error references it (rejected). */
@@ -450,6 +509,7 @@ export class VdaRobotAdapter implements RobotAdapter {
       link.pendingOrder = undefined;
       link.adapterErrors.delete('order-unacknowledged');
       link.adapterErrors.delete('order-rejected');
+      link.adapterErrors.delete('order-lost');
       return;
     }
     const pending = link.pendingOrder;

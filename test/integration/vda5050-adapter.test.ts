@@ -192,7 +192,11 @@ describe('VDA 5050 adapter on Mosquitto, against a scripted AGV', () => {
     expect(events).toContainEqual({ type: 'connection', robotId: 'R2', state: 'offline' });
     await waitFor(() => agv.received('instantActions').length === 1, 'stateRequest');
     const [request] = agv.received('instantActions');
-    expect((request!.body.actions as { actionType: string }[])[0]!.actionType).toBe('stateRequest');
+    // F1: no retained factsheet on the broker for this AGV, so it is asked for one too.
+    expect((request!.body.actions as { actionType: string }[]).map((a) => a.actionType)).toEqual([
+      'stateRequest',
+      'factsheetRequest',
+    ]);
     expect(stateOf('R1')).toEqual([]);
     await agv.state();
     await waitFor(() => stateOf('R1').length === 1, 'robot-state');
@@ -337,6 +341,62 @@ describe('VDA 5050 adapter on Mosquitto, against a scripted AGV', () => {
     );
     await new Promise((r) => setTimeout(r, 700));
     expect(agv.received('order')).toHaveLength(2);
+  });
+
+  it('S3: an AGV that is online but silent is asked for a state, then reported stale; the next state clears it', async () => {
+    const watchful = new VdaRobotAdapter({
+      brokerUrl: BROKER,
+      layout: LAYOUT,
+      robots: [{ robotId: 'R1', manufacturer: 'Acme', serialNumber: agv.serialNumber }],
+      ackTimeoutMs: 300,
+      staleAfterMs: 600,
+    });
+    const seen: RobotEvent[] = [];
+    watchful.onEvent((e) => seen.push(e));
+    await watchful.start();
+    try {
+      await agv.state();
+      const faults = () =>
+        seen.flatMap((e) => (e.type === 'robot-state' ? e.state.errors.map((x) => x.code) : []));
+      await waitFor(() => faults().includes('state-stale'), 'state-stale');
+      const asked = agv
+        .received('instantActions')
+        .flatMap((m) => (m.body.actions as { actionType: string }[]).map((a) => a.actionType));
+      expect(asked.filter((t) => t === 'stateRequest').length).toBeGreaterThanOrEqual(3); // 2 on ONLINE, 1 stale
+      await agv.state({ driving: false, batteryState: { batteryCharge: 88, charging: false } });
+      await waitFor(() => {
+        const last = seen.findLast((e) => e.type === 'robot-state');
+        return last?.type === 'robot-state' && last.state.errors.length === 0;
+      }, 'stale cleared');
+    } finally {
+      await watchful.stop();
+    }
+  });
+
+  it('C4: when the AGV comes back without the order it had acknowledged (a reboot), then the robot is reported faulty and the next release is a new order', async () => {
+    await agv.state();
+    await waitFor(() => stateOf('R1').length === 1, 'robot-state');
+    adapter.execute(release(['A', 'B'], 'task-1', ['C']));
+    await waitFor(() => agv.received('order').length === 1, 'order');
+    const first = agv.received('order')[0]!.body.orderId as string;
+    await agv.state({
+      orderId: first,
+      lastNodeId: 'B',
+      lastNodeSequenceId: 2,
+      nodeStates: [{ nodeId: 'C', sequenceId: 4, released: false }],
+    });
+    await agv.state({ lastNodeId: 'B', lastNodeSequenceId: 0 }); // rebooted: no order, standing on B
+    await waitFor(
+      () =>
+        stateOf('R1')
+          .at(-1)!
+          .state.errors.some((e) => e.code === 'order-lost' && e.level === 'fatal'),
+      'order-lost',
+    );
+    adapter.execute(release(['B', 'C'], 'task-2'));
+    await waitFor(() => agv.received('order').length === 2, 'new order');
+    expect(agv.received('order')[1]!.body).toMatchObject({ orderUpdateId: 0 });
+    expect(agv.received('order')[1]!.body.orderId).not.toBe(first);
   });
 
   it('bad input: malformed JSON, a schema-invalid state, another major version and an AGV nobody configured are ignored; the next good state is used', async () => {
