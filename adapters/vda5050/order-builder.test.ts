@@ -114,22 +114,67 @@ describe('VDA 5050 order builder', () => {
     expect(update.body.nodes[0]).toEqual({ ...first.body.nodes[1], actions: [] });
   });
 
-  it('O11: actions the engine puts on the stitching node go as instant actions, not onto the node', () => {
+  it('O11: new actions where the AGV stands go on the same node once more after a zero-length edge, never onto the stitching node', () => {
     const builder = new OrderBuilder(line(), SPEC_PROFILE);
-    const first = builder.build(segment(['A', 'B']), undefined, 'x1');
-    const next = segment(['B', 'C']);
-    const withLeaving: ReleaseSegment = {
-      ...next,
+    const first = builder.build(segment(['A', 'B'], ['C']), undefined, 'x1');
+    const here: ReleaseSegment = {
+      ...segment(['B']),
+      nodes: [{ nodeId: 'B', actions: [{ actionId: 'order-8/pick', type: 'pick', loadId: 'order-8' }] }],
+      edgeIds: [],
+    };
+    const update = builder.build(here, first.track, 'x2');
+    expect(update.body.nodes[0]).toEqual(first.body.nodes[1]);
+    expect(
+      update.body.nodes.map((n) => [n.nodeId, n.sequenceId, n.actions.map((a) => a.actionType)]),
+    ).toEqual([
+      ['B', 2, ['pick']],
+      ['B', 4, ['pick']],
+    ]);
+    expect(update.body.nodes[1]!.actions[0]!.actionId).toBe('order-8:pick');
+    expect(update.body.edges).toEqual([
+      {
+        edgeId: 'B:stay',
+        sequenceId: 3,
+        released: true,
+        startNodeId: 'B',
+        endNodeId: 'B',
+        length: 0,
+        actions: [],
+      },
+    ]);
+    expect(update.track.decision).toMatchObject({ nodeId: 'B', sequenceId: 4 });
+    expect(checkSchema('2.0.0', 'order', { ...header, ...update.body })).toEqual({ ok: true });
+  });
+
+  it('horizon edges are checked against the layout by node id, whatever characters the ids have', () => {
+    const layout: Layout = {
+      ...line(),
       nodes: [
-        { nodeId: 'B', actions: [{ actionId: 'R1/stop-charging/3', type: 'stop-charging' }] },
-        next.nodes[1]!,
+        { id: '0,0', x: 0, y: 0, mapId: 'm' },
+        { id: '1,0', x: 1, y: 0, mapId: 'm' },
+        { id: '2,0', x: 2, y: 0, mapId: 'm' },
+      ],
+      edges: [
+        { id: '0,0>1,0', from: '0,0', to: '1,0', lengthM: 1 },
+        { id: '1,0>2,0', from: '1,0', to: '2,0', lengthM: 1 },
       ],
     };
-    const update = builder.build(withLeaving, first.track, 'x2');
-    expect(update.body.nodes[0]).toEqual(first.body.nodes[1]);
-    expect(update.instantBefore).toEqual([
-      { actionId: 'R1:stop-charging:3', actionType: 'stopCharging', blockingType: 'HARD' },
-    ]);
+    const built = new OrderBuilder(layout, SPEC_PROFILE).build(
+      {
+        type: 'release-segment',
+        robotId: 'R1',
+        taskId: 't',
+        nodes: [
+          { nodeId: '0,0', actions: [] },
+          { nodeId: '1,0', actions: [] },
+        ],
+        edgeIds: ['0,0>1,0'],
+        horizon: { nodeIds: ['2,0'], edgeIds: ['1,0>2,0'] },
+      },
+      undefined,
+      'x',
+    );
+    expect(built.body.nodes.map((n) => n.nodeId)).toEqual(['0:0', '1:0', '2:0']);
   });
 
   it('O17: when the next task starts at the decision point, then it continues the order (the AGV would refuse a new orderId while its horizon is pending)', () => {

@@ -20,11 +20,6 @@ export interface BuiltOrder {
   readonly track: OrderTrack;
   /** Every action in the message that the engine asked for: wire actionId and the engine's. */
   readonly actions: readonly { readonly wireId: string; readonly engineId: string }[];
-  /**
-   * Actions the engine put on the stitching node of an update. The stitching node must not change
-   * (checklist O11), so they cannot ride on it; the adapter sends them as instant actions.
-   */
-  readonly instantBefore: readonly VdaAction[];
 }
 
 /** VDA 5050's recommended id characters are `A-Z a-z 0-9 _ - . :`; anything else becomes `:`. */
@@ -84,32 +79,54 @@ export class OrderBuilder {
 
     let nodes: VdaNode[];
     let sequenceId: number;
-    let instantBefore: VdaAction[] = [];
     if (continues) {
       const stitch = current.decision;
       nodes = [this.profile.stitchingActions === 'resend' ? stitch : { ...stitch, actions: [] }];
-      instantBefore = first.actions.map(toWire);
       sequenceId = stitch.sequenceId;
     } else {
       nodes = [this.node(first.nodeId, 0, true, first.actions.map(toWire))];
       sequenceId = 0;
     }
     const edges: VdaEdge[] = [];
-    const append = (from: NodeId, edgeId: EdgeId, to: NodeId, released: boolean, acts: VdaAction[]): void => {
-      edges.push(this.edge(edgeId, sequenceId + 1, released, from, to));
+    const append = (edge: VdaEdge, to: NodeId, released: boolean, acts: VdaAction[]): void => {
+      edges.push(edge);
       nodes.push(this.node(to, sequenceId + 2, released, acts));
       sequenceId += 2;
     };
+    const fresh = continues ? first.actions.map(toWire) : [];
+    if (fresh.length > 0) {
+      // New actions where the AGV stands (a pick at the node it is on, stopping a charge) cannot ride on
+      // the stitching node (O11), and pick/drop cannot be instant actions: they go on the same node once
+      // more, after a zero-length edge, the way VDA 5050 3.0 prescribes (sequenceId + 2; 2.0 allows a
+      // node to repeat, its sequenceId tells the visits apart).
+      const here = wireId(first.nodeId);
+      const stay: VdaEdge = {
+        edgeId: `${here}:stay`,
+        sequenceId: sequenceId + 1,
+        released: true,
+        startNodeId: here,
+        endNodeId: here,
+        length: 0,
+        actions: [],
+      };
+      append(stay, first.nodeId, true, fresh);
+    }
     segment.edgeIds.forEach((edgeId, i) => {
+      const from = segment.nodes[i]!.nodeId;
       const to = segment.nodes[i + 1]!;
-      append(segment.nodes[i]!.nodeId, edgeId, to.nodeId, true, to.actions.map(toWire));
+      append(
+        this.edge(edgeId, sequenceId + 1, true, from, to.nodeId),
+        to.nodeId,
+        true,
+        to.actions.map(toWire),
+      );
     });
     const decision = nodes[nodes.length - 1]!;
-    let at = decision.nodeId;
+    let at = segment.nodes[segment.nodes.length - 1]!.nodeId;
     segment.horizon?.edgeIds.forEach((edgeId, i) => {
       const to = segment.horizon!.nodeIds[i];
       if (to === undefined) return;
-      append(at, edgeId, to, false, []);
+      append(this.edge(edgeId, sequenceId + 1, false, at, to), to, false, []);
       at = to;
     });
     const orderId = continues ? current.orderId : `${wireId(segment.taskId)}:${orderIdSuffix}`;
@@ -118,7 +135,6 @@ export class OrderBuilder {
       body: { orderId, orderUpdateId, nodes, edges },
       track: { taskId: segment.taskId, orderId, orderUpdateId, decision },
       actions,
-      instantBefore,
     };
   }
 

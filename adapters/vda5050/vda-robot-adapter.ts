@@ -265,7 +265,6 @@ export class VdaRobotAdapter implements RobotAdapter {
       );
       return;
     }
-    if (built.instantBefore.length > 0) this.instant(link, built.instantBefore);
     if (!this.publish(link, 'order', built.body)) return;
     for (const a of built.actions) link.actions.set(a.wireId, a.engineId);
     if (built.body.orderUpdateId === 0) link.released = [];
@@ -446,12 +445,12 @@ export class VdaRobotAdapter implements RobotAdapter {
     link.connection = state;
     this.emit({ type: 'connection', robotId: link.config.robotId, state });
     // C1: reachable, but nothing is decided before a fresh state: ask for one.
-    // F1: and for its factsheet, unless a retained one came.
-    if (state === 'online')
-      this.instant(link, [
-        this.instantAction('stateRequest'),
-        ...(link.factsheet === undefined ? [this.instantAction('factsheetRequest')] : []),
-      ]);
+    // F1: and for its factsheet, unless a retained one came. One action per message: vda-5050-lib 1.4.0
+    // crashes on a message whose first instant action ends at once (it drops it from the list it iterates).
+    if (state === 'online') {
+      this.instant(link, [this.instantAction('stateRequest')]);
+      if (link.factsheet === undefined) this.instant(link, [this.instantAction('factsheetRequest')]);
+    }
   }
 
   private onState(link: Link, message: unknown): void {

@@ -13,14 +13,7 @@ import {
   type EmbeddedBroker,
 } from '../../orchestrator/services/embedded-broker.ts';
 import { VdaFleetSimulator } from '../../simulators/vda5050-fleet/fleet.ts';
-
-async function until(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+import { until } from '../support/wait-for.ts';
 
 describe('embedded MQTT broker (aedes)', () => {
   let broker: EmbeddedBroker | undefined;

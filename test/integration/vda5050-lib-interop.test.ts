@@ -13,6 +13,7 @@ import { PROFILES } from '../../adapters/vda5050/profile.ts';
 import { VdaRobotAdapter } from '../../adapters/vda5050/vda-robot-adapter.ts';
 import type { Layout } from '../../orchestrator/domain/layout.ts';
 import type { RobotCommand, RobotEvent } from '../../orchestrator/domain/robot-messages.ts';
+import { until } from '../support/wait-for.ts';
 
 const BROKER = process.env.MQTT_URL ?? 'mqtt://127.0.0.1:1883';
 const PEER = fileURLToPath(new URL('../support/vda5050-lib-agv.ts', import.meta.url));
@@ -29,14 +30,6 @@ const LAYOUT: Layout = {
   ]).flat(),
   stations: [],
 };
-
-async function until(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 /** A release from node `from` to `to` along the line, with actions on the last node and a horizon. */
 function release(
@@ -139,7 +132,7 @@ describe('VDA 5050 interop: vda-5050-lib 1.4.0 as the AGV, in its own process', 
 
   it('when it comes online, then the master sees it online and at its node', async () => {
     expect(events).toContainEqual({ type: 'connection', robotId: 'LIB', state: 'online' });
-    await until(() => lastState()?.nodeId === 'n0', 'a state at n0');
+    await until(() => lastState()?.nodeId === 'n0', 'a state at n0', 15_000);
   });
 
   it('when an order is released in three segments (a new order, then updates stitched on the decision point), then it drives them all, and the pick on the first stitching node runs once (profile: stitching actions omitted)', async () => {
@@ -147,13 +140,15 @@ describe('VDA 5050 interop: vda-5050-lib 1.4.0 as the AGV, in its own process', 
     await until(
       () => events.some((e) => e.type === 'action-finished' && e.actionId === 'task-1/pick'),
       'pick',
+      15_000,
     );
     adapter.execute(release('task-1', 1, 2, { horizon: 1 }));
-    await until(() => reached().includes('n2'), 'n2');
+    await until(() => reached().includes('n2'), 'n2', 15_000);
     adapter.execute(release('task-1', 2, 4, { action: { id: 'task-1/drop', type: 'drop' } }));
     await until(
       () => events.some((e) => e.type === 'action-finished' && e.actionId === 'task-1/drop'),
       'drop',
+      15_000,
     );
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(reached()).toEqual(['n1', 'n2', 'n3', 'n4']);
@@ -165,17 +160,18 @@ describe('VDA 5050 interop: vda-5050-lib 1.4.0 as the AGV, in its own process', 
   it('when the order is cancelled on a long segment, then it stops short of the end, and a new order from where it stopped is driven', async () => {
     const before = reached().length;
     adapter.execute(release('task-2', 4, 9));
-    await until(() => reached().length > before, 'first node of task 2');
+    await until(() => reached().length > before, 'first node of task 2', 15_000);
     adapter.execute({ type: 'cancel-task', robotId: 'LIB' });
     await until(
       () => lastState()?.driving === false && reached().length > before,
       'standing after the cancel',
+      15_000,
     );
     await new Promise((resolve) => setTimeout(resolve, 500));
     const stoppedAt = Number(lastState()!.nodeId!.slice(1));
     expect(stoppedAt).toBeLessThan(9);
     adapter.execute(release('task-3', stoppedAt, 0));
-    await until(() => reached().at(-1) === 'n0', 'back at n0');
+    await until(() => reached().at(-1) === 'n0', 'back at n0', 15_000);
     expect(lastState()?.errors).toEqual([]);
   });
 

@@ -23,3 +23,11 @@ export async function waitFor<T>(
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
 }
+
+/**
+ * Waits until `condition` holds, or fails naming what it waited for. For state that events fill in (an
+ * adapter's event list, messages a broker delivered), polled every 20 ms.
+ */
+export async function until(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+  await waitFor(what, () => Promise.resolve(condition() ? true : undefined), timeoutMs, 20);
+}
