@@ -80,11 +80,12 @@ class Link {
     | undefined;
   /** Instant actions sent whose actionState has not appeared yet, by actionId. */
   readonly pendingInstant = new Map<string, Unacknowledged>();
-  /** Wire actionId -> the engine's actionId, for every engine action sent. */
+  /** Wire actionId -> the engine's actionId, for every engine action sent whose end is not reported yet. */
   readonly actions = new Map<string, string>();
-  /** Actions whose end (FINISHED/FAILED) has been reported to the engine. */
-  readonly ended = new Set<string>();
-  /** Released nodes sent for the current order, in order: for node-reached between two states. */
+  /**
+   * Released nodes sent for the current order and not yet reported passed, in order: for node-reached
+   * between two states. (An order may be continued for hours: what is passed is dropped.)
+   */
   released: { readonly nodeId: string; readonly sequenceId: number }[] = [];
   last: { readonly orderId: string; readonly nodeId: string; readonly sequenceId: number } | undefined;
   /** Problems the adapter found (rejected or unacknowledged orders), reported beside the AGV's errors. */
@@ -559,6 +560,7 @@ export class VdaRobotAdapter implements RobotAdapter {
             (before.orderId !== now.orderId || n.sequenceId > before.sequenceId),
         )
       : [{ nodeId: now.nodeId, sequenceId: now.sequenceId }];
+    if (ours) link.released = link.released.filter((n) => n.sequenceId > now.sequenceId);
     for (const n of passed) {
       const nodeId = this.nodeOfWire.get(n.nodeId);
       if (nodeId === undefined) {
@@ -569,17 +571,17 @@ export class VdaRobotAdapter implements RobotAdapter {
     }
   }
 
-  /** A8, A9: the end of every action the engine asked for, once. */
+  /** A8, A9: the end of every action the engine asked for, once (then it is forgotten). */
   private actionEnds(link: Link, state: VdaState): void {
     const robotId = link.config.robotId;
     for (const a of state.actionStates) {
       const engineId = link.actions.get(a.actionId);
-      if (engineId === undefined || link.ended.has(a.actionId)) continue;
+      if (engineId === undefined) continue;
       if (a.actionStatus === 'FINISHED') {
-        link.ended.add(a.actionId);
+        link.actions.delete(a.actionId);
         this.emit({ type: 'action-finished', robotId, actionId: engineId });
       } else if (a.actionStatus === 'FAILED') {
-        link.ended.add(a.actionId);
+        link.actions.delete(a.actionId);
         const error = state.errors.find((e) =>
           e.errorReferences?.some((r) => r.referenceKey === 'actionId' && r.referenceValue === a.actionId),
         );
