@@ -35,6 +35,18 @@ const ACTION_TYPES: Readonly<Record<RobotAction['type'], string>> = {
 };
 
 /**
+ * The order a segment continues, if any. Any segment that starts at the decision point continues the order, whichever task it serves: the AGV
+ * still holds the order (its horizon, its finished actions) and refuses a new orderId until it is idle
+ * (O17), while an update stitched on the decision point is always acceptable (O10, O16).
+ */
+export function continuedOrder(
+  segment: ReleaseSegment,
+  current: OrderTrack | undefined,
+): OrderTrack | undefined {
+  return current?.decision.nodeId === wireId(segment.nodes[0]!.nodeId) ? current : undefined;
+}
+
+/**
  * Turns the engine's releases into VDA 5050 orders (pure: no I/O, no clock). The engine releases a task
  * a segment at a time, never beyond what traffic has reserved; each segment becomes:
  * - a **new order** (sequenceIds from 0, checklist O1-O3) when the robot has no order (first release,
@@ -66,10 +78,7 @@ export class OrderBuilder {
     if (segment.edgeIds.length !== segment.nodes.length - 1)
       throw new RangeError(`segment of ${segment.nodes.length} nodes has ${segment.edgeIds.length} edges`);
     const first = segment.nodes[0]!;
-    // Any segment that starts at the decision point continues the order, whichever task it serves: the
-    // AGV still holds the order (its horizon, its finished actions) and refuses a new orderId until it
-    // is idle (O17), while an update stitched on the decision point is always acceptable (O10, O16).
-    const continues = current !== undefined && current.decision.nodeId === wireId(first.nodeId);
+    const continued = continuedOrder(segment, current);
     const actions: { wireId: string; engineId: string }[] = [];
     const toWire = (a: RobotAction): VdaAction => {
       const id = wireId(a.actionId);
@@ -79,8 +88,8 @@ export class OrderBuilder {
 
     let nodes: VdaNode[];
     let sequenceId: number;
-    if (continues) {
-      const stitch = current.decision;
+    if (continued) {
+      const stitch = continued.decision;
       nodes = [this.profile.stitchingActions === 'resend' ? stitch : { ...stitch, actions: [] }];
       sequenceId = stitch.sequenceId;
     } else {
@@ -93,7 +102,7 @@ export class OrderBuilder {
       nodes.push(this.node(to, sequenceId + 2, released, acts));
       sequenceId += 2;
     };
-    const fresh = continues ? first.actions.map(toWire) : [];
+    const fresh = continued ? first.actions.map(toWire) : [];
     if (fresh.length > 0) {
       // New actions where the AGV stands (a pick at the node it is on, stopping a charge) cannot ride on
       // the stitching node (O11), and pick/drop cannot be instant actions: they go on the same node once
@@ -129,8 +138,8 @@ export class OrderBuilder {
       append(this.edge(edgeId, sequenceId + 1, false, at, to), to, false, []);
       at = to;
     });
-    const orderId = continues ? current.orderId : `${wireId(segment.taskId)}:${orderIdSuffix}`;
-    const orderUpdateId = continues ? current.orderUpdateId + 1 : 0;
+    const orderId = continued ? continued.orderId : `${wireId(segment.taskId)}:${orderIdSuffix}`;
+    const orderUpdateId = continued ? continued.orderUpdateId + 1 : 0;
     return {
       body: { orderId, orderUpdateId, nodes, edges },
       track: { taskId: segment.taskId, orderId, orderUpdateId, decision },
@@ -160,6 +169,15 @@ export class OrderBuilder {
   ): { key: string; value: string | number | boolean }[] {
     if (this.profile.parameterValues === 'typed') return [...parameters];
     return parameters.map((p) => ({ key: p.key, value: String(p.value) }));
+  }
+
+  /**
+   * The decision point of an order the AGV reports but this master did not send (C5: after a restart,
+   * O20: a resync): the node as the layout has it, without actions (they have run: updates stitch on it
+   * only once the AGV stands there or drives towards it).
+   */
+  stitchNode(id: NodeId, sequenceId: number): VdaNode {
+    return this.node(id, sequenceId, true, []);
   }
 
   private node(id: NodeId, sequenceId: number, released: boolean, actions: VdaAction[]): VdaNode {

@@ -4,10 +4,32 @@ import type { RobotId, RobotError, ConnectionState, OperatingMode } from '../../
 import type { RobotCommand, RobotEvent, RobotStateReport } from '../../orchestrator/domain/robot-messages.ts';
 import type { RobotAdapter } from '../../orchestrator/ports/robot-adapter.ts';
 import { systemClock, type Clock } from '../../orchestrator/ports/clock.ts';
-import { OrderBuilder, wireId, type OrderTrack, type ReleaseSegment } from './order-builder.ts';
+import {
+  capabilitiesOf,
+  checkInstantAction,
+  fitOrder,
+  markUnsupported,
+  minOrderIntervalMs,
+  NO_CAPABILITIES,
+  type Capabilities,
+} from './capabilities.ts';
+import {
+  continuedOrder,
+  OrderBuilder,
+  wireId,
+  type OrderTrack,
+  type ReleaseSegment,
+} from './order-builder.ts';
 import { PROFILES, type PeerProfile } from './profile.ts';
 import { checkSchema } from './schemas.ts';
-import { ORDER_REJECTIONS, type VdaAction, type VdaError, type VdaState } from './wire.ts';
+import {
+  ORDER_REJECTIONS,
+  type ActionStatus,
+  type OrderBody,
+  type VdaAction,
+  type VdaError,
+  type VdaState,
+} from './wire.ts';
 
 /** One AGV as the master knows it: our robot id and its VDA 5050 identity (R4: any manufacturer). */
 export interface VdaRobotConfig {
@@ -41,6 +63,12 @@ export interface VdaAdapterOptions {
    * none comes within `ackTimeoutMs` more (S3). Default 60000: twice the 30 s heartbeat.
    */
   readonly staleAfterMs?: number;
+  /**
+   * E3: after a noRouteError on a new order, its first node is sent once more with an allowed deviation
+   * that covers the AGV's reported position, if that is at most this far from the node (localisation
+   * drift, not a robot somewhere else). Default 0.5 m.
+   */
+  readonly maxFirstNodeDeviationM?: number;
   /** MQTT client id; default `fleetbridge-<random>`. */
   readonly clientId?: string;
 }
@@ -62,6 +90,19 @@ interface Unacknowledged {
   sends: number;
 }
 
+/** A9: the action status changes an AGV may report; anything else is logged (and then believed). */
+const LEGAL_NEXT: Readonly<Record<ActionStatus, readonly ActionStatus[]>> = {
+  WAITING: ['INITIALIZING', 'RUNNING', 'FINISHED', 'FAILED'],
+  INITIALIZING: ['PAUSED', 'RUNNING', 'FINISHED', 'FAILED'],
+  RUNNING: ['PAUSED', 'FINISHED', 'FAILED'],
+  PAUSED: ['INITIALIZING', 'RUNNING', 'FINISHED', 'FAILED'],
+  FINISHED: [],
+  FAILED: [],
+};
+
+/** Instant actions whose loss needs an operator (A4); a lost stateRequest or factsheetRequest does not. */
+const MUST_ARRIVE: ReadonlySet<string> = new Set(['cancelOrder', 'startPause', 'stopPause', 'stopCharging']);
+
 /** Everything the master tracks per AGV. */
 class Link {
   readonly headerIds = new Map<string, number>();
@@ -72,12 +113,35 @@ class Link {
   /** The last order (update) sent and not yet acknowledged by a state. */
   pendingOrder:
     | (Unacknowledged & {
+        readonly body: OrderBody;
         readonly orderId: string;
         readonly orderUpdateId: number;
+        /** The release it carries: sent again after a resync (O20). */
+        readonly segment: ReleaseSegment;
         /** The engine's actions in it: they fail when the AGV refuses the order. */
         readonly engineActions: readonly string[];
+        /** E3: its first node was widened once after a noRouteError. */
+        readonly regenerated?: boolean;
       })
     | undefined;
+  /**
+   * Releases the AGV cannot take yet, in order: after a cancel until it is done (A2), a new order while
+   * the AGV still works on one (O17), while it charges (S6) or is paused (A6), or too soon after the last
+   * order (O6). A cancel drops them.
+   */
+  deferred: ReleaseSegment[] = [];
+  /** Why the first deferred release waits, as last logged. */
+  waitingFor: string | undefined;
+  /** The cancelOrder in flight (A2): nothing is sent before it has ended and the AGV is idle. */
+  cancelling: string | undefined;
+  /** The stopCharging in flight before a release that leaves the charger (S6). */
+  stoppingCharge: string | undefined;
+  /** When the last order message went out (O6: the factsheet's minOrderInterval). */
+  orderAtMs = -Infinity;
+  /** The last status seen of each engine action still running (A9). */
+  readonly statuses = new Map<string, ActionStatus>();
+  /** What the AGV's factsheet allows (O5, O6, O8, O9); nothing known until one arrives (F2). */
+  capabilities: Capabilities = NO_CAPABILITIES;
   /** Instant actions sent whose actionState has not appeared yet, by actionId. */
   readonly pendingInstant = new Map<string, Unacknowledged>();
   /** Wire actionId -> the engine's actionId, for every engine action sent whose end is not reported yet. */
@@ -96,6 +160,8 @@ class Link {
   staleAsked = false;
   state: VdaState | undefined;
   factsheet: unknown;
+  /** The last state reported newBaseRequest (O15): its rising edge is passed on once. */
+  baseRequested = false;
 
   constructor(
     readonly config: VdaRobotConfig,
@@ -224,18 +290,36 @@ export class VdaRobotAdapter implements RobotAdapter {
       );
       return;
     }
+    const mode = link.state?.operatingMode;
+    if (mode !== undefined && MODES[mode] !== 'automatic') {
+      // S4: an AGV in MANUAL, SERVICE or TEACHIN gets neither orders nor instant actions.
+      this.log.warn(
+        { robotId: command.robotId, command: command.type, mode },
+        'vda5050: AGV not in automatic mode, command dropped',
+      );
+      return;
+    }
     switch (command.type) {
       case 'release-segment':
-        this.release(link, command);
+        link.deferred.push(command);
+        this.flush(link);
         return;
-      case 'cancel-task':
-        // A2: the next release is a new order, from where the AGV stands; the operator has acted.
+      case 'cancel-task': {
+        // A2: no update to the cancelled order; the next release is a new order, sent once the cancel
+        // has ended and the AGV is idle, from where it stands. The operator has acted: faults go.
         link.track = undefined;
         link.acked = undefined;
         link.pendingOrder = undefined;
+        link.deferred = [];
         link.adapterErrors.clear();
-        this.instant(link, [this.instantAction('cancelOrder')]);
+        this.log.info(
+          { robotId: command.robotId, orderId: link.state?.orderId },
+          'vda5050: cancelling the order',
+        );
+        const cancel = this.instantAction('cancelOrder');
+        if (this.instant(link, [cancel])) link.cancelling = cancel.actionId;
         return;
+      }
       case 'pause':
         this.instant(link, [this.instantAction('startPause')]);
         return;
@@ -250,7 +334,88 @@ export class VdaRobotAdapter implements RobotAdapter {
     return this.links.get(robotId)?.factsheet;
   }
 
-  private release(link: Link, segment: ReleaseSegment): void {
+  /** Sends the deferred releases the AGV can take now, in order; logs once why the first one waits. */
+  private flush(link: Link): void {
+    while (link.deferred.length > 0) {
+      const segment = link.deferred[0]!;
+      const wait = this.mustWait(link, segment);
+      if (wait !== undefined) {
+        if (wait !== link.waitingFor)
+          this.log.info(
+            {
+              robotId: link.config.robotId,
+              taskId: segment.taskId,
+              from: segment.nodes[0]!.nodeId,
+              agv: link.state && {
+                orderId: link.state.orderId,
+                lastNodeId: link.state.lastNodeId,
+                nodes: link.state.nodeStates.map(
+                  (n) => `${n.nodeId}/${n.sequenceId}${n.released ? '' : '?'}`,
+                ),
+                running: link.state.actionStates
+                  .filter((a) => a.actionStatus !== 'FINISHED' && a.actionStatus !== 'FAILED')
+                  .map((a) => `${a.actionType ?? a.actionId}:${a.actionStatus}`),
+              },
+              decision: link.track?.decision.nodeId,
+            },
+            `vda5050: release waits: ${wait}`,
+          );
+        link.waitingFor = wait;
+        return;
+      }
+      link.waitingFor = undefined;
+      link.deferred.shift();
+      this.send(link, this.offCharger(link, segment));
+    }
+  }
+
+  /** Why `segment` cannot go to the AGV yet, or undefined when it can. */
+  private mustWait(link: Link, segment: ReleaseSegment): string | undefined {
+    if (link.cancelling !== undefined) return 'the cancel has not ended (A2)';
+    const state = link.state;
+    if (state?.paused === true) return 'the AGV is paused (A6)';
+    if (
+      state?.safetyState !== undefined &&
+      (state.safetyState.eStop !== 'NONE' || state.safetyState.fieldViolation)
+    )
+      return 'the AGV reports an emergency stop or a protective field violation (S7)';
+    if (state?.batteryState.charging === true && stopsCharging(segment)) {
+      // S6: the charge is stopped by an instant action, and the order waits until the AGV says it stopped.
+      if (link.stoppingCharge === undefined) {
+        const stop = this.instantAction('stopCharging');
+        if (this.instant(link, [stop])) link.stoppingCharge = stop.actionId;
+      }
+      return 'the AGV is still charging (S6)';
+    }
+    if (state && busy(state) && !continuedOrder(segment, link.track))
+      return 'the AGV has not finished its order; a new order waits (O17)';
+    const gap = minOrderIntervalMs(link.capabilities) - (this.clock.now() - link.orderAtMs);
+    if (gap > 0) return 'the factsheet asks for a pause between orders (O6)';
+    return undefined;
+  }
+
+  /**
+   * The segment without the stop-charging actions on its first node once the AGV reports it is not
+   * charging (S6: stopped by the instant action, or it never was): those actions have done their work.
+   */
+  private offCharger(link: Link, segment: ReleaseSegment): ReleaseSegment {
+    const first = segment.nodes[0]!;
+    const stops = first.actions.filter((a) => a.type === 'stop-charging');
+    if (stops.length === 0 || link.state?.batteryState.charging !== false) return segment;
+    for (const a of stops)
+      this.emit({ type: 'action-finished', robotId: link.config.robotId, actionId: a.actionId });
+    return {
+      ...segment,
+      nodes: [
+        { ...first, actions: first.actions.filter((a) => a.type !== 'stop-charging') },
+        ...segment.nodes.slice(1),
+      ],
+    };
+  }
+
+  /** Builds the order (update), fits it to the factsheet (O5, O6, O8, O9), publishes and tracks it. */
+  private send(link: Link, segment: ReleaseSegment): void {
+    const robotId = link.config.robotId;
     const builder = this.builder.get(link.profile)!;
     let built;
     try {
@@ -260,24 +425,39 @@ export class VdaRobotAdapter implements RobotAdapter {
         `${this.clock.now().toString(36)}${(this.sequence++).toString(36)}`,
       );
     } catch (err) {
-      this.log.error(
-        { robotId: link.config.robotId, err: (err as Error).message },
-        'vda5050: cannot build order',
-      );
+      this.log.error({ robotId, err: (err as Error).message }, 'vda5050: cannot build order');
       return;
     }
-    if (!this.publish(link, 'order', built.body)) return;
+    const fit = fitOrder(built.body, link.capabilities, { parameterValues: link.profile.parameterValues });
+    if (!fit.ok) {
+      // The AGV would refuse it: the engine's actions fail here, and the robot needs an operator.
+      const why = fit.problems.join('; ');
+      this.fault(
+        link,
+        'order-unsupported',
+        `order ${built.body.orderId} exceeds the AGV's factsheet: ${why}`,
+      );
+      for (const a of built.actions)
+        this.emit({ type: 'action-failed', robotId, actionId: a.engineId, reason: `not sent: ${why}` });
+      return;
+    }
+    if (fit.dropped.length > 0)
+      this.log.info({ robotId, dropped: fit.dropped }, 'vda5050: order fitted to the factsheet');
+    const body = fit.body;
+    if (!this.publish(link, 'order', body)) return;
+    link.orderAtMs = this.clock.now();
     for (const a of built.actions) link.actions.set(a.wireId, a.engineId);
-    if (built.body.orderUpdateId === 0) link.released = [];
-    for (const n of built.body.nodes)
+    if (body.orderUpdateId === 0) link.released = [];
+    for (const n of body.nodes)
       if (n.released && !link.released.some((r) => r.sequenceId === n.sequenceId && r.nodeId === n.nodeId))
         link.released.push(n);
     link.track = built.track;
     link.pendingOrder = {
       topic: 'order',
-      body: built.body,
-      orderId: built.body.orderId,
-      orderUpdateId: built.body.orderUpdateId,
+      body,
+      orderId: body.orderId,
+      orderUpdateId: body.orderUpdateId,
+      segment,
       engineActions: built.actions.map((a) => a.engineId),
       sentAtMs: this.clock.now(),
       sends: 1,
@@ -292,10 +472,21 @@ export class VdaRobotAdapter implements RobotAdapter {
     };
   }
 
-  private instant(link: Link, actions: readonly VdaAction[]): void {
+  /** Publishes instant actions the AGV's factsheet allows (O9); false when nothing was sent. */
+  private instant(link: Link, actions: readonly VdaAction[]): boolean {
+    for (const a of actions) {
+      const check = checkInstantAction(a.actionType, link.capabilities);
+      if (!check.ok) {
+        this.log.warn(
+          { robotId: link.config.robotId, problem: check.problem },
+          'vda5050: instant action not sent',
+        );
+        return false;
+      }
+    }
     const body =
       link.profile.instantActionsField === 'actions' ? { actions } : { actions, instantActions: actions };
-    if (!this.publish(link, 'instantActions', body)) return;
+    if (!this.publish(link, 'instantActions', body)) return false;
     for (const a of actions)
       link.pendingInstant.set(a.actionId, {
         topic: 'instantActions',
@@ -303,6 +494,7 @@ export class VdaRobotAdapter implements RobotAdapter {
         sentAtMs: this.clock.now(),
         sends: 1,
       });
+    return true;
   }
 
   /** Adds the header (T4, T5), checks the schema (T6) and publishes; false when nothing was published. */
@@ -363,6 +555,7 @@ export class VdaRobotAdapter implements RobotAdapter {
     for (const link of this.links.values()) {
       if (link.connection !== 'online') continue;
       this.watchStale(link, now);
+      if (link.deferred.length > 0) this.flush(link);
       const order = link.pendingOrder;
       if (order && now - order.sentAtMs >= timeout) {
         if (order.sends >= limit) {
@@ -380,11 +573,22 @@ export class VdaRobotAdapter implements RobotAdapter {
       for (const [actionId, sent] of link.pendingInstant) {
         if (now - sent.sentAtMs < timeout) continue;
         if (sent.sends >= limit) {
+          // A4: bounded, with an alarm where an operator must act (never the endless loop).
           link.pendingInstant.delete(actionId);
-          this.log.warn(
-            { robotId: link.config.robotId, actionId },
-            'vda5050: instant action never acknowledged; given up',
-          );
+          const actionType = actionId.slice(0, actionId.indexOf(':'));
+          if (actionId === link.cancelling) link.cancelling = undefined;
+          if (actionId === link.stoppingCharge) link.stoppingCharge = undefined;
+          if (MUST_ARRIVE.has(actionType))
+            this.fault(
+              link,
+              'instant-unacknowledged',
+              `${actionType} ${actionId} not acknowledged after ${sent.sends} sends`,
+            );
+          else
+            this.log.warn(
+              { robotId: link.config.robotId, actionId },
+              'vda5050: instant action never acknowledged; given up',
+            );
         } else if (this.publish(link, 'instantActions', sent.body)) {
           sent.sends += 1;
           sent.sentAtMs = now;
@@ -421,7 +625,12 @@ export class VdaRobotAdapter implements RobotAdapter {
     }
     if (kind === 'connection') this.onConnection(link, message);
     else if (kind === 'state') this.onState(link, message);
-    else if (kind === 'factsheet') link.factsheet = message;
+    else if (kind === 'factsheet') {
+      // F2: capability checks use the latest factsheet.
+      // What the AGV refused stays refused (E4) whatever a factsheet claims.
+      link.factsheet = message;
+      link.capabilities = { ...capabilitiesOf(message), refused: link.capabilities.refused };
+    }
   }
 
   private onConnection(link: Link, message: unknown): void {
@@ -462,21 +671,87 @@ export class VdaRobotAdapter implements RobotAdapter {
       this.log.warn({ robotId, version }, 'vda5050: state of another major version; ignored');
       return;
     }
-    const check = checkSchema(link.profile.version, 'state', message);
+    const check = checkSchema(link.profile.version, 'state', message, { inbound: true });
     if (!check.ok) {
       this.log.warn({ robotId, errors: check.errors }, 'vda5050: state fails the schema; ignored');
       return;
     }
     const state = message as VdaState;
+    if (!/Z$|[+-]\d\d:?\d\d$/.test(state.timestamp))
+      this.log.warn({ robotId, timestamp: state.timestamp }, 'vda5050: state timestamp without a zone (T8)');
+    const first = link.state === undefined;
     link.state = state;
     link.stateAtMs = this.clock.now();
     link.staleAsked = false;
     link.adapterErrors.delete('state-stale');
+    if (first) this.adopt(link, state);
     this.orderLost(link, state);
     this.acknowledge(link, state);
+    this.cancelEnd(link, state);
+    this.chargeEnd(link, state);
     this.progress(link, state);
     this.actionEnds(link, state);
     this.report(link, state);
+    this.flush(link);
+  }
+
+  /**
+   * C5, O20: the order the AGV reports, taken over from its state when this master did not send it (it
+   * restarted) or lost count: the next update continues it with the next orderUpdateId (never 0), stitched
+   * on its last released node, and nodes still ahead are reported as reached when passed.
+   */
+  private adopt(link: Link, state: VdaState): void {
+    if (state.orderId === '') return;
+    const released = state.nodeStates.filter((n) => n.released);
+    const decision = released.reduce<{ nodeId: string; sequenceId: number }>(
+      (last, n) => (n.sequenceId > last.sequenceId ? n : last),
+      { nodeId: state.lastNodeId, sequenceId: state.lastNodeSequenceId },
+    );
+    const nodeId = this.nodeOfWire.get(decision.nodeId);
+    if (nodeId === undefined) return;
+    const track: OrderTrack = {
+      taskId: link.track?.taskId ?? '',
+      orderId: state.orderId,
+      orderUpdateId: state.orderUpdateId,
+      decision: this.builder.get(link.profile)!.stitchNode(nodeId, decision.sequenceId),
+    };
+    link.track = track;
+    link.acked = track;
+    link.released = released
+      .map((n) => ({ nodeId: n.nodeId, sequenceId: n.sequenceId }))
+      .sort((a, b) => a.sequenceId - b.sequenceId);
+    this.log.info(
+      { robotId: link.config.robotId, orderId: state.orderId, orderUpdateId: state.orderUpdateId },
+      'vda5050: continuing the order the AGV reports',
+    );
+  }
+
+  /** A2, A3: the cancel has ended once it is FINISHED and the AGV holds no nodes, or FAILED. */
+  private cancelEnd(link: Link, state: VdaState): void {
+    const id = link.cancelling;
+    const cancel = id === undefined ? undefined : state.actionStates.find((a) => a.actionId === id);
+    if (!cancel) return;
+    if (cancel.actionStatus === 'FAILED') {
+      link.cancelling = undefined;
+      // A3: noOrderToCancel means the AGV was idle already; anything else needs an operator.
+      if (!state.errors.some((e) => e.errorType === 'noOrderToCancel'))
+        this.fault(link, 'cancel-failed', `cancelOrder ${cancel.actionId} failed on the AGV`);
+    } else if (
+      cancel.actionStatus === 'FINISHED' &&
+      state.nodeStates.length === 0 &&
+      state.edgeStates.length === 0
+    )
+      link.cancelling = undefined;
+  }
+
+  /** S6: the stopCharging before a release has ended; a failed one needs an operator. */
+  private chargeEnd(link: Link, state: VdaState): void {
+    const id = link.stoppingCharge;
+    const stop = id === undefined ? undefined : state.actionStates.find((a) => a.actionId === id);
+    if (!stop || (stop.actionStatus !== 'FINISHED' && stop.actionStatus !== 'FAILED')) return;
+    link.stoppingCharge = undefined;
+    if (stop.actionStatus === 'FAILED' && state.batteryState.charging)
+      this.fault(link, 'stop-charging-failed', `stopCharging ${stop.actionId} failed; the AGV still charges`);
   }
 
   /**
@@ -503,7 +778,13 @@ export class VdaRobotAdapter implements RobotAdapter {
   private acknowledge(link: Link, state: VdaState): void {
     for (const a of state.actionStates) link.pendingInstant.delete(a.actionId);
     const sent = link.track;
-    if (sent && state.orderId === sent.orderId && state.orderUpdateId >= sent.orderUpdateId) {
+    const pending = link.pendingOrder;
+    // An exact echo accepts; a later orderUpdateId does too, unless the AGV says it refused ours (O20).
+    const rejection =
+      pending && !(state.orderId === pending.orderId && state.orderUpdateId === pending.orderUpdateId)
+        ? state.errors.find((e) => ORDER_REJECTIONS.has(e.errorType) && refersTo(e, pending))
+        : undefined;
+    if (!rejection && sent && state.orderId === sent.orderId && state.orderUpdateId >= sent.orderUpdateId) {
       // Accepted, late or not: whatever we gave up on or saw refused before is settled.
       link.acked = sent;
       link.pendingOrder = undefined;
@@ -512,12 +793,57 @@ export class VdaRobotAdapter implements RobotAdapter {
       link.adapterErrors.delete('order-lost');
       return;
     }
-    const pending = link.pendingOrder;
-    if (!pending) return;
-    const rejection = state.errors.find((e) => ORDER_REJECTIONS.has(e.errorType) && refersTo(e, pending));
-    if (!rejection) return;
+    if (!pending || !rejection) return;
     link.pendingOrder = undefined;
     link.track = link.acked; // the AGV keeps the order it had
+    if (
+      rejection.errorType === 'orderUpdateError' &&
+      state.orderId === pending.orderId &&
+      state.orderUpdateId >= pending.orderUpdateId
+    ) {
+      // O20: the AGV is further on than this update (it took one we lost count of): resynchronise from
+      // its state and release the same segment again on top of what it has.
+      this.log.warn(
+        { robotId: link.config.robotId, orderId: pending.orderId, orderUpdateId: state.orderUpdateId },
+        'vda5050: order update behind the AGV; resynchronised from its state',
+      );
+      this.adopt(link, state);
+      link.deferred.unshift(pending.segment);
+      return;
+    }
+    if (rejection.errorType === 'noRouteError' && pending.orderUpdateId === 0 && !pending.regenerated) {
+      // E3: once, the first node again with a deviation that covers where the AGV says it is.
+      const body = widenFirstNode(pending.body, state, this.options.maxFirstNodeDeviationM ?? 0.5);
+      if (body && this.publish(link, 'order', body)) {
+        this.log.warn(
+          { robotId: link.config.robotId, orderId: body.orderId },
+          'vda5050: noRouteError; first node widened',
+        );
+        link.pendingOrder = { ...pending, body, regenerated: true, sentAtMs: this.clock.now(), sends: 1 };
+        link.track = {
+          ...link.track!,
+          orderId: body.orderId,
+          orderUpdateId: 0,
+          decision: lastReleased(body),
+        };
+        return;
+      }
+    }
+    if (rejection.errorType === 'orderError') {
+      // E4: what the AGV names is unsupported until its factsheet says otherwise; ask for a fresh one.
+      for (const r of rejection.errorReferences ?? []) {
+        const actionType =
+          r.referenceKey === 'actionType'
+            ? r.referenceValue
+            : r.referenceKey === 'actionId'
+              ? actionsOf(pending.body).find((a) => a.actionId === r.referenceValue)?.actionType
+              : undefined;
+        if (actionType !== undefined) link.capabilities = markUnsupported(link.capabilities, { actionType });
+        else if (!REFERENCE_KEYS.has(r.referenceKey))
+          link.capabilities = markUnsupported(link.capabilities, { parameter: r.referenceKey });
+      }
+      this.instant(link, [this.instantAction('factsheetRequest')]);
+    }
 
     const why = `${rejection.errorType}${rejection.errorDescription ? ` (${rejection.errorDescription})` : ''}`;
     // The AGV keeps its previous order and does not move for this one: its actions will never run, and
@@ -577,6 +903,14 @@ export class VdaRobotAdapter implements RobotAdapter {
     for (const a of state.actionStates) {
       const engineId = link.actions.get(a.actionId);
       if (engineId === undefined) continue;
+      const before = link.statuses.get(a.actionId);
+      if (before !== undefined && before !== a.actionStatus && !LEGAL_NEXT[before].includes(a.actionStatus))
+        this.log.warn(
+          { robotId, actionId: a.actionId, from: before, to: a.actionStatus },
+          'vda5050: illegal action status change (A9)',
+        );
+      link.statuses.set(a.actionId, a.actionStatus);
+      if (a.actionStatus === 'FINISHED' || a.actionStatus === 'FAILED') link.statuses.delete(a.actionId);
       if (a.actionStatus === 'FINISHED') {
         link.actions.delete(a.actionId);
         this.emit({ type: 'action-finished', robotId, actionId: engineId });
@@ -594,6 +928,23 @@ export class VdaRobotAdapter implements RobotAdapter {
 
   private report(link: Link, state: VdaState): void {
     const nodeId = this.nodeOfWire.get(state.lastNodeId);
+    // S7: an emergency stop or a violated protective field is shown, and no new base goes out meanwhile.
+    const eStop = state.safetyState !== undefined && state.safetyState.eStop !== 'NONE';
+    const field = state.safetyState?.fieldViolation === true;
+    const safety: RobotError[] = [
+      ...(eStop
+        ? [
+            {
+              code: 'e-stop',
+              level: 'warning' as const,
+              message: `emergency stop (${state.safetyState.eStop})`,
+            },
+          ]
+        : []),
+      ...(field
+        ? [{ code: 'field-violation', level: 'warning' as const, message: 'protective field violated' }]
+        : []),
+    ];
     const report: RobotStateReport = {
       ...(nodeId === undefined ? {} : { nodeId }),
       ...(state.agvPosition
@@ -602,11 +953,13 @@ export class VdaRobotAdapter implements RobotAdapter {
       batteryPct: state.batteryState.batteryCharge,
       charging: state.batteryState.charging,
       driving: state.driving,
-      paused: state.paused ?? false,
-      // S2: no `loads` field means the AGV cannot tell; for the engine that is "nothing known on board".
-      loads: (state.loads ?? []).map((l) => l.loadId ?? l.loadType ?? 'load'),
+      paused: (state.paused ?? false) || eStop || field,
+      // S2: no `loads` field means the AGV cannot tell (the engine keeps what it knows); [] is unloaded.
+      ...(state.loads === undefined
+        ? {}
+        : { loads: state.loads.map((l) => l.loadId ?? l.loadType ?? 'load') }),
       mode: MODES[state.operatingMode],
-      errors: [...state.errors.map(toRobotError), ...link.adapterErrors.values()],
+      errors: [...state.errors.map(toRobotError), ...safety, ...link.adapterErrors.values()],
       routeNodeIds: [...state.nodeStates]
         .filter((n) => n.released)
         .sort((a, b) => a.sequenceId - b.sequenceId)
@@ -634,12 +987,78 @@ function toRobotError(e: VdaError): RobotError {
   };
 }
 
-/** E2: an error refers to an order by its orderId (and update), or names no order at all. */
-function refersTo(e: VdaError, order: { readonly orderId: string; readonly orderUpdateId: number }): boolean {
+/**
+ * E2, E5: an error refers to an order by its orderId (and update), or names no order at all; an error
+ * about an instant action (topic instantActions, or an actionId the order does not carry) does not.
+ */
+function refersTo(
+  e: VdaError,
+  order: { readonly orderId: string; readonly orderUpdateId: number; readonly body: OrderBody },
+): boolean {
   const refs = e.errorReferences ?? [];
+  const topic = refs.find((r) => r.referenceKey === 'topic')?.referenceValue;
+  if (topic !== undefined && topic !== 'order') return false;
+  const actionId = refs.find((r) => r.referenceKey === 'actionId')?.referenceValue;
+  if (actionId !== undefined && !actionsOf(order.body).some((a) => a.actionId === actionId)) return false;
   const orderId = refs.find((r) => r.referenceKey === 'orderId')?.referenceValue;
   const update = refs.find((r) => r.referenceKey === 'orderUpdateId')?.referenceValue;
   if (orderId !== undefined && orderId !== order.orderId) return false;
   if (update !== undefined && Number(update) !== order.orderUpdateId) return false;
   return true;
+}
+
+/** Error reference keys that name an element or message, not an unsupported field (E4). */
+const REFERENCE_KEYS: ReadonlySet<string> = new Set([
+  'headerId',
+  'topic',
+  'orderId',
+  'orderUpdateId',
+  'nodeId',
+  'edgeId',
+  'actionId',
+  'sequenceId',
+]);
+
+/** True when the segment stops a charge on the node it leaves (S6). */
+function stopsCharging(segment: ReleaseSegment): boolean {
+  return segment.nodes[0]!.actions.some((a) => a.type === 'stop-charging');
+}
+
+/**
+ * O17: the AGV still works on an order: nodes or edges left, or an action running. (WAITING actions of a
+ * dropped horizon may linger in 2.x, A11: they do not count.)
+ */
+function busy(state: VdaState): boolean {
+  return (
+    state.nodeStates.length > 0 ||
+    state.edgeStates.length > 0 ||
+    state.actionStates.some(
+      (a) => a.actionStatus === 'INITIALIZING' || a.actionStatus === 'RUNNING' || a.actionStatus === 'PAUSED',
+    )
+  );
+}
+
+function actionsOf(body: OrderBody): readonly VdaAction[] {
+  return [...body.nodes.flatMap((n) => n.actions), ...body.edges.flatMap((e) => e.actions)];
+}
+
+/** The decision point of an order message: its last released node. */
+function lastReleased(body: OrderBody): OrderBody['nodes'][number] {
+  return body.nodes.filter((n) => n.released).at(-1)!;
+}
+
+/**
+ * E3, O4: the order with its first node's allowed deviation widened to cover the position the AGV
+ * reports (plus 5 cm), or undefined when the AGV reports none, stands on another map or further than
+ * `maxM` away.
+ */
+function widenFirstNode(body: OrderBody, state: VdaState, maxM: number): OrderBody | undefined {
+  const [first, ...rest] = body.nodes;
+  const at = state.agvPosition;
+  const position = first?.nodePosition;
+  if (!first || !at || !position || position.mapId !== at.mapId) return undefined;
+  const distance = Math.hypot(at.x - position.x, at.y - position.y);
+  if (distance > maxM) return undefined;
+  const allowedDeviationXY = Math.ceil((distance + 0.05) * 100) / 100;
+  return { ...body, nodes: [{ ...first, nodePosition: { ...position, allowedDeviationXY } }, ...rest] };
 }

@@ -100,6 +100,8 @@ export interface VdaState extends Header {
   readonly batteryState: { readonly batteryCharge: number; readonly charging: boolean };
   readonly operatingMode: 'AUTOMATIC' | 'SEMIAUTOMATIC' | 'MANUAL' | 'SERVICE' | 'TEACHIN';
   readonly errors: readonly VdaError[];
+  /** Required by the schema; optional here so a state that lacks it still reads (S1). */
+  readonly safetyState?: { readonly eStop: string; readonly fieldViolation: boolean };
 }
 
 export type ConnectionStateWire = 'ONLINE' | 'OFFLINE' | 'CONNECTIONBROKEN';

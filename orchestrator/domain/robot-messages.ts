@@ -75,8 +75,11 @@ export interface RobotStateReport {
   readonly charging: boolean;
   readonly driving: boolean;
   readonly paused: boolean;
-  /** Ids of loads on board. */
-  readonly loads: readonly string[];
+  /**
+   * Ids of loads on board; undefined when the robot cannot tell (VDA 5050 S2: no `loads` field), and
+   * then the engine keeps what it knows from the picks and drops it ran.
+   */
+  readonly loads?: readonly string[];
   readonly mode: OperatingMode;
   readonly errors: readonly RobotError[];
   /**

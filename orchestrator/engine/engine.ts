@@ -294,7 +294,7 @@ function onRobotEvent(ctx: StepContext, engine: EngineContext, event: RobotEvent
         charging: s.charging,
         driving: s.driving,
         paused: s.paused,
-        loads: s.loads,
+        loads: s.loads ?? robot.loads,
         mode: s.mode,
         errors: s.errors,
         reported: true,

@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { VdaRobotAdapter } from '../../adapters/vda5050/vda-robot-adapter.ts';
 import { checkSchema } from '../../adapters/vda5050/schemas.ts';
 import type { RobotEvent } from '../../orchestrator/domain/robot-messages.ts';
-import { AgvDouble, BROKER, LAYOUT, release } from '../support/vda-agv-double.ts';
+import { AgvDouble, agvWarning, BROKER, LAYOUT, release } from '../support/vda-agv-double.ts';
 import { until } from '../support/wait-for.ts';
 
 describe('VDA 5050 adapter on Mosquitto, against a scripted AGV', () => {
@@ -67,7 +67,6 @@ describe('VDA 5050 adapter on Mosquitto, against a scripted AGV', () => {
       nodeId: 'A',
       batteryPct: 90,
       mode: 'automatic',
-      loads: [],
     });
   });
 
@@ -188,16 +187,7 @@ describe('VDA 5050 adapter on Mosquitto, against a scripted AGV', () => {
       orderId,
       lastNodeId: 'B',
       lastNodeSequenceId: 2,
-      errors: [
-        {
-          errorType: 'orderUpdateError',
-          errorLevel: 'WARNING',
-          errorReferences: [
-            { referenceKey: 'orderId', referenceValue: orderId },
-            { referenceKey: 'orderUpdateId', referenceValue: '1' },
-          ],
-        },
-      ],
+      errors: [agvWarning('orderUpdateError', { orderId, orderUpdateId: 1 })],
     });
     await until(
       () =>

@@ -36,6 +36,7 @@ export interface Seen {
 export class AgvDouble {
   readonly seen: Seen[] = [];
   private headerId = 0;
+  private lastState: string | undefined;
   private constructor(
     readonly client: MqttClient,
     readonly manufacturer: string,
@@ -43,7 +44,12 @@ export class AgvDouble {
   ) {}
 
   static async connect(manufacturer: string, serialNumber: string): Promise<AgvDouble> {
-    const client = await mqtt.connectAsync(BROKER, { clientId: `double-${randomUUID()}` });
+    return AgvDouble.connectTo(BROKER, manufacturer, serialNumber);
+  }
+
+  /** As `connect`, on another broker (a private one a test starts and stops). */
+  static async connectTo(brokerUrl: string, manufacturer: string, serialNumber: string): Promise<AgvDouble> {
+    const client = await mqtt.connectAsync(brokerUrl, { clientId: `double-${randomUUID()}` });
     const double = new AgvDouble(client, manufacturer, serialNumber);
     client.on('message', (topic, payload, packet) => {
       double.seen.push({
@@ -76,7 +82,14 @@ export class AgvDouble {
 
   /** A schema-valid state at `lastNodeId`, with `extra` on top. */
   async state(extra: Record<string, unknown> = {}): Promise<void> {
-    const message = {
+    const message = this.stateMessage(extra);
+    expect(checkSchema('2.0.0', 'state', message)).toEqual({ ok: true });
+    await this.raw('state', JSON.stringify(message));
+  }
+
+  /** The state `state(extra)` would publish, unchecked and unpublished (uses up a headerId). */
+  stateMessage(extra: Record<string, unknown> = {}): Record<string, unknown> {
+    return {
       ...this.header(),
       orderId: '',
       orderUpdateId: 0,
@@ -92,12 +105,22 @@ export class AgvDouble {
       safetyState: { eStop: 'NONE', fieldViolation: false },
       ...extra,
     };
-    expect(checkSchema('2.0.0', 'state', message)).toEqual({ ok: true });
-    await this.raw('state', JSON.stringify(message));
   }
 
   async raw(topic: string, payload: string): Promise<void> {
+    if (topic === 'state') this.lastState = payload;
     await this.client.publishAsync(`${this.base}/${topic}`, payload, { qos: 0 });
+  }
+
+  /** Publishes the last state again, byte for byte (headerId included): a duplicate. */
+  async repeatState(): Promise<void> {
+    if (this.lastState === undefined) throw new Error('no state published yet');
+    await this.raw('state', this.lastState);
+  }
+
+  /** The AGV restarted: its header counters begin at 0 again. */
+  resetHeaderIds(): void {
+    this.headerId = 0;
   }
 
   header(): Record<string, unknown> {
@@ -138,3 +161,22 @@ export const release = (nodes: string[], taskId = 'task-1', horizon: string[] = 
       }
     : {}),
 });
+
+/** A WARNING the AGV reports with references, as when it refuses an order (E2) or an action. */
+export function agvWarning(
+  errorType: string,
+  references: Record<string, string | number>,
+): {
+  errorType: string;
+  errorLevel: 'WARNING';
+  errorReferences: { referenceKey: string; referenceValue: string }[];
+} {
+  return {
+    errorType,
+    errorLevel: 'WARNING',
+    errorReferences: Object.entries(references).map(([referenceKey, value]) => ({
+      referenceKey,
+      referenceValue: String(value),
+    })),
+  };
+}
