@@ -128,23 +128,28 @@ export async function startOrchestrator(options: OrchestratorOptions): Promise<R
     });
     adapters.push(simFleet);
   }
-  // FLEET=vda5050: the simulated robots are AGVs of the VDA 5050 simulator (simulators/vda5050-fleet),
-  // driven over MQTT like real ones. VDA 5050 identities for real robots come with the site file (later).
-  const vdaRobots = plant.fleet.filter((r) => r.adapter === 'vda5050');
+  // VDA 5050 robots: with FLEET=vda5050 and a simulated fleet, AGVs of the VDA 5050 simulator
+  // (simulators/vda5050-fleet); otherwise real AGVs, addressed by the identity and profile of the site file.
   const vdaSimulated = config.fleet === 'vda5050' && config.simulate.has('fleet');
-  if (vdaRobots.length > 0 && vdaSimulated) {
+  const vdaRobots = plant.fleet.flatMap((r) => {
+    if (r.adapter !== 'vda5050') return [];
+    if (vdaSimulated) return [simVdaIdentity(r)];
+    return r.vda5050 ? [{ robotId: r.id, ...r.vda5050 }] : [];
+  });
+  if (vdaRobots.length > 0) {
     adapters.push(
       new VdaRobotAdapter({
         brokerUrl: config.mqttUrl,
         layout: plant.layout,
-        robots: vdaRobots.map(simVdaIdentity),
+        robots: vdaRobots,
         clock,
         log: log.child({ component: 'vda5050' }),
       }),
     );
   }
+  const vdaDriven = new Set(vdaRobots.map((r) => r.robotId));
   const driven = (r: (typeof plant.fleet)[number]): boolean =>
-    config.simulate.has('fleet') && (r.adapter === 'sim' || (r.adapter === 'vda5050' && vdaSimulated));
+    (config.simulate.has('fleet') && r.adapter === 'sim') || vdaDriven.has(r.id);
   for (const robot of plant.fleet.filter((r) => !driven(r))) {
     log.warn(
       { robotId: robot.id, adapter: robot.adapter },

@@ -20,7 +20,7 @@ import {
   type OrderTrack,
   type ReleaseSegment,
 } from './order-builder.ts';
-import { PROFILES, type PeerProfile } from './profile.ts';
+import { resolveProfile, SPEC_PROFILE, type PeerProfile } from './profile.ts';
 import { checkSchema } from './schemas.ts';
 import {
   ORDER_REJECTIONS,
@@ -36,8 +36,11 @@ export interface VdaRobotConfig {
   readonly robotId: RobotId;
   readonly manufacturer: string;
   readonly serialNumber: string;
-  /** A profile name of `PROFILES` or a profile; default `spec`. */
-  readonly profile?: string | PeerProfile;
+  /**
+   * A profile: a built-in name (`PROFILES`), overrides on one as the site file writes them
+   * (`profileConfigSchema`), or a complete profile; default `spec`.
+   */
+  readonly profile?: string | PeerProfile | Readonly<Record<string, unknown>>;
 }
 
 /** What the adapter logs; pino's logger fits. */
@@ -214,12 +217,7 @@ export class VdaRobotAdapter implements RobotAdapter {
       this.nodeOfWire.set(id, node.id);
     }
     for (const config of options.robots) {
-      const profile =
-        typeof config.profile === 'object' ? config.profile : PROFILES[config.profile ?? 'spec'];
-      if (!profile)
-        throw new RangeError(
-          `robot ${config.robotId}: unknown VDA 5050 profile ${typeof config.profile === 'string' ? config.profile : ''}`,
-        );
+      const profile = isPeerProfile(config.profile) ? config.profile : resolveProfile(config.profile);
       const link = new Link(config, profile);
       this.links.set(config.robotId, link);
       this.byTopic.set(link.topicBase, link);
@@ -1061,4 +1059,9 @@ function widenFirstNode(body: OrderBody, state: VdaState, maxM: number): OrderBo
   if (distance > maxM) return undefined;
   const allowedDeviationXY = Math.ceil((distance + 0.05) * 100) / 100;
   return { ...body, nodes: [{ ...first, nodePosition: { ...position, allowedDeviationXY } }, ...rest] };
+}
+
+/** A complete profile (as tests pass it), not overrides to resolve: it has every field of `spec`. */
+function isPeerProfile(p: unknown): p is PeerProfile {
+  return typeof p === 'object' && p !== null && Object.keys(SPEC_PROFILE).every((key) => key in p);
 }

@@ -16,6 +16,18 @@ export interface RobotSpec {
   readonly maxSpeedMps: number;
   readonly loadTypes: readonly string[];
   readonly maxPayloadKg: number;
+  /** How a robot driven over VDA 5050 is addressed, from the site file (the simulated fleet has its own). */
+  readonly vda5050?: VdaIdentity;
+}
+
+/**
+ * A VDA 5050 AGV's identity on the broker (its topic levels) and its peer profile: the name of a built-in
+ * profile, or overrides on one (`extends`, default `spec`), checked by the adapter's profile schema.
+ */
+export interface VdaIdentity {
+  readonly manufacturer: string;
+  readonly serialNumber: string;
+  readonly profile?: string | Readonly<Record<string, unknown>>;
 }
 
 export type OperatingMode = 'automatic' | 'manual' | 'service';

@@ -59,11 +59,38 @@ describe('parseSite', () => {
     });
   });
 
+  it('when a robot has a VDA 5050 identity and a profile on top of a built-in one, then both are kept', () => {
+    const vda5050 = {
+      manufacturer: 'Acme',
+      serialNumber: 'SN-1',
+      profile: { extends: 'vda-5050-lib', qos: 1 },
+    };
+    expect(
+      parseSite({ name: 'S', fleet: [{ ...robot, adapter: 'vda5050', vda5050 }] }).fleet[0],
+    ).toMatchObject({
+      adapter: 'vda5050',
+      vda5050,
+    });
+  });
+
   it.each([
     ['a misspelt key', { name: 'S', fleet: [{ ...robot, maxSpeed: 2 }] }, 'fleet[0]'],
     ['an unknown role', { name: 'S', stations: [{ match: 'B-*', role: 'shelf' }] }, 'stations[0].role'],
     ['an unknown adapter', { name: 'S', fleet: [{ ...robot, adapter: 'opcua' }] }, 'fleet[0].adapter'],
     ['no name', { fleet: [] }, 'name'],
+    [
+      'a VDA 5050 serial number with a topic wildcard',
+      { name: 'S', fleet: [{ ...robot, vda5050: { manufacturer: 'Acme', serialNumber: 'SN/1' } }] },
+      'fleet[0].vda5050.serialNumber',
+    ],
+    [
+      'a VDA 5050 profile that names no built-in one',
+      {
+        name: 'S',
+        fleet: [{ ...robot, vda5050: { manufacturer: 'Acme', serialNumber: 'SN1', profile: 'acme' } }],
+      },
+      'fleet[0].vda5050.profile',
+    ],
   ])('when the site has %s, then it is rejected with the path', (_what, doc, path) => {
     const error = thrown(() => parseSite(doc));
     expect(error.code).toBe('site-invalid');

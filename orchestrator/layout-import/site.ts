@@ -9,6 +9,7 @@ import type { ImportResult, ImportWarning, Layout, Station } from '../domain/lay
 import { LayoutImportError, STATION_ROLES } from '../domain/layout.ts';
 import type { AdapterKind, RobotSpec } from '../domain/robot.ts';
 import type { Plant, Site, SiteStationRule } from '../domain/site.ts';
+import { profileRefSchema } from '../../adapters/vda5050/profile.ts';
 import { fromZodError, isJsonObject } from './import-errors.ts';
 import { importLif } from './lif.ts';
 import { importMovingAiMap } from './movingai.ts';
@@ -21,6 +22,8 @@ type MissingAdapterKind = Exclude<AdapterKind, (typeof ADAPTER_KINDS)[number]>;
 const _allAdapterKindsListed: [MissingAdapterKind] extends [never] ? true : false = true;
 
 const id = z.string().min(1);
+/** A VDA 5050 topic level: no `/`, `+`, `#` or `$` (checklist T1). */
+const topicLevel = z.string().regex(/^[^/+#$]+$/, 'a topic level without / + # $');
 
 // Strict objects: a misspelt key in a hand-written config file is an error, not a silent default.
 const stationRuleSchema = z.strictObject({
@@ -39,6 +42,13 @@ const robotSchema = z.strictObject({
   maxSpeedMps: z.number().positive().default(1.5),
   loadTypes: z.array(id).default(['pallet']),
   maxPayloadKg: z.number().positive().default(1000),
+  vda5050: z
+    .strictObject({
+      manufacturer: topicLevel,
+      serialNumber: topicLevel,
+      profile: profileRefSchema.exactOptional(),
+    })
+    .exactOptional(),
 }) satisfies z.ZodType<RobotSpec>;
 
 export const siteSchema = z.strictObject({

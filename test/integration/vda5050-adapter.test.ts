@@ -49,7 +49,7 @@ describe('VDA 5050 adapter on Mosquitto, against a scripted AGV', () => {
         e.type === 'robot-state' && e.robotId === robotId,
     );
 
-  it('C1, T3: a retained ONLINE marks the AGV reachable, the master asks for a fresh state, and an AGV never seen is offline', async () => {
+  it('C1, T3, F1: a retained ONLINE marks the AGV reachable, the master asks for a fresh state, and an AGV never seen is offline', async () => {
     expect(events).toContainEqual({ type: 'connection', robotId: 'R1', state: 'online' });
     expect(events).toContainEqual({ type: 'connection', robotId: 'R2', state: 'offline' });
     await until(() => agv.received('instantActions').length >= 2, 'stateRequest and factsheetRequest');
@@ -99,7 +99,7 @@ describe('VDA 5050 adapter on Mosquitto, against a scripted AGV', () => {
     expect(ids.length).toBeGreaterThanOrEqual(3);
   });
 
-  it('O18, O19: without an acknowledging state the identical order is sent again a bounded number of times, then the AGV is reported faulty; an echo acknowledges', async () => {
+  it('O18, O19, R1: without an acknowledging state the identical order is sent again a bounded number of times, then the AGV is reported faulty; an echo acknowledges', async () => {
     await agv.state();
     await until(() => stateOf('R1').length >= 1, 'robot-state');
     adapter.execute(release(['A', 'B']));
@@ -124,7 +124,7 @@ describe('VDA 5050 adapter on Mosquitto, against a scripted AGV', () => {
     await until(() => stateOf('R1').at(-1)!.state.errors.length === 0, 'fault cleared');
   });
 
-  it('O21, A8: passing released nodes gives node-reached in order, a FINISHED pick gives action-finished, once', async () => {
+  it('O21, R2, A8: passing released nodes gives node-reached in order, a FINISHED pick gives action-finished, once', async () => {
     await agv.state();
     await until(() => stateOf('R1').length >= 1, 'robot-state');
     adapter.execute(release(['A', 'B', 'C']));
@@ -259,7 +259,7 @@ describe('VDA 5050 adapter on Mosquitto, against a scripted AGV', () => {
     expect(agv.received('order')[1]!.body.orderId).not.toBe(first);
   });
 
-  it('bad input: malformed JSON, a schema-invalid state, another major version and an AGV nobody configured are ignored; the next good state is used', async () => {
+  it('T7, bad input: malformed JSON, a schema-invalid state, another major version and an AGV nobody configured are ignored; the next good state is used', async () => {
     await agv.raw('state', '{"headerId": 1,');
     await agv.raw('state', JSON.stringify({ ...agv.header(), lastNodeId: 'A' }));
     await agv.raw('state', JSON.stringify({ ...agv.header(), version: '3.0.0' }));

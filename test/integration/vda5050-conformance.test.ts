@@ -276,7 +276,7 @@ describe('VDA 5050 master conformance (spec part C), against a scripted AGV', ()
     expect([...where].filter(([, places]) => places.size > 1)).toEqual([]);
   });
 
-  it('O12: an update re-sends no earlier released element, and the decision point only identically', async () => {
+  it('O11, O12: an update re-sends no earlier released element, and the decision point only identically', async () => {
     const messages = await orderAndTwoUpdates();
     for (let k = 1; k < messages.length; k++) {
       const decision = lastReleased(messages[k - 1]!);
