@@ -166,6 +166,23 @@ describe('engine', () => {
     expect(after.robots.R1?.nodeId).toBe('A');
   });
 
+  it('A5: when a cancelled robot reports it still approaches the node it was released to, then it keeps holding both ends', () => {
+    const engine = createEngine(lineLayout(), [spec('R1', 'A')]);
+    const state0 = run(engine, engine.initialState(), [...online('R1', 'A'), planned('o1'), tick]).state;
+    const { state } = run(engine, state0, [
+      { type: 'order-cancel-requested', orderId: 'o1', mode: 'normal' },
+    ]);
+    const approaching: EngineEvent = {
+      type: 'robot',
+      event: { type: 'robot-state', robotId: 'R1', state: report('A', { routeNodeIds: ['B'] }) },
+    };
+    expect(run(engine, state, [approaching, tick]).state.robots.R1?.moving).toMatchObject({
+      from: 'A',
+      to: 'B',
+      cancelled: true,
+    });
+  });
+
   it('when planned orders arrive as one batch, then each is taken in as if it came alone', () => {
     const engine = createEngine(lineLayout(), [spec('R1', 'A'), spec('R2', 'D')]);
     const orders = [

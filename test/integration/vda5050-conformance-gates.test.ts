@@ -177,6 +177,34 @@ describe('VDA 5050 adapter: holding back, recovering, and the factsheet (Mosquit
     expect(next.nodes[0]).toMatchObject({ nodeId: 'B', sequenceId: 0 });
   });
 
+  it('A5: while the cancel runs, the robot still reports the node it approaches as its route (the engine keeps it reserved), and drops it once the AGV holds nothing', async () => {
+    adapter = await startAdapter();
+    await located();
+    adapter.execute(release(['A', 'B'], 'task-1'));
+    await until(() => orders().length === 1, 'order');
+    const orderId = orders()[0]!.orderId;
+    adapter.execute({ type: 'cancel-task', robotId: 'R1' });
+    await until(() => instantTypes().includes('cancelOrder'), 'cancelOrder');
+    const cancel = instants().find((a) => a.actionType === 'cancelOrder')!;
+    await agv.state({
+      orderId,
+      driving: true,
+      nodeStates: [{ nodeId: 'B', sequenceId: 2, released: true }],
+      edgeStates: [{ edgeId: 'AB', sequenceId: 1, released: true }],
+      actionStates: [{ actionId: cancel.actionId, actionType: 'cancelOrder', actionStatus: 'RUNNING' }],
+    });
+    await until(() => states().at(-1)?.driving === true, 'driving on');
+    expect(states().at(-1)!.routeNodeIds).toEqual(['B']);
+    await agv.state({
+      orderId,
+      lastNodeId: 'B',
+      lastNodeSequenceId: 2,
+      actionStates: [{ actionId: cancel.actionId, actionType: 'cancelOrder', actionStatus: 'FINISHED' }],
+    });
+    await until(() => states().at(-1)?.nodeId === 'B', 'at B');
+    expect(states().at(-1)!.routeNodeIds).toEqual([]);
+  });
+
   it('A4: a cancel the AGV never acknowledges is sent again with the same actionId, a bounded number of times, then the AGV is reported faulty', async () => {
     adapter = await startAdapter();
     await located();
