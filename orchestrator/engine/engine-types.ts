@@ -66,6 +66,8 @@ export interface NextMove {
   readonly edgeId: EdgeId;
   /** The leg's action, when it was released with this edge (the edge ends on the goal). */
   readonly actionId?: string;
+  /** The robot has reported `to` among the nodes it has yet to reach: it has taken this release in. */
+  readonly shown?: true;
 }
 
 /**
@@ -82,6 +84,12 @@ export interface Move {
   readonly cancelled?: true;
   /** The edge from `to` on, released before the robot reached `to`: it drives on without stopping. */
   readonly next?: NextMove;
+  /**
+   * The robot has reported `to` among the nodes it has yet to reach (VDA 5050: it accepted the order
+   * update). Only then is the next edge released ahead: one release in flight at a time, so a lost one
+   * is resent alone and never overtaken by the one stitched on it.
+   */
+  readonly shown?: true;
 }
 
 /** The nodes a move holds: both ends of the edge under way, and the end of the edge released after it. */

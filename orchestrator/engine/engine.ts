@@ -281,7 +281,7 @@ function onRobotEvent(ctx: StepContext, engine: EngineContext, event: RobotEvent
         s.nodeId === moving.from;
       const updated: RobotRuntime = {
         ...rest,
-        ...(moving && !dropped ? { moving } : {}),
+        ...(moving && !dropped ? { moving: route ? shownIn(moving, route) : moving } : {}),
         ...(s.nodeId === undefined ? {} : { nodeId: s.nodeId }),
         ...(s.pose === undefined ? {} : { pose: s.pose }),
         batteryPct: s.batteryPct,
@@ -353,14 +353,24 @@ function movingAfter(move: Move | undefined, nodeId: NodeId): Move | undefined {
   if (move.next?.to === nodeId) return undefined; // the report of the node between got lost: both done
   if (move.to !== nodeId) return move;
   if (!move.next) return undefined;
-  const { to, edgeId, actionId } = move.next;
+  const { to, edgeId, actionId, shown } = move.next;
   return {
     from: move.to,
     to,
     edgeId,
     ...(actionId === undefined ? {} : { actionId }),
     ...(move.cancelled ? { cancelled: true as const } : {}),
+    ...(shown ? { shown } : {}),
   };
+}
+
+/** The move, marked with what the robot's reported route shows it has taken in (sticky). */
+function shownIn(move: Move, route: readonly NodeId[]): Move {
+  const next = move.next;
+  const nextShown = next !== undefined && next.shown === undefined && route.includes(next.to);
+  if (move.shown === undefined && route.includes(move.to))
+    return { ...move, shown: true, ...(nextShown ? { next: { ...next, shown: true } } : {}) };
+  return nextShown ? { ...move, next: { ...next, shown: true } } : move;
 }
 
 /** The leg action the robot was released with on the edge that ends at `nodeId`, if any. */

@@ -86,8 +86,21 @@ const reached = (robotId: string, nodeId: string): EngineEvent => ({
   event: { type: 'node-reached', robotId, nodeId },
 });
 
-/** R1 at A with an order to pick at D, after the first tick: released onto A->B. */
-function underway(releaseAhead: boolean, others: { id: string; node: string; paused?: boolean }[] = []) {
+/** R1 reports it stands at `at` and has `route` yet to drive (VDA 5050: it accepted the release). */
+const shows = (route: string[], at = 'A'): EngineEvent => ({
+  type: 'robot',
+  event: { type: 'robot-state', robotId: 'R1', state: report(at, { driving: true, routeNodeIds: route }) },
+});
+
+/**
+ * R1 at A with an order to pick at D, after the first tick: released onto A->B, and (`shown`) it has
+ * reported B in its route.
+ */
+function underway(
+  releaseAhead: boolean,
+  others: { id: string; node: string; paused?: boolean }[] = [],
+  shown = true,
+) {
   const engine = createEngine(lineLayout(), [
     spec('R1', 'A', releaseAhead),
     ...others.map((o) => spec(o.id, o.node)),
@@ -99,7 +112,7 @@ function underway(releaseAhead: boolean, others: { id: string; node: string; pau
     tick,
   ]);
   expect(releases(first.commands).map((r) => r.nodes.map((n) => n.nodeId))).toEqual([['A', 'B']]);
-  return { engine, state: first.state };
+  return { engine, state: shown ? run(engine, first.state, [shows(['B'])]).state : first.state };
 }
 
 describe('release ahead (VDA 5050 O14)', () => {
@@ -119,6 +132,7 @@ describe('release ahead (VDA 5050 O14)', () => {
       from: 'A',
       to: 'B',
       edgeId: 'AB',
+      shown: true,
       next: { to: 'C', edgeId: 'BC' },
     });
     expect(after.robots.R1?.nodeId).toBe('A');
@@ -130,7 +144,15 @@ describe('release ahead (VDA 5050 O14)', () => {
     const { engine, state } = underway(false);
     const { state: after, commands } = run(engine, state, [tick, tick]);
     expect(releases(commands)).toEqual([]);
-    expect(after.robots.R1?.moving).toEqual({ from: 'A', to: 'B', edgeId: 'AB' });
+    expect(after.robots.R1?.moving).toEqual({ from: 'A', to: 'B', edgeId: 'AB', shown: true });
+  });
+
+  it('when the robot has not reported B in its route yet, then nothing is released ahead (one release in flight)', () => {
+    const { engine, state } = underway(true, [], false);
+    expect(releases(run(engine, state, [tick]).commands)).toEqual([]);
+    // A report that predates the release (nothing to drive) shows nothing either.
+    expect(releases(run(engine, state, [shows([]), tick]).commands)).toEqual([]);
+    expect(releases(run(engine, state, [shows(['B']), tick]).commands)).toHaveLength(1);
   });
 
   it('when the node after B is held, then the robot gets no edge ahead (not even aside) and holds only A and B', () => {
@@ -138,7 +160,7 @@ describe('release ahead (VDA 5050 O14)', () => {
     const { state: after, commands } = run(engine, state, [tick]);
     // It waits at B as it would standing there: the side pocket S is free but no way to D.
     expect(releases(commands)).toEqual([]);
-    expect(after.robots.R1?.moving).toEqual({ from: 'A', to: 'B', edgeId: 'AB' });
+    expect(after.robots.R1?.moving).toEqual({ from: 'A', to: 'B', edgeId: 'AB', shown: true });
   });
 
   it('when the node after B is where an idle robot rests, then the robot does not follow it in the same round', () => {
@@ -152,8 +174,8 @@ describe('release ahead (VDA 5050 O14)', () => {
 
   it('when a robot with an edge ahead reports B, then it drives on to C, and the pick runs only on arriving at D', () => {
     const { engine, state: s0 } = underway(true);
-    let { state, commands } = run(engine, s0, [tick, reached('R1', 'B')]);
-    expect(state.robots.R1?.moving).toEqual({ from: 'B', to: 'C', edgeId: 'BC' });
+    let { state, commands } = run(engine, s0, [tick, shows(['B', 'C']), reached('R1', 'B')]);
+    expect(state.robots.R1?.moving).toEqual({ from: 'B', to: 'C', edgeId: 'BC', shown: true });
     expect(state.robots.R1?.nodeId).toBe('B');
 
     ({ state, commands } = run(engine, state, [tick]));

@@ -138,6 +138,7 @@ export function runTrafficRound(ctx: StepContext, engine: EngineContext): void {
 
 /**
  * A robot driving an edge that may have the edge after it released now (VDA 5050 O14): it asks for it,
+ * it has reported the edge's end in its route (it has the current release: one in flight at a time),
  * nothing beyond is released yet (three held nodes at most), traffic may release to it at all, and it
  * drives on from the end of the edge: that end is not its goal (where it stops to work), and it was not
  * told to drop its task (it stops there).
@@ -146,6 +147,7 @@ function mayReleaseAhead(robot: RobotRuntime, goal: NodeId): boolean {
   const move = robot.moving;
   return (
     move !== undefined &&
+    move.shown === true &&
     move.next === undefined &&
     move.cancelled === undefined &&
     move.actionId === undefined &&
