@@ -18,6 +18,17 @@ export interface RobotSpec {
   readonly maxPayloadKg: number;
   /** How a robot driven over VDA 5050 is addressed, from the site file (the simulated fleet has its own). */
   readonly vda5050?: VdaIdentity;
+  /**
+   * Release the next edge while the robot still drives the current one, so it need not slow down to stop
+   * at every node (VDA 5050 O14: further base before the decision point). One edge ahead at most. Default:
+   * on for `vda5050` robots, off otherwise (the in-process simulator stops nowhere anyway).
+   */
+  readonly releaseAhead?: boolean;
+}
+
+/** Whether traffic releases `spec`'s next edge before it reaches the end of the current one. */
+export function releasesAhead(spec: RobotSpec): boolean {
+  return spec.releaseAhead ?? spec.adapter === 'vda5050';
 }
 
 /**

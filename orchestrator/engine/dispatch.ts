@@ -1,4 +1,4 @@
-import type { RobotRuntime, EngineOrder } from './engine-types.ts';
+import { endOfRelease, type RobotRuntime, type EngineOrder } from './engine-types.ts';
 import type { EngineContext } from './engine-context.ts';
 import type { StepContext } from './step-context.ts';
 import { advanceOrder, failOrder, startLeg } from './order-flow.ts';
@@ -58,7 +58,7 @@ export function assignmentCost(
 ): number {
   if (!canCarry(robot, order)) return Infinity;
   const pickup = engine.stationNode(order.fromStation);
-  const start = robot.moving?.to ?? robot.nodeId;
+  const start = endOfRelease(robot);
   if (pickup === undefined || start === undefined) return Infinity;
   const travelS = engine.distances(ctx.blocked()).seconds(robot.spec.vehicleType, pickup, start);
   if (!Number.isFinite(travelS)) return Infinity;

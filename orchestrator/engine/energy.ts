@@ -1,6 +1,6 @@
 import { withTask } from './traffic/traffic-round.ts';
 import type { NodeId } from '../domain/layout.ts';
-import type { RobotRuntime } from './engine-types.ts';
+import { endOfRelease, nodesHeldBy, type RobotRuntime } from './engine-types.ts';
 import type { EngineContext } from './engine-context.ts';
 import type { StepContext } from './step-context.ts';
 import { runActionHere } from './order-flow.ts';
@@ -86,7 +86,7 @@ export function unclaimed(ctx: StepContext, nodes: ReadonlySet<NodeId>): Set<Nod
   const free = new Set(nodes);
   for (const r of ctx.allRobots()) {
     if (r.nodeId !== undefined) free.delete(r.nodeId);
-    if (r.moving) free.delete(r.moving.to);
+    if (r.moving) for (const n of nodesHeldBy(r.moving)) free.delete(n);
     if (r.task?.kind === 'park' || r.task?.kind === 'charge') free.delete(r.task.goalNodeId);
   }
   return free;
@@ -98,7 +98,7 @@ export function nearestFreeCharger(
   engine: EngineContext,
   robot: RobotRuntime,
 ): NodeId | undefined {
-  const at = robot.moving?.to ?? robot.nodeId;
+  const at = endOfRelease(robot);
   if (at === undefined) return undefined;
   return engine.nearest(robot.spec.vehicleType, at, unclaimed(ctx, engine.chargerNodes()), ctx.blocked());
 }

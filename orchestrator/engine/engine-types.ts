@@ -60,7 +60,20 @@ export function orderIdOf(task: RobotTask | undefined): OrderId | undefined {
   return task?.kind === 'order-leg' || task?.kind === 'resync' ? task.orderId : undefined;
 }
 
-/** An edge a robot was released onto and has not yet finished; it holds both end nodes meanwhile. */
+/** An edge released beyond the one a robot drives (release ahead): its end node, held meanwhile too. */
+export interface NextMove {
+  readonly to: NodeId;
+  readonly edgeId: EdgeId;
+  /** The leg's action, when it was released with this edge (the edge ends on the goal). */
+  readonly actionId?: string;
+  /** The robot has reported `to` among the nodes it has yet to reach: it has taken this release in. */
+  readonly shown?: true;
+}
+
+/**
+ * An edge a robot was released onto and has not yet finished; it holds both end nodes meanwhile, and the
+ * end of `next` when the edge after it was released too (three nodes at most).
+ */
 export interface Move {
   readonly from: NodeId;
   readonly to: NodeId;
@@ -69,6 +82,29 @@ export interface Move {
   readonly actionId?: string;
   /** The robot was told to drop its task: it may stop before setting off (see the robot-state report). */
   readonly cancelled?: true;
+  /** The edge from `to` on, released before the robot reached `to`: it drives on without stopping. */
+  readonly next?: NextMove;
+  /**
+   * The robot has reported `to` among the nodes it has yet to reach (VDA 5050: it accepted the order
+   * update). Only then is the next edge released ahead: one release in flight at a time, so a lost one
+   * is resent alone and never overtaken by the one stitched on it.
+   */
+  readonly shown?: true;
+}
+
+/** The nodes a move holds: both ends of the edge under way, and the end of the edge released after it. */
+export function nodesHeldBy(move: Move): NodeId[] {
+  return move.next ? [move.from, move.to, move.next.to] : [move.from, move.to];
+}
+
+/** Where a robot stops when it has driven all it was released: where new plans start from. */
+export function endOfRelease(robot: RobotRuntime): NodeId | undefined {
+  return robot.moving?.next?.to ?? robot.moving?.to ?? robot.nodeId;
+}
+
+/** The leg action released with the robot's move (on either edge), if any: the robot will run it. */
+export function releasedActionId(move: Move | undefined): string | undefined {
+  return move?.next?.actionId ?? move?.actionId;
 }
 
 export interface RobotRuntime {

@@ -1,9 +1,12 @@
-import type { Layout } from '../domain/layout.ts';
+import type { Layout, NodeId } from '../domain/layout.ts';
 import type { RobotSpec } from '../domain/robot.ts';
 import type { RobotEvent } from '../domain/robot-messages.ts';
 import {
+  endOfRelease,
+  nodesHeldBy,
   orderIdOf,
   type EngineEvent,
+  type Move,
   type EngineOrder,
   type EngineState,
   type PlannedOrderInput,
@@ -210,30 +213,18 @@ function onRobotEvent(ctx: StepContext, engine: EngineContext, event: RobotEvent
   const order = orderId === undefined ? undefined : ctx.order(orderId);
   switch (event.type) {
     case 'node-reached': {
-      const { moving, ...rest } = robot;
+      const { moving: _m, ...rest } = robot;
+      const moving = movingAfter(robot.moving, event.nodeId);
       const arrived: RobotRuntime = {
         ...rest,
-        ...(moving && moving.to !== event.nodeId ? { moving } : {}),
+        ...(moving ? { moving } : {}),
         nodeId: event.nodeId,
         ...progressAt(ctx, engine, robot, event.nodeId),
       };
       ctx.setRobot(arrived);
-      if (task?.kind === 'park' && event.nodeId === task.goalNodeId) {
-        const { task: _t, priorityMs: _p, ...idle } = arrived;
-        ctx.setRobot(idle);
-      }
-      if (task?.kind === 'charge' && task.phase === 'travel' && event.nodeId === task.goalNodeId) {
-        ctx.setRobot({ ...arrived, task: { ...task, phase: 'charging' } });
-        if (moving?.actionId !== task.action.actionId)
-          runActionHere(ctx, robot.spec.id, task.taskId, event.nodeId, task.action);
-      }
-      if (task?.kind === 'order-leg' && task.phase === 'travel' && event.nodeId === task.goalNodeId) {
-        ctx.setRobot({ ...arrived, task: { ...task, phase: 'acting' } });
-        if (moving?.actionId !== task.action.actionId)
-          runActionHere(ctx, robot.spec.id, task.taskId, event.nodeId, task.action);
-        if (order?.status === 'to-pickup') advanceOrder(ctx, order, 'picking');
-        else if (order?.status === 'to-dropoff') advanceOrder(ctx, order, 'dropping');
-      }
+      // Passing a node on the way to the edge released after it is no arrival: a goal given since the
+      // release (a new order at that node) is reached when the robot comes back to stop there.
+      if (moving?.from !== event.nodeId) stopAt(ctx, arrived, arrivedWith(robot.moving, event.nodeId));
       return;
     }
     case 'action-finished': {
@@ -280,14 +271,17 @@ function onRobotEvent(ctx: StepContext, engine: EngineContext, event: RobotEvent
       // drive towards the node it was released to, has dropped that edge before setting off: it holds only
       // its own node again. (Only after a cancel: an earlier report may predate the release.)
       const { moving, ...rest } = robot;
+      const route = s.routeNodeIds;
       const dropped =
         moving?.cancelled === true &&
-        s.routeNodeIds !== undefined &&
-        !s.routeNodeIds.includes(moving.to) &&
+        route !== undefined &&
+        !nodesHeldBy(moving)
+          .slice(1)
+          .some((n) => route.includes(n)) &&
         s.nodeId === moving.from;
       const updated: RobotRuntime = {
         ...rest,
-        ...(moving && !dropped ? { moving } : {}),
+        ...(moving && !dropped ? { moving: route ? shownIn(moving, route) : moving } : {}),
         ...(s.nodeId === undefined ? {} : { nodeId: s.nodeId }),
         ...(s.pose === undefined ? {} : { pose: s.pose }),
         batteryPct: s.batteryPct,
@@ -314,6 +308,8 @@ function onRobotEvent(ctx: StepContext, engine: EngineContext, event: RobotEvent
         holdOrderOf(ctx, updated, `${robot.spec.id} fault ${fatal.code}`);
         return;
       }
+      // Stopped short of a move it was cancelled on, maybe on the goal of a task given since.
+      if (dropped) stopAt(ctx, updated, undefined);
       const current = ctx.robot(robot.spec.id)!;
       const resync = current.task?.kind === 'resync' ? ctx.order(current.task.orderId) : undefined;
       if (resync && current.connection === 'online' && current.mode === 'automatic')
@@ -321,6 +317,66 @@ function onRobotEvent(ctx: StepContext, engine: EngineContext, event: RobotEvent
       return;
     }
   }
+}
+
+/**
+ * A robot at rest on `robot.nodeId`, or bound to stop there: on its goal it parks, starts charging or
+ * starts the leg's pick or drop (sent now unless it was released with the edge, `releasedActionId`).
+ */
+function stopAt(ctx: StepContext, robot: RobotRuntime, releasedActionId: string | undefined): void {
+  const task = robot.task;
+  const nodeId = robot.nodeId;
+  if (task === undefined || task.kind === 'resync' || nodeId !== task.goalNodeId) return;
+  if (task.kind === 'park') {
+    const { task: _t, priorityMs: _p, ...idle } = robot;
+    ctx.setRobot(idle);
+    return;
+  }
+  if (task.phase !== 'travel') return;
+  ctx.setRobot({
+    ...robot,
+    task: task.kind === 'charge' ? { ...task, phase: 'charging' } : { ...task, phase: 'acting' },
+  });
+  if (releasedActionId !== task.action.actionId)
+    runActionHere(ctx, robot.spec.id, task.taskId, nodeId, task.action);
+  const order = task.kind === 'order-leg' ? ctx.order(task.orderId) : undefined;
+  if (order?.status === 'to-pickup') advanceOrder(ctx, order, 'picking');
+  else if (order?.status === 'to-dropoff') advanceOrder(ctx, order, 'dropping');
+}
+
+/**
+ * The move left after the robot reports `nodeId`: none at the end of what it was released; the edge
+ * released after the current one when it reaches the current one's end; unchanged for any other node.
+ */
+function movingAfter(move: Move | undefined, nodeId: NodeId): Move | undefined {
+  if (!move) return undefined;
+  if (move.next?.to === nodeId) return undefined; // the report of the node between got lost: both done
+  if (move.to !== nodeId) return move;
+  if (!move.next) return undefined;
+  const { to, edgeId, actionId, shown } = move.next;
+  return {
+    from: move.to,
+    to,
+    edgeId,
+    ...(actionId === undefined ? {} : { actionId }),
+    ...(move.cancelled ? { cancelled: true as const } : {}),
+    ...(shown ? { shown } : {}),
+  };
+}
+
+/** The move, marked with what the robot's reported route shows it has taken in (sticky). */
+function shownIn(move: Move, route: readonly NodeId[]): Move {
+  const next = move.next;
+  const nextShown = next !== undefined && next.shown === undefined && route.includes(next.to);
+  if (move.shown === undefined && route.includes(move.to))
+    return { ...move, shown: true, ...(nextShown ? { next: { ...next, shown: true } } : {}) };
+  return nextShown ? { ...move, next: { ...next, shown: true } } : move;
+}
+
+/** The leg action the robot was released with on the edge that ends at `nodeId`, if any. */
+function arrivedWith(move: Move | undefined, nodeId: NodeId): string | undefined {
+  if (move?.next?.to === nodeId) return move.next.actionId;
+  return move?.actionId;
 }
 
 /**
@@ -349,7 +405,7 @@ function changeBlock(
   const tables = engine.distances(ctx.blocked());
   for (const robot of ctx.allRobots()) {
     const task = robot.task;
-    const at = robot.moving?.to ?? robot.nodeId;
+    const at = endOfRelease(robot);
     if (task === undefined || task.kind === 'resync' || at === undefined) continue;
     if (Number.isFinite(tables.seconds(robot.spec.vehicleType, task.goalNodeId, at))) continue;
     ctx.emit({

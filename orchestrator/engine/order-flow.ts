@@ -2,7 +2,7 @@ import { canEverReach } from './reachability.ts';
 import { withTask } from './traffic/traffic-round.ts';
 import type { FailureReason, OrderStatus } from '../domain/transport-order.ts';
 import type { RobotAction } from '../domain/robot-messages.ts';
-import { orderIdOf, type EngineOrder, type RobotRuntime } from './engine-types.ts';
+import { endOfRelease, orderIdOf, type EngineOrder, type RobotRuntime } from './engine-types.ts';
 import type { EngineContext } from './engine-context.ts';
 import type { StepContext } from './step-context.ts';
 
@@ -61,7 +61,7 @@ export function startLeg(
 ): boolean {
   const stationId = leg === 'pickup' ? order.fromStation : order.toStation;
   const goalNodeId = engine.stationNode(stationId);
-  const start = robot.moving?.to ?? robot.nodeId;
+  const start = endOfRelease(robot);
   // A goal closed by a block only makes the robot wait (traffic finds no way yet), loaded or not.
   const reachable =
     start !== undefined &&

@@ -1,7 +1,7 @@
 import type { EngineOrder, RobotRuntime } from './engine-types.ts';
 import type { EngineContext } from './engine-context.ts';
 import type { StepContext } from './step-context.ts';
-import { orderIdOf } from './engine-types.ts';
+import { endOfRelease, orderIdOf, releasedActionId } from './engine-types.ts';
 
 /** When orders change robots. */
 export interface ReassignPolicy {
@@ -49,7 +49,7 @@ export function requeueHeldOrders(ctx: StepContext, policy: ReassignPolicy): voi
     if (order.heldFrom !== 'assigned' && order.heldFrom !== 'to-pickup') continue;
     const robot = order.robotId === undefined ? undefined : ctx.robot(order.robotId);
     // With the load on board, or driving onto the pickup with the pick, the order stays with the robot.
-    if (robot?.loads.includes(order.id) === true || robot?.moving?.actionId !== undefined) continue;
+    if (robot?.loads.includes(order.id) === true || releasedActionId(robot?.moving) !== undefined) continue;
     requeue(ctx, order, `${order.robotId ?? 'its robot'} is unavailable; the order is reassigned`);
   }
 }
@@ -80,7 +80,7 @@ export function reviseAssignments(
   let revised = 0;
   const taken = new Set<string>();
   for (const candidate of free) {
-    const at = candidate.moving?.to ?? candidate.nodeId;
+    const at = endOfRelease(candidate);
     if (at === undefined) continue;
     let best: { order: EngineOrder; gainS: number } | undefined;
     for (const busy of travelling) {

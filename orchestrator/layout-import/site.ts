@@ -49,6 +49,7 @@ const robotSchema = z.strictObject({
       profile: profileRefSchema.exactOptional(),
     })
     .exactOptional(),
+  releaseAhead: z.boolean().exactOptional(),
 }) satisfies z.ZodType<RobotSpec>;
 
 export const siteSchema = z.strictObject({
@@ -59,7 +60,7 @@ export const siteSchema = z.strictObject({
 
 /**
  * Validates a site file (`doc` as parsed JSON). Fleet defaults: `adapter: 'sim'`, `maxSpeedMps: 1.5`,
- * `loadTypes: ['pallet']`, `maxPayloadKg: 1000`; `stations` and `fleet` default to empty.
+ * `loadTypes: ['pallet']`, `maxPayloadKg: 1000`, `releaseAhead` by adapter (`releasesAhead`); `stations` and `fleet` default to empty.
  * @throws LayoutImportError `site-invalid` with the path of the first problem.
  */
 export function parseSite(doc: unknown): Site {

@@ -5,8 +5,9 @@ import { TRAFFIC_GUIDANCE, type TrafficGuidance } from '../../orchestrator/engin
 
 const USAGE = `usage: npm run sim -- --layout <file.map | plant.lif.json | demo> [--site plant.site.json]
        [--robots 200] [--hours 8] [--tasks lifelong] [--seed 1] [--action-ms N] [--step-ms 250]
-       [--guidance crisscross|none] [--json]
-  --guidance: soft one-way lanes for traffic; default crisscross on a .map grid, none on a plant`;
+       [--guidance crisscross|none] [--release-ahead] [--json]
+  --guidance: soft one-way lanes for traffic; default crisscross on a .map grid, none on a plant
+  --release-ahead: every robot gets its next edge before the end of the current one (as VDA 5050 AGVs do)`;
 
 /**
  * The fleet in virtual time (issue 3): the orchestrator's engine and the simulated robots, hours of plant
@@ -28,6 +29,7 @@ async function main(argv: string[]): Promise<number> {
         'action-ms': { type: 'string' },
         'step-ms': { type: 'string', default: '250' },
         guidance: { type: 'string' },
+        'release-ahead': { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
       },
       strict: true,
@@ -49,7 +51,7 @@ async function main(argv: string[]): Promise<number> {
   const kpis: LifelongKpis = await runLifelong({
     layout,
     robots: Number(args.robots),
-    robotTemplate: template,
+    robotTemplate: args['release-ahead'] ? { ...template, releaseAhead: true } : template,
     guidance: (args.guidance as TrafficGuidance | undefined) ?? guidance,
     hours: Number(args.hours),
     seed: Number(args.seed),

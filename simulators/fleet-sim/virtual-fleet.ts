@@ -7,7 +7,7 @@ import type { EngineCommand, EngineEvent, EngineState } from '../../orchestrator
 import { goalOf } from '../../orchestrator/engine/traffic/traffic-round.ts';
 import { isMovable } from '../../orchestrator/engine/traffic/pibt.ts';
 import type { TrafficGuidance } from '../../orchestrator/engine/traffic/guidance.ts';
-import type { RobotRuntime } from '../../orchestrator/engine/engine-types.ts';
+import { nodesHeldBy, type RobotRuntime } from '../../orchestrator/engine/engine-types.ts';
 import type { DistanceTables } from '../../orchestrator/engine/traffic/distance-tables.ts';
 import { SimRobotAdapter } from '../../adapters/sim/sim-robot-adapter.ts';
 
@@ -300,10 +300,8 @@ export class VirtualFleet {
     const context = this.engine.context;
     const holder = new Map<NodeId, string>();
     for (const r of Object.values(this.state.robots)) {
-      if (r.moving) {
-        holder.set(r.moving.from, r.spec.id);
-        holder.set(r.moving.to, r.spec.id);
-      } else if (r.nodeId !== undefined) holder.set(r.nodeId, r.spec.id);
+      if (r.moving) for (const n of nodesHeldBy(r.moving)) holder.set(n, r.spec.id);
+      else if (r.nodeId !== undefined) holder.set(r.nodeId, r.spec.id);
     }
     const waitsOn = new Map<string, Set<string>>();
     const wanted = (r: RobotRuntime, at: NodeId): NodeId[] => {

@@ -24,6 +24,10 @@ describe('demo plant on the VDA 5050 AGV simulator, over Mosquitto', () => {
   let spy: MqttClient;
   const counts = new Map<string, number>();
   const invalid: string[] = [];
+  /** Per AGV (topic base): the sequenceId of the last node it reported, from its latest state. */
+  const lastSequence = new Map<string, number>();
+  /** Order updates (O10) by whether the AGV had reached their first node (the decision point) yet. */
+  const updates = { ahead: 0, atDecisionPoint: 0 };
   let plant: Awaited<ReturnType<typeof startTestPlant>>;
 
   beforeAll(async () => {
@@ -45,9 +49,18 @@ describe('demo plant on the VDA 5050 AGV simulator, over Mosquitto', () => {
       }
       const check = checkSchema('2.0.0', kind, message);
       if (!check.ok) invalid.push(`${topic}: ${check.errors}`);
+      const agv = topic.slice(0, topic.lastIndexOf('/'));
+      if (kind === 'state')
+        lastSequence.set(agv, (message as { lastNodeSequenceId: number }).lastNodeSequenceId);
+      const order = message as { orderUpdateId?: number; nodes?: { sequenceId: number }[] };
+      if (kind === 'order' && (order.orderUpdateId ?? 0) > 0 && order.nodes?.[0]) {
+        const reached = (lastSequence.get(agv) ?? -1) >= order.nodes[0].sequenceId;
+        updates[reached ? 'atDecisionPoint' : 'ahead'] += 1;
+      }
     });
     await spy.subscribeAsync(`uagv/v2/${SIM_MANUFACTURER}/#`, { qos: 1 });
     plant = await startTestPlant('vda-demo', {
+      MQTT_URL: BROKER,
       FLEET: 'vda5050',
       SIMULATE: 'fleet,mes,wms',
       SIM_SPEEDUP: '10',
@@ -82,5 +95,8 @@ describe('demo plant on the VDA 5050 AGV simulator, over Mosquitto', () => {
     expect(invalid, invalid.slice(0, 5).join('\n')).toEqual([]);
     for (const kind of ['order', 'instantActions', 'state', 'connection', 'factsheet'])
       expect(counts.get(kind) ?? 0, `${kind} messages seen`).toBeGreaterThan(0);
+    // O14: the base is extended while the AGV is still on its way to the decision point, not only once
+    // it stands there (resends and updates after a wait at a busy node arrive at the decision point).
+    expect(updates.ahead, JSON.stringify(updates)).toBeGreaterThan(updates.atDecisionPoint);
   }, 120_000);
 });

@@ -158,8 +158,12 @@ export function planRound(
 
 /** Robots at rest that traffic may move this round. */
 export function isMovable(robot: RobotRuntime): boolean {
+  return robot.moving === undefined && mayBeReleased(robot);
+}
+
+/** Robots traffic may release further edges to, at rest or under way: located, online, willing, free. */
+export function mayBeReleased(robot: RobotRuntime): boolean {
   return (
-    robot.moving === undefined &&
     robot.nodeId !== undefined &&
     robot.reported &&
     robot.connection === 'online' &&

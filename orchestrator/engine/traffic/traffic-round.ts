@@ -1,11 +1,11 @@
 import type { EdgeId, NodeId, VehicleTypeId } from '../../domain/layout.ts';
-import type { RobotId } from '../../domain/robot.ts';
+import { releasesAhead, type RobotId } from '../../domain/robot.ts';
 import type { RobotAction, RobotCommand, RouteNode } from '../../domain/robot-messages.ts';
 import type { DistanceTables } from './distance-tables.ts';
-import type { RobotRuntime, RobotTask } from '../engine-types.ts';
+import { nodesHeldBy, type RobotRuntime, type RobotTask } from '../engine-types.ts';
 import type { EngineContext } from '../engine-context.ts';
 import type { StepContext } from '../step-context.ts';
-import { isMovable, planRound, type TrafficAgent, type TrafficGraph } from './pibt.ts';
+import { isMovable, mayBeReleased, planRound, type TrafficAgent, type TrafficGraph } from './pibt.ts';
 
 /** A robot with a goal that has not reached a node for this long is stalled: it is moved to the front. */
 export const STALL_MS = 20_000;
@@ -48,8 +48,11 @@ export function progressAt(
 
 /**
  * Runs one traffic round over the whole fleet and releases the chosen edges (one edge per robot: the
- * base never reaches beyond the nodes the robot holds). Robots that did not move for STALL_MS although
- * they have a goal get the top priority (waiting chains are resolved by reordering priorities).
+ * base never reaches beyond the nodes the robot holds). A robot under way with `releaseAhead` takes part
+ * as if it stood at the end of its edge (still holding the start): the edge it is given there is
+ * released at once, so it drives on instead of stopping at every node. Robots that did not move for
+ * STALL_MS although they have a goal get the top priority (waiting chains are resolved by reordering
+ * priorities).
  */
 export function runTrafficRound(ctx: StepContext, engine: EngineContext): void {
   const robots = ctx.allRobots();
@@ -59,8 +62,19 @@ export function runTrafficRound(ctx: StepContext, engine: EngineContext): void {
   for (const robot of robots) {
     if (robot.nodeId === undefined) continue;
     if (robot.moving) {
-      held.add(robot.moving.from);
-      held.add(robot.moving.to);
+      const goal = goalOf(robot);
+      if (goal !== undefined && mayReleaseAhead(robot, goal)) {
+        // Plans as if it stood at the end of its edge already, the start still held. Like a robot at rest
+        // there it may stay (nothing released: it stops there), or be pushed on, never back.
+        held.add(robot.moving.from);
+        agents.push({
+          id: robot.spec.id,
+          node: robot.moving.to,
+          goal,
+          priority: robot.priorityMs ?? ctx.nowMs,
+        });
+        byId.set(robot.spec.id, robot);
+      } else for (const n of nodesHeldBy(robot.moving)) held.add(n);
       continue;
     }
     if (!isMovable(robot)) {
@@ -110,7 +124,7 @@ export function runTrafficRound(ctx: StepContext, engine: EngineContext): void {
   for (const [id, to] of plan.moves) {
     if (resting.has(to)) continue;
     const robot = ctx.robot(id)!;
-    const from = robot.nodeId!;
+    const from = robot.moving?.to ?? robot.nodeId!;
     const edgeId = engine.edgeBetween(from, to, robot.spec.vehicleType, blocked);
     if (edgeId === undefined) continue;
     const goal = goalOf(robot);
@@ -120,6 +134,27 @@ export function runTrafficRound(ctx: StepContext, engine: EngineContext): void {
         : horizonOf(engine, distances, blocked, robot.spec.vehicleType, to, goal);
     release(ctx, robot, from, to, edgeId, horizon);
   }
+}
+
+/**
+ * A robot driving an edge that may have the edge after it released now (VDA 5050 O14): it asks for it,
+ * it has reported the edge's end in its route (it has the current release: one in flight at a time),
+ * nothing beyond is released yet (three held nodes at most), traffic may release to it at all, and it
+ * drives on from the end of the edge: that end is not its goal (where it stops to work), and it was not
+ * told to drop its task (it stops there).
+ */
+function mayReleaseAhead(robot: RobotRuntime, goal: NodeId): boolean {
+  const move = robot.moving;
+  return (
+    move !== undefined &&
+    move.shown === true &&
+    move.next === undefined &&
+    move.cancelled === undefined &&
+    move.actionId === undefined &&
+    move.to !== goal &&
+    releasesAhead(robot.spec) &&
+    mayBeReleased(robot)
+  );
 }
 
 /**
@@ -187,7 +222,9 @@ function horizonOf(
 
 /**
  * Releases one edge to a robot, with the leg's action (pick, drop, start charging) on the goal node when
- * this edge ends there. A robot that is charging stops charging first, on the node it leaves.
+ * this edge ends there. A robot that is charging stops charging first, on the node it leaves. A robot
+ * under way gets the edge from the end of its current one (`from` is that end): the adapter appends it
+ * to what the robot drives (a VDA 5050 order update on the decision point).
  */
 function release(
   ctx: StepContext,
@@ -202,9 +239,10 @@ function release(
     (task?.kind === 'order-leg' || task?.kind === 'charge') && task.phase === 'travel' ? task : undefined;
   const carries = travels?.goalNodeId === to ? travels.action : undefined;
   const taskId = travels?.taskId ?? `${robot.spec.id}/move`;
-  const leaving: RobotAction[] = robot.charging
-    ? [{ actionId: `${robot.spec.id}/stop-charging/${ctx.nextSeq()}`, type: 'stop-charging' }]
-    : [];
+  const leaving: RobotAction[] =
+    robot.charging && !robot.moving
+      ? [{ actionId: `${robot.spec.id}/stop-charging/${ctx.nextSeq()}`, type: 'stop-charging' }]
+      : [];
   const nodes: RouteNode[] = [
     { nodeId: from, actions: leaving },
     { nodeId: to, actions: carries ? [carries] : [] },
@@ -220,9 +258,12 @@ function release(
       ...(horizon && horizon.nodeIds.length > 0 ? { horizon } : {}),
     },
   });
+  const action = carries ? { actionId: carries.actionId } : {};
   ctx.setRobot({
     ...robot,
     charging: false,
-    moving: { from, to, edgeId, ...(carries ? { actionId: carries.actionId } : {}) },
+    moving: robot.moving
+      ? { ...robot.moving, next: { to, edgeId, ...action } }
+      : { from, to, edgeId, ...action },
   });
 }
