@@ -163,8 +163,6 @@ class Link {
   staleAsked = false;
   state: VdaState | undefined;
   factsheet: unknown;
-  /** The last state reported newBaseRequest (O15): its rising edge is passed on once. */
-  baseRequested = false;
 
   constructor(
     readonly config: VdaRobotConfig,
@@ -958,6 +956,7 @@ export class VdaRobotAdapter implements RobotAdapter {
         : { loads: state.loads.map((l) => l.loadId ?? l.loadType ?? 'load') }),
       mode: MODES[state.operatingMode],
       errors: [...state.errors.map(toRobotError), ...safety, ...link.adapterErrors.values()],
+      ...(state.newBaseRequest === true ? { baseRequested: true } : {}),
       routeNodeIds: [...state.nodeStates]
         .filter((n) => n.released)
         .sort((a, b) => a.sequenceId - b.sequenceId)

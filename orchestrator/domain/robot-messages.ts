@@ -87,4 +87,9 @@ export interface RobotStateReport {
    * when it has nothing left to drive. Undefined when the robot does not say.
    */
   readonly routeNodeIds?: readonly NodeId[];
+  /**
+   * The robot asks for more route before it reaches the end of what it was given (VDA 5050
+   * `newBaseRequest`, O15): traffic is run at once rather than at the next tick.
+   */
+  readonly baseRequested?: boolean;
 }

@@ -228,9 +228,14 @@ export class EngineRuntime {
         );
       }, 'robots');
     }
-    // Traffic and dispatch decide on ticks: a robot that reached a node or finished an action should not
-    // wait for the next timer tick to be released further. Coalesced: one tick for a burst of events.
-    if ((event.type === 'node-reached' || event.type === 'action-finished') && !this.tickSoon) {
+    // Traffic and dispatch decide on ticks: a robot that reached a node, finished an action or asks for
+    // more base (O15) should not wait for the next timer tick to be released further. Coalesced: one tick
+    // for a burst of events.
+    const soon =
+      event.type === 'node-reached' ||
+      event.type === 'action-finished' ||
+      (event.type === 'robot-state' && event.state.baseRequested === true);
+    if (soon && !this.tickSoon) {
       this.tickSoon = true;
       setImmediate(() => {
         this.tickSoon = false;

@@ -205,6 +205,16 @@ describe('VDA 5050 adapter: holding back, recovering, and the factsheet (Mosquit
     expect(states().at(-1)!.routeNodeIds).toEqual([]);
   });
 
+  it('O15: newBaseRequest reaches the engine as a request for more base (its runtime then runs traffic at once); without it nothing is asked', async () => {
+    adapter = await startAdapter();
+    await located();
+    expect(states().at(-1)!.baseRequested).toBeUndefined();
+    await agv.state({ driving: true, newBaseRequest: true });
+    await until(() => states().at(-1)?.baseRequested === true, 'base requested');
+    await agv.state({ driving: true, newBaseRequest: false });
+    await until(() => states().at(-1)?.baseRequested === undefined, 'request over');
+  });
+
   it('A4: a cancel the AGV never acknowledges is sent again with the same actionId, a bounded number of times, then the AGV is reported faulty', async () => {
     adapter = await startAdapter();
     await located();

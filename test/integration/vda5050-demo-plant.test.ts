@@ -73,7 +73,7 @@ describe('demo plant on the VDA 5050 AGV simulator, over Mosquitto', () => {
     await spy.endAsync();
   });
 
-  it('when the plant runs for 10 plant minutes, then orders are confirmed, the WMS books every move once, and no message on the broker breaks the schema', async () => {
+  it('T6, O14: when the plant runs for 10 plant minutes, then orders are confirmed, the WMS books every move once, no message on the broker breaks the schema, and the base is extended before the AGV reaches its decision point', async () => {
     expect(plant.plant.fleet.every((r) => r.adapter === 'vda5050')).toBe(true);
     expect(plant.simulators.vdaFleet?.vehicles).toHaveLength(8);
     await new Promise((resolve) => setTimeout(resolve, 60_000));
