@@ -1,0 +1,144 @@
+/**
+ * The wire contract of `ws /v1/live`, the supervisors' live feed, and of the robot interventions the map
+ * UI calls. Type-only: the orchestrator builds these messages, `map-ui/` imports this file with
+ * `import type` and nothing else of the server.
+ *
+ * Protocol:
+ * 1. The client opens `ws(s)://<host>/v1/live` and sends `{ "type": "auth", "key": "<api key>" }` as its
+ *    first message (browsers cannot set headers on a WebSocket, and a key in the URL ends up in logs).
+ * 2. A key that is unknown closes the socket with code 4401; a key whose role may not watch the fleet
+ *    (anything but supervisor or admin) with 4403. The close reason says why.
+ * 3. Otherwise the server sends one `snapshot`, then `delta`s at most 10 per second, each only with what
+ *    changed since the one before. `seq` counts messages; a gap means the client missed one and must
+ *    reconnect for a fresh snapshot.
+ * 4. When the layout changes (a new version is loaded) the server sends `layout-changed`, then a new
+ *    snapshot; the client fetches `GET /v1/layout` again.
+ */
+
+/** How a robot is drawn: its colour on the map. */
+export type LiveRobotStatus = 'moving' | 'working' | 'idle' | 'charging' | 'paused' | 'fault' | 'offline';
+
+export interface LiveRobot {
+  readonly id: string;
+  readonly vehicleType: string;
+  readonly status: LiveRobotStatus;
+  /** Last node reached; absent when the robot does not know where it is. */
+  readonly nodeId?: string;
+  /** Metres in the map frame (y up), radians; absent when the robot reports no pose. */
+  readonly pose?: { readonly x: number; readonly y: number; readonly thetaRad: number };
+  /** 0..100. */
+  readonly batteryPct: number;
+  /** Loads on board (transport order ids). */
+  readonly loads: readonly string[];
+  /** The transport order it works on. */
+  readonly orderId?: string;
+  /** Nodes it holds and may drive to (its released segment), in driving order, starting where it is. */
+  readonly releasedNodeIds: readonly string[];
+  /** Where it is headed beyond the released segment (the planned route, not reserved). */
+  readonly plannedNodeIds: readonly string[];
+  /** Taken out of service by an operator: no new tasks. */
+  readonly outOfService: boolean;
+  readonly errors: readonly {
+    readonly code: string;
+    readonly level: 'warning' | 'fatal';
+    readonly message: string;
+  }[];
+}
+
+export interface LiveOrder {
+  readonly id: string;
+  readonly status: string;
+  readonly priority: number;
+  readonly fromStation: string;
+  readonly toStation: string;
+  readonly robotId?: string;
+  /** Expected delivery, ISO 8601; absent before a robot is assigned. */
+  readonly eta?: string;
+  /** When the MES wants it delivered, ISO 8601. */
+  readonly dueBy?: string;
+  /** Seconds past `dueBy` at `eta` (or now when later); 0 when on time. */
+  readonly latenessS: number;
+}
+
+export interface LiveAlarm {
+  readonly id: number;
+  readonly at: string;
+  readonly code: string;
+  readonly severity: 'info' | 'warning' | 'critical';
+  readonly message: string;
+  readonly robotId?: string;
+  readonly orderId?: string;
+  readonly acknowledged: boolean;
+}
+
+export interface LiveKpis {
+  readonly at: string;
+  /** Deliveries in the last hour of plant time. */
+  readonly tasksPerHour: number;
+  /** Share of delivered orders that met their due time, 0..100 (100 when none had one). */
+  readonly onTimePct: number;
+  /** Share of robots working an order, 0..100. */
+  readonly utilisationPct: number;
+  /** Share of driven distance without a load, 0..100. */
+  readonly emptyTravelPct: number;
+}
+
+export interface LiveBlocks {
+  readonly edges: readonly string[];
+  readonly nodes: readonly string[];
+}
+
+export interface LiveSnapshot {
+  readonly type: 'snapshot';
+  readonly seq: number;
+  readonly layoutVersion: string;
+  readonly robots: readonly LiveRobot[];
+  /** Open orders (not confirmed, failed or cancelled), and those closed in the last minutes. */
+  readonly orders: readonly LiveOrder[];
+  readonly alarms: readonly LiveAlarm[];
+  /** The recent KPI samples, oldest first (one a minute of plant time at most). */
+  readonly kpis: readonly LiveKpis[];
+  readonly blocked: LiveBlocks;
+}
+
+/** What changed since the previous message. Robots and orders listed in full; removals by id. */
+export interface LiveDelta {
+  readonly type: 'delta';
+  readonly seq: number;
+  readonly robots?: { readonly upsert: readonly LiveRobot[]; readonly remove: readonly string[] };
+  readonly orders?: { readonly upsert: readonly LiveOrder[]; readonly remove: readonly string[] };
+  readonly alarms?: { readonly upsert: readonly LiveAlarm[] };
+  readonly kpis?: LiveKpis;
+  readonly blocked?: LiveBlocks;
+}
+
+export interface LiveLayoutChanged {
+  readonly type: 'layout-changed';
+  readonly seq: number;
+  readonly layoutVersion: string;
+}
+
+export type LiveServerMessage = LiveSnapshot | LiveDelta | LiveLayoutChanged;
+
+export interface LiveAuth {
+  readonly type: 'auth';
+  readonly key: string;
+}
+
+export type LiveClientMessage = LiveAuth;
+
+/** Close codes of `/v1/live` besides the standard ones. */
+export const LIVE_CLOSE = { unauthenticated: 4401, forbidden: 4403, badMessage: 4400 } as const;
+
+/**
+ * Robot interventions, `POST /v1/robots/{id}/{action}` with an empty JSON body, supervisor or admin:
+ * - `pause`, `resume`: the robot stops where it is / drives on (its order stays assigned);
+ * - `charge`: drive to the nearest free charger and charge (only when it has no order);
+ * - `park`: drive to its home node (only when it has no order);
+ * - `out-of-service`: no new tasks; an order it has is handed back for another robot unless a load is on
+ *   board; `into-service` undoes it.
+ * The answer is the robot as `GET /v1/robots` shows it; refusals are problem+json (409 when the robot's
+ * state does not allow it).
+ * Alarms: `POST /v1/alarms/{id}/acknowledge` (supervisor, admin) answers the alarm.
+ */
+export type RobotIntervention = 'pause' | 'resume' | 'charge' | 'park' | 'out-of-service' | 'into-service';
