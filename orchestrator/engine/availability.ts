@@ -3,8 +3,9 @@ import type { EngineContext } from './engine-context.ts';
 import type { EnergyPolicy } from './energy.ts';
 
 /**
- * True when nothing keeps the robot from a new task: reported, online, automatic, not paused, not
- * faulted, on a known node, and idle, parking or charging (not working an order). Battery aside.
+ * True when nothing keeps the robot from a new task: reported, online, automatic, not paused (by itself or
+ * a supervisor), in service, not faulted, on a known node, and idle, parking or charging (not working an
+ * order). Battery aside.
  */
 export function isAvailable(robot: RobotRuntime): boolean {
   return (
@@ -12,6 +13,8 @@ export function isAvailable(robot: RobotRuntime): boolean {
     robot.connection === 'online' &&
     robot.mode === 'automatic' &&
     !robot.paused &&
+    !robot.operatorPaused &&
+    !robot.outOfService &&
     (robot.task === undefined || robot.task.kind === 'park' || robot.task.kind === 'charge') &&
     robot.nodeId !== undefined &&
     !robot.errors.some((e) => e.level === 'fatal')

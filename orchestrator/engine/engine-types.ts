@@ -114,7 +114,19 @@ export interface RobotRuntime {
   readonly batteryPct: number;
   readonly charging: boolean;
   readonly driving: boolean;
+  /** Paused as the robot reports it (its own pause, or one it was sent). */
   readonly paused: boolean;
+  /**
+   * Paused by a supervisor (`robot-intervention` pause): traffic releases nothing to it and it takes no
+   * new task until resumed, whatever its state reports say. Its order stays assigned.
+   */
+  readonly operatorPaused: boolean;
+  /**
+   * Taken out of service by a supervisor: no new tasks (no order, no automatic charging or parking); an
+   * order it had is handed back unless its load is on board. Supervisors may still send it to charge or
+   * park, and traffic still moves it out of the way.
+   */
+  readonly outOfService: boolean;
   readonly loads: readonly string[];
   readonly mode: OperatingMode;
   readonly errors: readonly RobotError[];
@@ -135,6 +147,26 @@ export interface RobotRuntime {
   readonly progressMs?: number;
   /** The least travel time to its goal the robot has reached on this goal, with the goal it was for. */
   readonly closest?: { readonly goalNodeId: NodeId; readonly seconds: number };
+}
+
+/** What a supervisor may tell a robot to do (`POST /v1/robots/{id}/{action}`). */
+export const ROBOT_INTERVENTIONS = [
+  'pause',
+  'resume',
+  'charge',
+  'park',
+  'out-of-service',
+  'into-service',
+] as const;
+export type RobotIntervention = (typeof ROBOT_INTERVENTIONS)[number];
+
+/**
+ * Why the engine refused an intervention: the robot is not part of the fleet, or its state does not
+ * allow it now (it works an order, it has no known position, no charger is free...). `detail` says which.
+ */
+export interface InterventionRefusal {
+  readonly reason: 'unknown-robot' | 'not-allowed';
+  readonly detail: string;
 }
 
 export interface EngineState {
@@ -202,6 +234,16 @@ export type EngineEvent =
     }
   /** Several robot events in arrival order, applied in one step (one copy of the fleet, not one per event). */
   | { readonly type: 'robots'; readonly events: readonly RobotEvent[] }
+  /**
+   * A supervisor's intervention on one robot; `by` names who (an API key name). A refused one changes
+   * nothing and comes back as the step's `refusal`.
+   */
+  | {
+      readonly type: 'robot-intervention';
+      readonly robotId: RobotId;
+      readonly action: RobotIntervention;
+      readonly by?: string;
+    }
   | { readonly type: 'tick' };
 
 export type EngineCommand =
@@ -228,4 +270,6 @@ export type EngineCommand =
 export interface StepResult {
   readonly state: EngineState;
   readonly commands: readonly EngineCommand[];
+  /** Set only when a `robot-intervention` was refused; the state is then unchanged and no command is emitted. */
+  readonly refusal?: InterventionRefusal;
 }

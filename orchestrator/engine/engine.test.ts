@@ -3,7 +3,7 @@ import type { Layout, LayoutEdge } from '../domain/layout.ts';
 import type { RobotSpec } from '../domain/robot.ts';
 import type { RobotStateReport } from '../domain/robot-messages.ts';
 import { createEngine } from './engine.ts';
-import type { EngineCommand, EngineEvent, EngineState } from './engine-types.ts';
+import type { EngineCommand, EngineEvent, EngineState, RobotIntervention } from './engine-types.ts';
 
 /** A line of nodes A-B-C-D-E (1 m apart, two-way), stations P at B and Q at E, robots at A and D. */
 function lineLayout(): Layout {
@@ -714,6 +714,175 @@ describe('engine', () => {
       const revised = run(engine, state, [...online('R2', 'A'), tick]); // R2 is 1 s from B, R1 2 s
       expect(revised.state.orders.o1).toMatchObject({ status: 'to-pickup', robotId: 'R2' });
       expect(revised.state.robots.R1?.task).toBeUndefined();
+    });
+  });
+
+  describe('supervisor interventions', () => {
+    const intervene = (robotId: string, action: RobotIntervention): EngineEvent => ({
+      type: 'robot-intervention',
+      robotId,
+      action,
+      by: 'supervisor:test',
+    });
+    const robotCommands = (commands: readonly EngineCommand[]) =>
+      commands.flatMap((c) => (c.type === 'robot' ? [c.command] : []));
+    /** The line with a charger at A and a parking spot at D. */
+    const plantWithCharger = (): Layout => {
+      const base = lineLayout();
+      return {
+        ...base,
+        stations: [
+          ...base.stations,
+          { id: 'CHG', nodeIds: ['A'], role: 'charger' },
+          { id: 'PARK', nodeIds: ['D'], role: 'park' },
+        ],
+      };
+    };
+    /** R1 at E works o1 (pickup at B): released E -> D, an edge without the pick. */
+    const drivingToPickup = (engine: ReturnType<typeof createEngine>) => {
+      const r = run(engine, engine.initialState(), [...online('R1', 'E'), planned('o1'), tick]);
+      expect(r.state.robots.R1?.moving).toMatchObject({ from: 'E', to: 'D' });
+      expect(r.state.robots.R1?.moving?.actionId).toBeUndefined();
+      return r.state;
+    };
+
+    it('when a supervisor pauses a robot, then it is sent pause and traffic releases nothing to it until it is resumed, whatever it reports', () => {
+      const engine = createEngine(lineLayout(), [spec('R1', 'E')]);
+      let state = drivingToPickup(engine);
+      let commands: EngineCommand[];
+      ({ state, commands } = run(engine, state, [intervene('R1', 'pause')]));
+      expect(robotCommands(commands)).toEqual([{ type: 'pause', robotId: 'R1' }]);
+      expect(state.robots.R1?.operatorPaused).toBe(true);
+      // It reaches D and reports itself not paused (the pause came after): still nothing is released.
+      ({ state, commands } = run(engine, state, [
+        reached('R1', 'D'),
+        { type: 'robot', event: { type: 'robot-state', robotId: 'R1', state: report('D') } },
+        tick,
+        tick,
+      ]));
+      expect(releases(commands)).toEqual([]);
+      expect(state.robots.R1?.operatorPaused).toBe(true);
+      expect(state.orders.o1).toMatchObject({ status: 'to-pickup', robotId: 'R1' }); // its order stays
+
+      ({ state, commands } = run(engine, state, [intervene('R1', 'resume')]));
+      expect(robotCommands(commands)).toEqual([{ type: 'resume', robotId: 'R1' }]);
+      expect(state.robots.R1?.operatorPaused).toBe(false);
+      ({ commands } = run(engine, state, [tick]));
+      expect(releases(commands).map((r) => r.nodes.map((n) => n.nodeId))).toEqual([['D', 'C']]);
+    });
+
+    it('when an idle robot is paused by a supervisor, then an order goes to another robot even if farther', () => {
+      const engine = createEngine(lineLayout(), [spec('R1', 'A'), spec('R2', 'E')]);
+      const { state } = run(engine, engine.initialState(), [
+        ...online('R1', 'A'),
+        ...online('R2', 'E'),
+        intervene('R1', 'pause'),
+        planned('o1'),
+        tick,
+      ]);
+      expect(state.orders.o1?.robotId).toBe('R2');
+    });
+
+    it('when a supervisor sends an idle robot to charge, then it gets a charge task to the nearest free charger', () => {
+      const engine = createEngine(plantWithCharger(), [spec('R1', 'C')]);
+      let { state, commands } = run(engine, engine.initialState(), [...online('R1', 'C')]);
+      ({ state, commands } = run(engine, state, [intervene('R1', 'charge')]));
+      expect(state.robots.R1?.task).toMatchObject({ kind: 'charge', goalNodeId: 'A', phase: 'travel' });
+      // At 90 % it would otherwise park at D (no charging needed).
+      ({ state, commands } = run(engine, state, [tick]));
+      expect(releases(commands).map((r) => r.nodes.map((n) => n.nodeId))).toEqual([['C', 'B']]);
+      ({ state, commands } = run(engine, state, [reached('R1', 'B'), tick]));
+      expect(releases(commands)[0]?.nodes[1]?.actions.map((a) => a.type)).toEqual(['start-charging']);
+    });
+
+    it('when a supervisor sends a robot with an order to charge or park, then it is refused and nothing changes', () => {
+      const engine = createEngine(plantWithCharger(), [spec('R1', 'E')]);
+      const state = drivingToPickup(engine);
+      for (const action of ['charge', 'park'] as const) {
+        const result = engine.step(state, intervene('R1', action), 5_000);
+        expect(result.refusal).toMatchObject({
+          reason: 'not-allowed',
+          detail: expect.stringContaining('o1'),
+        });
+        expect(result.commands).toEqual([]);
+        expect(result.state.robots).toBe(state.robots);
+        expect(result.state.orders).toBe(state.orders);
+      }
+    });
+
+    it('when a supervisor intervenes on a robot the fleet does not have, then it is refused as unknown', () => {
+      const engine = createEngine(lineLayout(), [spec('R1', 'A')]);
+      const result = engine.step(engine.initialState(), intervene('R9', 'pause'), 1_000);
+      expect(result.refusal?.reason).toBe('unknown-robot');
+      expect(result.commands).toEqual([]);
+    });
+
+    it('when a supervisor parks an idle robot, then it drives to its home node', () => {
+      const engine = createEngine(lineLayout(), [spec('R1', 'A')]);
+      let { state, commands } = run(engine, engine.initialState(), [...online('R1', 'C')]);
+      ({ state, commands } = run(engine, state, [intervene('R1', 'park'), tick]));
+      expect(state.robots.R1?.task).toEqual({ kind: 'park', goalNodeId: 'A' });
+      expect(releases(commands).map((r) => r.nodes.map((n) => n.nodeId))).toEqual([['C', 'B']]);
+      ({ state } = run(engine, state, [reached('R1', 'B'), tick, reached('R1', 'A')]));
+      expect(state.robots.R1?.nodeId).toBe('A');
+      expect(state.robots.R1?.task).toBeUndefined();
+    });
+
+    it('when a robot is out of service, then it takes no new order until it is back in service', () => {
+      const engine = createEngine(lineLayout(), [spec('R1', 'A')]);
+      let { state } = run(engine, engine.initialState(), [
+        ...online('R1', 'A'),
+        intervene('R1', 'out-of-service'),
+        planned('o1'),
+        tick,
+        tick,
+      ]);
+      expect(state.robots.R1?.outOfService).toBe(true);
+      expect(state.orders.o1?.status).toBe('planned');
+      ({ state } = run(engine, state, [intervene('R1', 'into-service'), tick]));
+      expect(state.robots.R1?.outOfService).toBe(false);
+      expect(state.orders.o1).toMatchObject({ status: 'to-pickup', robotId: 'R1' });
+    });
+
+    it('when a robot driving to its pickup is taken out of service, then its task is cancelled and the order goes to another robot', () => {
+      const engine = createEngine(lineLayout(), [spec('R1', 'E'), spec('R2', 'A')]);
+      const out = run(engine, drivingToPickup(engine), [intervene('R1', 'out-of-service')]);
+      let state = out.state;
+      const commands = out.commands;
+      expect(robotCommands(commands)).toEqual([{ type: 'cancel-task', robotId: 'R1' }]);
+      expect(commands).toContainEqual(
+        expect.objectContaining({
+          type: 'order-transition',
+          orderId: 'o1',
+          to: 'planned',
+          by: 'supervisor:test',
+        }),
+      );
+      expect(state.robots.R1?.task).toBeUndefined();
+      expect(state.robots.R1?.moving).toMatchObject({ to: 'D', cancelled: true }); // it ends its edge
+      ({ state } = run(engine, state, [...online('R2', 'A'), tick]));
+      expect(state.orders.o1).toMatchObject({ status: 'to-pickup', robotId: 'R2' });
+    });
+
+    it('when a robot with its load on board is taken out of service, then it keeps the order and delivers it', () => {
+      const engine = createEngine(lineLayout(), [spec('R1', 'B'), spec('R2', 'A')]);
+      let { state, commands } = run(engine, engine.initialState(), [
+        ...online('R1', 'B'),
+        planned('o1'),
+        tick,
+      ]);
+      const pick = releases(commands)[0]!.nodes[0]!.actions[0]!;
+      ({ state, commands } = run(engine, state, [
+        { type: 'robot', event: { type: 'action-finished', robotId: 'R1', actionId: pick.actionId } },
+        ...online('R2', 'A'),
+        intervene('R1', 'out-of-service'),
+        tick,
+      ]));
+      expect(robotCommands(commands).map((c) => c.type)).not.toContain('cancel-task');
+      expect(state.robots.R1?.outOfService).toBe(true);
+      expect(transitions(commands)).toEqual(['to-dropoff']);
+      expect(state.orders.o1).toMatchObject({ status: 'to-dropoff', robotId: 'R1' });
+      expect(releases(commands).map((r) => r.robotId)).toEqual(['R1']);
     });
   });
 });

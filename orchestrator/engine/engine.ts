@@ -9,6 +9,7 @@ import {
   type Move,
   type EngineOrder,
   type EngineState,
+  type InterventionRefusal,
   type PlannedOrderInput,
   type RobotRuntime,
   type StepResult,
@@ -36,6 +37,7 @@ import {
 } from './reassign.ts';
 import { canWork } from './availability.ts';
 import { settleDependents } from './dependencies.ts';
+import { intervene } from './interventions.ts';
 import { ACTIVE_STATUSES } from '../domain/order-lifecycle.ts';
 
 /**
@@ -104,6 +106,7 @@ export function createEngine(
 
   const step = (state: EngineState, event: EngineEvent, nowMs: number): StepResult => {
     const ctx = new StepContext(state, nowMs, (edges, nodes) => context.closedEdges(edges, nodes));
+    let refusal: InterventionRefusal | undefined;
     switch (event.type) {
       case 'order-planned':
         planOrder(ctx, context, event.order);
@@ -137,6 +140,9 @@ export function createEngine(
       case 'robots':
         for (const e of event.events) onRobotEvent(ctx, context, e);
         break;
+      case 'robot-intervention':
+        refusal = intervene(ctx, context, event.robotId, event.action, event.by);
+        break;
       case 'tick':
         // Decisions are taken once per tick, over everything the events since the last tick changed.
         manageEnergy(ctx, context, energy);
@@ -156,7 +162,7 @@ export function createEngine(
         break;
     }
     settleDependents(ctx, event.type === 'order-closed' ? [[event.orderId, event.outcome]] : []);
-    return { state: ctx.finish(), commands: ctx.commands };
+    return { state: ctx.finish(), commands: ctx.commands, ...(refusal ? { refusal } : {}) };
   };
 
   return { context, initialState, restore, step };
@@ -189,6 +195,8 @@ function newRobot(spec: RobotSpec): RobotRuntime {
     charging: false,
     driving: false,
     paused: false,
+    operatorPaused: false,
+    outOfService: false,
     loads: [],
     mode: 'automatic',
     errors: [],

@@ -21,12 +21,19 @@ export interface ReassignPolicy {
 export const DEFAULT_REASSIGN_POLICY: ReassignPolicy = { heldOrderAfterMs: 30_000, betterBySeconds: 60 };
 
 /**
- * Puts an order back in the queue (`planned`, no robot) and frees the robot that had it. Callers make
+ * Puts an order back in the queue (`planned`, no robot) and frees the robot that had it (`by`: the
+ * supervisor who caused it, if one did). Callers make
  * sure that robot has nothing of the order still to run: it is at rest, or the edge it drives does not
  * carry the order's action (so it just ends that edge and waits for traffic like any free robot).
  */
-export function requeue(ctx: StepContext, order: EngineOrder, why: string): EngineOrder {
-  ctx.emit({ type: 'order-transition', orderId: order.id, to: 'planned', detail: why });
+export function requeue(ctx: StepContext, order: EngineOrder, why: string, by?: string): EngineOrder {
+  ctx.emit({
+    type: 'order-transition',
+    orderId: order.id,
+    to: 'planned',
+    detail: why,
+    ...(by === undefined ? {} : { by }),
+  });
   const { robotId, heldFrom: _h, heldAtMs: _a, ...rest } = order;
   const queued: EngineOrder = { ...rest, status: 'planned' };
   ctx.setOrder(queued);
@@ -68,15 +75,15 @@ export function reviseAssignments(
   if (free.length === 0) return 0;
   const tables = engine.distances(ctx.blocked());
   // Only robots at rest give orders up: one on an edge is committed to it (and may carry the pick).
-  const travelling = ctx
-    .allRobots()
-    .filter(
-      (r) =>
-        r.task?.kind === 'order-leg' &&
-        r.task.phase === 'travel' &&
-        r.loads.length === 0 &&
-        r.moving === undefined,
-    );
+  const travelling = ctx.allRobots().filter(
+    (r) =>
+      r.task?.kind === 'order-leg' &&
+      r.task.phase === 'travel' &&
+      r.loads.length === 0 &&
+      r.moving === undefined &&
+      // A supervisor's pause keeps the order with its robot.
+      !r.operatorPaused,
+  );
   let revised = 0;
   const taken = new Set<string>();
   for (const candidate of free) {

@@ -56,9 +56,10 @@ export const PROBLEM_HELP: Readonly<Record<ProblemCode, string>> = {
     'Intake needs an `Idempotency-Key` header, or `eventId` / `requestId` in the body.',
   unauthorized: 'No `Authorization: Bearer <key>` header, or a key Fleetbridge does not know.',
   forbidden: "The key's role may not call this operation (see each operation's roles).",
-  'not-found': 'No such order, edge, node or route (or an order the caller may not see).',
+  'not-found': 'No such order, robot, alarm, edge, node or route (or an order the caller may not see).',
   'idempotency-key-reused': 'The idempotency key was used before with another body; nothing was created.',
-  'conflicting-state': 'The order is in a state that does not allow this (for example, it has ended).',
+  'conflicting-state':
+    'The order or robot is in a state that does not allow this (an order that has ended, a robot with an order sent to park).',
   'payload-too-large': 'The body exceeds 64 kB.',
   'unsupported-media-type': 'The body is not `application/json`.',
   unprocessable:
@@ -70,8 +71,18 @@ export const PROBLEM_HELP: Readonly<Record<ProblemCode, string>> = {
 
 function operationObject(id: string, op: Operation): JsonObject {
   const parameters: JsonObject[] = [];
-  for (const [name, description] of Object.entries(op.params ?? {}))
-    parameters.push({ name, in: 'path', required: true, description, schema: { type: 'string' } });
+  for (const [name, param] of Object.entries(op.params ?? {}))
+    parameters.push(
+      typeof param === 'string'
+        ? { name, in: 'path', required: true, description: param, schema: { type: 'string' } }
+        : {
+            name,
+            in: 'path',
+            required: true,
+            description: param.description,
+            schema: { type: 'string', enum: [...param.enum] },
+          },
+    );
   if (op.query) {
     const query = jsonSchema(op.query) as { properties?: Record<string, JsonObject>; required?: string[] };
     for (const [name, schema] of Object.entries(query.properties ?? {}))

@@ -4,18 +4,23 @@ import { createApp, type AppDeps } from './app.ts';
 import { OPERATIONS, type Operation } from './operations.ts';
 
 interface Layer {
-  readonly route?: { readonly path: string; readonly methods: Record<string, boolean> };
+  /** Where a router is mounted (`app.use('/v1', router)`), `/` for none. */
+  readonly rawPath?: unknown;
+  readonly route?: { readonly path: string | readonly string[]; readonly methods: Record<string, boolean> };
   readonly handle?: { readonly stack?: readonly Layer[] };
 }
 
-/** Method and path of every route mounted on the app; routes inside a sub-router are under `/v1`. */
+/** Method and path of every route mounted on the app, routers' mount paths included. */
 function mountedRoutes(stack: readonly Layer[], prefix: string): string[] {
   return stack.flatMap((layer) => {
     if (layer.route) {
-      const path = `${prefix}${layer.route.path}`.replace(/:(\w+)/g, '{$1}');
-      return Object.keys(layer.route.methods).map((m) => `${m} ${path}`);
+      const { path, methods } = layer.route;
+      return (typeof path === 'string' ? [path] : path).flatMap((p) =>
+        Object.keys(methods).map((m) => `${m} ${`${prefix}${p}`.replace(/:(\w+)/g, '{$1}')}`),
+      );
     }
-    return layer.handle?.stack ? mountedRoutes(layer.handle.stack, prefix === '' ? '/v1' : prefix) : [];
+    const mount = typeof layer.rawPath === 'string' && layer.rawPath !== '/' ? layer.rawPath : '';
+    return layer.handle?.stack ? mountedRoutes(layer.handle.stack, `${prefix}${mount}`) : [];
   });
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Role } from '../config.ts';
+import { ROBOT_INTERVENTIONS } from '../engine/engine-types.ts';
 import { subscriptionInput } from '../services/subscriber-directory.ts';
 import type { ProblemCode } from './problem.ts';
 import {
@@ -28,13 +29,19 @@ export interface Operation {
   readonly roles: readonly Role[];
   readonly body?: z.ZodType;
   readonly query?: z.ZodObject;
-  /** Path parameters and what they name. */
-  readonly params?: Readonly<Record<string, string>>;
+  /** Path parameters and what they name (with the values allowed, where they are a fixed set). */
+  readonly params?: Readonly<Record<string, string | PathParam>>;
   /** Takes an `Idempotency-Key` header (or the body's own id). */
   readonly idempotent?: boolean;
   readonly success: { readonly status: number; readonly description: string; readonly schema?: z.ZodType };
   /** Problem types this operation answers with, beyond those every `/v1` operation may give. */
   readonly problems: readonly ProblemCode[];
+}
+
+/** A path parameter that takes one of a fixed set of values. */
+export interface PathParam {
+  readonly description: string;
+  readonly enum: readonly string[];
 }
 
 /** Problems any `/v1` operation may answer with. */
@@ -59,6 +66,8 @@ const OPERATORS: readonly Role[] = ['supervisor', 'integrator', 'admin'];
 const LAYOUT_EDITORS: readonly Role[] = ['supervisor', 'integrator'];
 const READERS: readonly Role[] = ['mes', 'wms', 'supervisor', 'integrator', 'admin'];
 const ORDER_CALLERS: readonly Role[] = ['mes', 'wms', 'supervisor'];
+/** Who may intervene on robots and acknowledge alarms (the map UI's one-click actions). */
+const SUPERVISORS: readonly Role[] = ['supervisor', 'admin'];
 /** Who may see and replay dead-lettered webhooks: admins own subscribers, supervisors see the alarm. */
 const DEAD_LETTER_HANDLERS: readonly Role[] = ['admin', 'supervisor'];
 
@@ -160,6 +169,34 @@ export const OPERATIONS = {
     roles: OPERATORS,
     success: { status: 200, description: '{ items }' },
     problems: [],
+  },
+  interveneOnRobot: {
+    method: 'post',
+    path: '/v1/robots/{id}/{action}',
+    summary:
+      'Pause or resume a robot, send it to charge or to its home node (no order), or take it out of or back into service',
+    tag: 'robots',
+    roles: SUPERVISORS,
+    params: {
+      id: 'Robot id',
+      action: {
+        description:
+          'pause, resume; charge, park (refused while it has an order); out-of-service (an order not yet picked up goes to another robot), into-service',
+        enum: ROBOT_INTERVENTIONS,
+      },
+    },
+    success: { status: 200, description: 'The robot as `GET /v1/robots` shows it' },
+    problems: ['validation-error', 'not-found', 'conflicting-state'],
+  },
+  acknowledgeAlarm: {
+    method: 'post',
+    path: '/v1/alarms/{id}/acknowledge',
+    summary: 'Mark an alarm as seen (the first acknowledgement stands)',
+    tag: 'robots',
+    roles: SUPERVISORS,
+    params: { id: 'Alarm id (from `GET /v1/alarms`)' },
+    success: { status: 200, description: 'The alarm, `acknowledged`' },
+    problems: ['not-found'],
   },
   getLayout: {
     method: 'get',

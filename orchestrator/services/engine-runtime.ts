@@ -8,8 +8,11 @@ import type {
   EngineEvent,
   EngineOrder,
   EngineState,
+  InterventionRefusal,
   PlannedOrderInput,
+  RobotIntervention,
   RobotRuntime,
+  StepResult,
 } from '../engine/engine-types.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { RobotAdapter } from '../ports/robot-adapter.ts';
@@ -23,7 +26,19 @@ export interface Alarm {
   readonly message: string;
   readonly robotId?: string;
   readonly orderId?: string;
+  /** A supervisor has seen it (`POST /v1/alarms/{id}/acknowledge`). */
+  readonly acknowledged: boolean;
+  /** Who acknowledged it (an API key name), and when (ISO 8601). */
+  readonly acknowledgedBy?: string;
+  readonly acknowledgedAt?: string;
 }
+
+/** What an alarm is raised with; the runtime numbers, stamps and tracks acknowledgement. */
+export type NewAlarm = Omit<Alarm, 'id' | 'at' | 'acknowledged' | 'acknowledgedBy' | 'acknowledgedAt'>;
+
+/** The outcome of a supervisor's intervention: the robot after it, or why the engine refused it. */
+export type InterventionOutcome =
+  { readonly robot: RobotRuntime } | { readonly refusal: InterventionRefusal };
 
 export interface EngineRuntimeOptions {
   readonly engine: Engine;
@@ -186,15 +201,34 @@ export class EngineRuntime {
   }
 
   submit(event: EngineEvent): Promise<void> {
-    return this.enqueue(() => this.run(event), event.type);
+    return this.enqueue(async () => {
+      await this.run(event);
+    }, event.type);
+  }
+
+  /**
+   * A supervisor's intervention on a robot (`by`: the API key name), in the engine's queue like every
+   * event. The engine itself decides whether the robot's state allows it when the step runs (no check
+   * here against a state that queued events may change first): a refusal changes nothing and is answered.
+   */
+  intervene(robotId: string, action: RobotIntervention, by: string): Promise<InterventionOutcome> {
+    return this.enqueue(async () => {
+      const { refusal } = await this.run({ type: 'robot-intervention', robotId, action, by });
+      if (refusal) return { refusal };
+      this.options.log.info({ robotId, action, by }, 'robot intervention');
+      return { robot: this.state.robots[robotId]! };
+    }, 'robot-intervention');
   }
 
   /** Runs `job` after every job queued before it; a failure is logged and does not stop the queue. */
-  private enqueue(job: () => Promise<void>, what: string): Promise<void> {
+  private enqueue<T>(job: () => Promise<T>, what: string): Promise<T> {
     const run = this.queue.then(job);
-    this.queue = run.catch((err: unknown) => {
-      this.options.log.error({ err, event: what }, 'engine step failed');
-    });
+    this.queue = run.then(
+      () => undefined,
+      (err: unknown) => {
+        this.options.log.error({ err, event: what }, 'engine step failed');
+      },
+    );
     return run;
   }
 
@@ -207,8 +241,28 @@ export class EngineRuntime {
     return Object.values(this.state.robots);
   }
 
+  /** The alarms kept (the last 500), newest first. An acknowledged one is a new object (diff by identity). */
   recentAlarms(): readonly Alarm[] {
     return [...this.alarms].reverse();
+  }
+
+  /**
+   * Marks an alarm seen by `by` (an API key name); the first acknowledgement stands. Undefined when no
+   * alarm has that id (any more: only the last 500 are kept, and none survive a restart).
+   */
+  acknowledgeAlarm(id: number, by: string): Alarm | undefined {
+    const i = this.alarms.findIndex((a) => a.id === id);
+    const alarm = this.alarms[i];
+    if (!alarm || alarm.acknowledged) return alarm;
+    const acknowledged: Alarm = {
+      ...alarm,
+      acknowledged: true,
+      acknowledgedBy: by,
+      acknowledgedAt: new Date(this.options.clock.now()).toISOString(),
+    };
+    this.alarms[i] = acknowledged;
+    this.options.log.info({ alarmId: id, by }, 'alarm acknowledged');
+    return acknowledged;
   }
 
   /**
@@ -247,7 +301,7 @@ export class EngineRuntime {
   private tickSoon = false;
   private robotBatch: RobotEvent[] | undefined;
 
-  private async run(event: EngineEvent): Promise<void> {
+  private async run(event: EngineEvent): Promise<StepResult> {
     const result = this.options.engine.step(this.state, event, this.options.clock.now());
     this.state = result.state;
     const robotCommands: EngineCommand[] = [];
@@ -279,6 +333,7 @@ export class EngineRuntime {
       const adapter = this.options.adapters.find((a) => a.kind === robot?.spec.adapter);
       adapter?.execute(command.command);
     }
+    return result;
   }
 
   private raise(command: Extract<EngineCommand, { type: 'alarm' }>): void {
@@ -287,9 +342,14 @@ export class EngineRuntime {
   }
 
   /** Records an alarm for operators (`GET /v1/alarms`): the engine's, and those of other services. */
-  alarm(rest: Omit<Alarm, 'id' | 'at'>): void {
+  alarm(rest: NewAlarm): void {
     this.alarmSeq += 1;
-    this.alarms.push({ id: this.alarmSeq, at: new Date(this.options.clock.now()).toISOString(), ...rest });
+    this.alarms.push({
+      id: this.alarmSeq,
+      at: new Date(this.options.clock.now()).toISOString(),
+      ...rest,
+      acknowledged: false,
+    });
     if (this.alarms.length > 500) this.alarms.shift();
     this.options.log.warn({ alarm: rest }, 'alarm');
   }

@@ -102,6 +102,31 @@ describe('OpenAPI description, on real Redis and HTTP', () => {
       amendTransportOrder: async () => ({ params: { id: await newOrder('amend') }, body: { priority: 7 } }),
       listRobots: () => ({}),
       listAlarms: () => ({}),
+      interveneOnRobot: () => ({ params: { id: 'AMR-01', action: 'into-service' } }),
+      acknowledgeAlarm: async () => {
+        // No robot carries drums: the order fails at planning, with an alarm.
+        const res = await call(url, 'POST', '/v1/transport-requests', {
+          key: KEYS.wms,
+          headers: { 'idempotency-key': 'openapi-order-alarm' },
+          body: {
+            type: 'custom',
+            from: { location: 'DOCK-1' },
+            to: { location: 'DOCK-2' },
+            load: { loadType: 'chemical-drum' },
+          },
+        });
+        const alarm = await waitFor(
+          'an alarm',
+          async () => {
+            const list = await call(url, 'GET', '/v1/alarms', { key: KEYS.supervisor });
+            return (list.body.items as { id: number; orderId?: string }[]).find(
+              (a) => a.orderId === res.body.id,
+            );
+          },
+          30_000,
+        );
+        return { params: { id: String(alarm.id) } };
+      },
       getLayout: () => ({}),
       blockEdge: () => ({ params: { id: edgeId }, body: { blocked: false } }),
       blockNode: () => ({ params: { id: nodeId }, body: { blocked: false } }),

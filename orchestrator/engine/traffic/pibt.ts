@@ -161,7 +161,10 @@ export function isMovable(robot: RobotRuntime): boolean {
   return robot.moving === undefined && mayBeReleased(robot);
 }
 
-/** Robots traffic may release further edges to, at rest or under way: located, online, willing, free. */
+/**
+ * Robots traffic may release further edges to, at rest or under way: located, online, willing (not paused
+ * by itself or a supervisor), free.
+ */
 export function mayBeReleased(robot: RobotRuntime): boolean {
   return (
     robot.nodeId !== undefined &&
@@ -169,6 +172,7 @@ export function mayBeReleased(robot: RobotRuntime): boolean {
     robot.connection === 'online' &&
     robot.mode === 'automatic' &&
     !robot.paused &&
+    !robot.operatorPaused &&
     robot.task?.kind !== 'resync' &&
     !(robot.task?.kind === 'order-leg' && robot.task.phase === 'acting') &&
     !(robot.task?.kind === 'charge' && robot.task.phase === 'charging') &&

@@ -35,6 +35,9 @@ export function publicRobot(robot: RobotRuntime): Record<string, unknown> {
     charging: robot.charging,
     driving: robot.driving,
     paused: robot.paused,
+    /** Paused by a supervisor: it stays paused whatever it reports, until resumed. */
+    operatorPaused: robot.operatorPaused,
+    outOfService: robot.outOfService,
     loads: robot.loads,
     errors: robot.errors,
     orderId: orderIdOf(robot.task) ?? null,
