@@ -42,6 +42,7 @@ describe('loadConfig', () => {
       mesRatePerMin: 30,
       demo: false,
       logLevel: 'info',
+      liveAuthTimeoutMs: 5000,
     });
   });
 

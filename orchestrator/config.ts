@@ -113,6 +113,8 @@ const envSchema = z.object({
   /** MES simulator events per minute. */
   MES_RATE_PER_MIN: z.coerce.number().nonnegative().default(30),
   DEMO: z.enum(['0', '1']).default('0'),
+  /** Milliseconds a `/v1/live` client has to send its auth message. */
+  LIVE_AUTH_TIMEOUT_MS: intVar(1, 600_000).default(5000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -145,6 +147,8 @@ export interface Config {
   readonly mesRatePerMin: number;
   readonly demo: boolean;
   readonly logLevel: string;
+  /** Milliseconds a `/v1/live` client has to authenticate (default 5000). */
+  readonly liveAuthTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -207,5 +211,6 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     mesRatePerMin: e.MES_RATE_PER_MIN,
     demo,
     logLevel: e.LOG_LEVEL,
+    liveAuthTimeoutMs: e.LIVE_AUTH_TIMEOUT_MS,
   };
 }

@@ -71,6 +71,7 @@ async function demo(argv: readonly string[]): Promise<void> {
       ...(config.fleet === 'vda5050'
         ? [`  Fleet        VDA 5050 AGV simulator on ${config.mqttUrl} (topics uagv/v2/Fleetbridge/...)`]
         : []),
+      `  Map          ${url}/   (sign in with the supervisor key: ${keys.supervisor ?? ''})`,
       `  API          ${url}   (health: ${url}/healthz)`,
       `  Robots       curl -H 'Authorization: Bearer ${keys.supervisor ?? ''}' ${url}/v1/robots`,
       `  Orders       curl -H 'Authorization: Bearer ${keys.supervisor ?? ''}' ${url}/v1/transport-orders`,

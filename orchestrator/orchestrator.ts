@@ -22,6 +22,10 @@ import { PlantDirectory } from './services/plant-directory.ts';
 import { createApp, listen, type RunningServer } from './http/app.ts';
 import { rateLimit } from './http/rate-limit.ts';
 import { ApiKeyStore } from './store/api-key-store.ts';
+import { resolveApiKey } from './http/auth.ts';
+import { LiveServer } from './live/live-server.ts';
+import { LiveSource } from './live/live-source.ts';
+import { LiveOrderFeed } from './live/live-orders.ts';
 import { SimRobotAdapter } from '../adapters/sim/sim-robot-adapter.ts';
 import { VdaRobotAdapter } from '../adapters/vda5050/vda-robot-adapter.ts';
 import { simVdaIdentity } from '../adapters/vda5050/sim-identity.ts';
@@ -189,6 +193,7 @@ export async function startOrchestrator(options: OrchestratorOptions): Promise<R
   ];
 
   let started = true;
+  const keyStore = new ApiKeyStore(redis, config.redisPrefix);
   const app = createApp({
     apiKeys: config.apiKeys,
     rateLimit: rateLimit({ redis, keyPrefix: keys.rateLimits, perSecond: config.rateLimitPerS, log }),
@@ -200,6 +205,8 @@ export async function startOrchestrator(options: OrchestratorOptions): Promise<R
     clock,
     robots: () => runtime.robots(),
     alarms: () => runtime.recentAlarms(),
+    intervene: (robotId, action, by) => runtime.intervene(robotId, action, by),
+    acknowledgeAlarm: (id, by) => runtime.acknowledgeAlarm(id, by),
     blocks: () => runtime.blocks(),
     cancelOrder: (id, mode, by) => runtime.cancel(id, mode, by),
     reprioritize: (order) =>
@@ -215,10 +222,31 @@ export async function startOrchestrator(options: OrchestratorOptions): Promise<R
     },
     subscribers,
     webhooks: notifier,
-    keyStore: new ApiKeyStore(redis, config.redisPrefix),
+    keyStore,
     ready: () => Promise.resolve(started && redis.status === 'ready'),
   });
   const server: RunningServer = await listen(app, config.host, config.port);
+  const liveOrders = new LiveOrderFeed({
+    onChange: (listener) => orders.onChange(listener),
+    openOrders: () => store.openOrders(),
+    list: (query) => store.list(query),
+  });
+  await liveOrders.start(clock.now());
+  const live = new LiveServer({
+    server: server.server,
+    source: new LiveSource({
+      robots: () => runtime.robots(),
+      alarms: () => runtime.recentAlarms(),
+      blocks: () => runtime.blocks(),
+      orders: liveOrders,
+      context: engine.context,
+    }),
+    resolveKey: resolveApiKey(config.apiKeys, keyStore),
+    layoutVersion: plant.layout.version,
+    authTimeoutMs: config.liveAuthTimeoutMs,
+    clock,
+    log: log.child({ component: 'live' }),
+  });
   log.info(
     { url: server.url, robots: plant.fleet.length, layout: plant.layout.name, resumedOrders: open.length },
     'orchestrator listening',
@@ -231,7 +259,9 @@ export async function startOrchestrator(options: OrchestratorOptions): Promise<R
     ...(simFleet ? { simFleet } : {}),
     async stop() {
       started = false;
-      log.debug('stopping: http');
+      log.debug('stopping: live feed, http');
+      await live.stop();
+      liveOrders.stop();
       await server.close();
       log.debug('stopping: workers');
       await Promise.all(workers.map((w) => w.close()));

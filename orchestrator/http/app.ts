@@ -13,6 +13,8 @@ import { layoutRoutes, type LayoutRouteDeps } from './routes/layout-routes.ts';
 import { orderCommandRoutes, type OrderCommandRouteDeps } from './routes/order-command-routes.ts';
 import { webhookRoutes, type WebhookRouteDeps } from './routes/webhook-routes.ts';
 import { keyRoutes, type KeyRouteDeps } from './routes/key-routes.ts';
+import { robotRoutes, type RobotRouteDeps } from './routes/robot-routes.ts';
+import { mapUiRoutes } from '../live/map-ui-static.ts';
 
 export interface AppDeps
   extends
@@ -21,12 +23,15 @@ export interface AppDeps
     LayoutRouteDeps,
     OrderCommandRouteDeps,
     WebhookRouteDeps,
-    KeyRouteDeps {
+    KeyRouteDeps,
+    RobotRouteDeps {
   /** Per-key request limit; none when absent. */
   readonly rateLimit?: RequestHandler;
   readonly log: Logger;
   /** True once Redis answers and the engine has started; `/readyz` and the API answer 503 until then. */
   readonly ready: () => Promise<boolean>;
+  /** The map UI's build (`npm run build:ui`), served at `/`; default `map-ui/dist`. */
+  readonly mapUiDir?: string;
 }
 
 /** Request bodies above this are refused with 413 (contract, "Errors"). */
@@ -85,7 +90,10 @@ export function createApp(deps: AppDeps): Express {
   v1.use(orderCommandRoutes(deps));
   v1.use(webhookRoutes(deps));
   v1.use(keyRoutes(deps));
+  v1.use(robotRoutes(deps));
   app.use('/v1', v1);
+  // After the API and the docs: the map UI shadows none of their paths.
+  app.use(mapUiRoutes(deps.mapUiDir));
 
   app.use(notFoundHandler);
   app.use(
@@ -99,6 +107,8 @@ export function createApp(deps: AppDeps): Express {
 export interface RunningServer {
   readonly url: string;
   readonly port: number;
+  /** The Node server, for protocols that upgrade from HTTP (`ws /v1/live`). */
+  readonly server: Server;
   close(): Promise<void>;
 }
 
@@ -110,6 +120,7 @@ export function listen(app: Express, host: string, port: number): Promise<Runnin
       resolve({
         url: `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`,
         port: address.port,
+        server,
         close: () =>
           new Promise<void>((done) => {
             server.closeAllConnections();

@@ -71,6 +71,25 @@ export function authenticate(keys: readonly ApiKeyEntry[], runtime?: RuntimeKeys
   };
 }
 
+/**
+ * Resolves a presented API key to its principal, as `authenticate` does (configured keys in constant
+ * time, then those an admin added); undefined for an unknown key. For callers without an HTTP request,
+ * such as the live feed's auth message.
+ */
+export function resolveApiKey(
+  keys: readonly ApiKeyEntry[],
+  runtime?: RuntimeKeys,
+): (key: string) => Promise<Principal | undefined> {
+  const table = keys.map((k) => ({ role: k.role, digest: digest(k.key) }));
+  return async (key) => {
+    const presented = digest(key);
+    const found = table.find((entry) => timingSafeEqual(entry.digest, presented));
+    if (found) return { role: found.role, name: `${found.role}:${found.digest.toString('hex').slice(0, 8)}` };
+    const added = await runtime?.findByDigest(presented.toString('hex'));
+    return added ? { role: added.role, name: `${added.role}:${added.digest.slice(0, 8)}` } : undefined;
+  };
+}
+
 export function requireRole(...roles: Role[]): RequestHandler {
   return (req, _res, next) => {
     const { role } = principalOf(req);

@@ -1,0 +1,298 @@
+/**
+ * The live feed's view of the plant (`ws /v1/live`, `http/live-contract.ts`): built from the engine's
+ * robots, the open orders, the alarms and the blocks, and diffed against the view before it. Pure: no
+ * I/O, no clock (it is given `nowMs`); the route and travel-time look-ups come in through `LiveRoutes`.
+ */
+import type { LocationRef, TransportOrder } from '../domain/transport-order.ts';
+import type { NodeId, StationId, VehicleTypeId } from '../domain/layout.ts';
+import { TERMINAL_STATUSES } from '../domain/order-lifecycle.ts';
+import { endOfRelease, nodesHeldBy, orderIdOf, type RobotRuntime } from '../engine/engine-types.ts';
+import type { Alarm } from '../services/engine-runtime.ts';
+import type {
+  LiveAlarm,
+  LiveBlocks,
+  LiveDelta,
+  LiveKpis,
+  LiveOrder,
+  LiveRobot,
+  LiveRobotStatus,
+  LiveSnapshot,
+} from '../http/live-contract.ts';
+
+/** A robot as the engine runtime holds it. */
+export type LiveRobotSource = RobotRuntime;
+/** An alarm as the runtime records it. */
+export type LiveAlarmSource = Alarm;
+
+/** Seconds allowed for one pick or drop when estimating an order's delivery time. */
+export const ACTION_ALLOWANCE_S = 5;
+
+/** Route and travel-time look-ups over the layout, with the blocks in force. */
+export interface LiveRoutes {
+  /** The nodes after `from` up to and including `goal` a robot of this type drives; undefined: no route. */
+  path(vehicleType: VehicleTypeId, from: NodeId, goal: NodeId): readonly NodeId[] | undefined;
+  /** Travel time at the type's top speed, seconds; Infinity when unreachable. */
+  seconds(vehicleType: VehicleTypeId, from: NodeId, goal: NodeId): number;
+  /** The node a robot stands on to work at a station. */
+  stationNode(station: StationId): NodeId | undefined;
+}
+
+export interface LiveViewInput {
+  /** Milliseconds since the epoch. */
+  readonly nowMs: number;
+  readonly robots: readonly LiveRobotSource[];
+  /** The orders to show: open ones and those closed recently. */
+  readonly orders: readonly TransportOrder[];
+  /** Newest first or in any order; the view keys them by id. */
+  readonly alarms: readonly LiveAlarmSource[];
+  readonly blocks: LiveBlocks;
+  readonly routes: LiveRoutes;
+}
+
+/** A value with its JSON, so diffs compare strings built once. */
+export interface Keyed<T> {
+  readonly value: T;
+  readonly json: string;
+}
+
+export interface LiveView {
+  readonly robots: ReadonlyMap<string, Keyed<LiveRobot>>;
+  readonly orders: ReadonlyMap<string, Keyed<LiveOrder>>;
+  readonly alarms: ReadonlyMap<number, Keyed<LiveAlarm>>;
+  readonly blocked: Keyed<LiveBlocks>;
+}
+
+/** What changed between two views: a delta without its `type` and `seq`. Empty when nothing did. */
+export type LiveChanges = Omit<LiveDelta, 'type' | 'seq'>;
+
+function keyed<T>(value: T): Keyed<T> {
+  return { value, json: JSON.stringify(value) };
+}
+
+/** Metres rounded to centimetres, radians to 0.01: a robot standing still (sensor noise) does not change. */
+function roundTo(value: number, step: number): number {
+  const rounded = Math.round(value / step) * step;
+  return Number(rounded.toFixed(2)) || 0;
+}
+
+/**
+ * How a robot is drawn, first match wins: offline (connection not online), fault (a fatal error),
+ * paused (by itself or by a supervisor), charging, working (at its goal doing a pick or drop), moving (released onto an edge), idle.
+ */
+export function robotStatus(robot: LiveRobotSource): LiveRobotStatus {
+  if (robot.connection !== 'online') return 'offline';
+  if (robot.errors.some((e) => e.level === 'fatal')) return 'fault';
+  if (robot.paused || robot.operatorPaused) return 'paused';
+  if (robot.charging || (robot.task?.kind === 'charge' && robot.task.phase === 'charging')) return 'charging';
+  if (robot.task?.kind === 'order-leg' && robot.task.phase === 'acting') return 'working';
+  if (robot.moving) return 'moving';
+  return 'idle';
+}
+
+/** The goal a robot drives to for its task, when it is still driving there. */
+function travelGoal(robot: LiveRobotSource): NodeId | undefined {
+  const task = robot.task;
+  if (!task) return undefined;
+  switch (task.kind) {
+    case 'order-leg':
+    case 'charge':
+      return task.phase === 'travel' ? task.goalNodeId : undefined;
+    case 'park':
+      return task.goalNodeId;
+    case 'resync':
+      return undefined;
+  }
+}
+
+export function liveRobot(robot: LiveRobotSource, routes: LiveRoutes): LiveRobot {
+  const released = robot.moving ? nodesHeldBy(robot.moving) : robot.nodeId ? [robot.nodeId] : [];
+  const end = endOfRelease(robot);
+  const goal = travelGoal(robot);
+  // Beyond the released segment: the shortest route from its end to the goal (what traffic mostly
+  // follows; nothing is reserved), or just the goal when there is none.
+  const planned =
+    goal === undefined || end === goal
+      ? []
+      : end === undefined
+        ? [goal]
+        : (routes.path(robot.spec.vehicleType, end, goal) ?? [goal]);
+  const orderId = orderIdOf(robot.task);
+  return {
+    id: robot.spec.id,
+    vehicleType: robot.spec.vehicleType,
+    status: robotStatus(robot),
+    ...(robot.nodeId === undefined ? {} : { nodeId: robot.nodeId }),
+    ...(robot.pose
+      ? {
+          pose: {
+            x: roundTo(robot.pose.x, 0.01),
+            y: roundTo(robot.pose.y, 0.01),
+            thetaRad: roundTo(robot.pose.thetaRad, 0.01),
+          },
+        }
+      : {}),
+    // Whole percent: a slow drain does not make a delta every interval.
+    batteryPct: Math.round(robot.batteryPct),
+    loads: [...robot.loads],
+    ...(orderId === undefined ? {} : { orderId }),
+    releasedNodeIds: released,
+    plannedNodeIds: [...planned],
+    outOfService: robot.outOfService,
+    errors: robot.errors.map((e) => ({ code: e.code, level: e.level, message: e.message })),
+  };
+}
+
+function locationText(ref: LocationRef): string {
+  if ('location' in ref) return ref.location;
+  if ('zone' in ref) return `zone ${ref.zone}`;
+  return 'decided by the WMS';
+}
+
+/**
+ * When the order's robot should deliver it, ms since the epoch: travel time at top speed from the
+ * robot's last node over what is left (to the pick, then to the drop) plus `ACTION_ALLOWANCE_S` per
+ * action left; no waiting for traffic. Undefined without a robot or a route.
+ */
+export function estimateDeliveryMs(
+  order: TransportOrder,
+  robot: LiveRobotSource | undefined,
+  routes: LiveRoutes,
+  nowMs: number,
+): number | undefined {
+  const delivered = order.timestamps.delivered;
+  if (delivered !== undefined) return Date.parse(delivered);
+  if (!robot || order.fromStation === undefined || order.toStation === undefined) return undefined;
+  const at = robot.nodeId ?? endOfRelease(robot);
+  const pick = routes.stationNode(order.fromStation);
+  const drop = routes.stationNode(order.toStation);
+  if (at === undefined || pick === undefined || drop === undefined) return undefined;
+  const type = robot.spec.vehicleType;
+  const a = ACTION_ALLOWANCE_S;
+  let seconds: number;
+  switch (order.status) {
+    case 'assigned':
+    case 'to-pickup':
+      seconds = routes.seconds(type, at, pick) + a + routes.seconds(type, pick, drop) + a;
+      break;
+    case 'picking':
+      seconds = a + routes.seconds(type, pick, drop) + a;
+      break;
+    case 'to-dropoff':
+      seconds = routes.seconds(type, at, drop) + a;
+      break;
+    case 'dropping':
+      seconds = a;
+      break;
+    case 'received':
+    case 'planned':
+    case 'on-hold':
+    case 'delivered':
+    case 'confirmed':
+    case 'failed':
+    case 'cancelled':
+      return undefined;
+  }
+  if (!Number.isFinite(seconds)) return undefined;
+  // Whole seconds: the estimate does not change every interval while the robot waits.
+  return Math.round((nowMs + seconds * 1000) / 1000) * 1000;
+}
+
+export function liveOrder(
+  order: TransportOrder,
+  robots: ReadonlyMap<string, LiveRobotSource>,
+  routes: LiveRoutes,
+  nowMs: number,
+): LiveOrder {
+  const robot = order.robotId === undefined ? undefined : robots.get(order.robotId);
+  const etaMs = order.robotId === undefined ? undefined : estimateDeliveryMs(order, robot, routes, nowMs);
+  const dueMs = order.dueBy === undefined ? undefined : Date.parse(order.dueBy);
+  // Late at delivery; at the end for one that ended otherwise; else at the estimate, or now when later.
+  const atMs =
+    order.timestamps.delivered !== undefined
+      ? Date.parse(order.timestamps.delivered)
+      : TERMINAL_STATUSES.has(order.status)
+        ? Date.parse(order.updatedAt)
+        : Math.max(etaMs ?? nowMs, nowMs);
+  return {
+    id: order.id,
+    status: order.status,
+    priority: order.priority,
+    fromStation: order.fromStation ?? locationText(order.from),
+    toStation: order.toStation ?? locationText(order.to),
+    ...(order.robotId === undefined ? {} : { robotId: order.robotId }),
+    ...(etaMs === undefined ? {} : { eta: new Date(etaMs).toISOString() }),
+    ...(order.dueBy === undefined ? {} : { dueBy: order.dueBy }),
+    latenessS: dueMs === undefined ? 0 : Math.max(0, Math.round((atMs - dueMs) / 1000)),
+  };
+}
+
+export function liveAlarm(alarm: LiveAlarmSource): LiveAlarm {
+  return {
+    id: alarm.id,
+    at: alarm.at,
+    code: alarm.code,
+    severity: alarm.severity,
+    message: alarm.message,
+    ...(alarm.robotId === undefined ? {} : { robotId: alarm.robotId }),
+    ...(alarm.orderId === undefined ? {} : { orderId: alarm.orderId }),
+    acknowledged: alarm.acknowledged,
+  };
+}
+
+export function buildLiveView(input: LiveViewInput): LiveView {
+  const byId = new Map(input.robots.map((r) => [r.spec.id, r]));
+  return {
+    robots: new Map(input.robots.map((r) => [r.spec.id, keyed(liveRobot(r, input.routes))])),
+    orders: new Map(input.orders.map((o) => [o.id, keyed(liveOrder(o, byId, input.routes, input.nowMs))])),
+    alarms: new Map(input.alarms.map((a) => [a.id, keyed(liveAlarm(a))])),
+    blocked: keyed({ edges: [...input.blocks.edges], nodes: [...input.blocks.nodes] }),
+  };
+}
+
+function diffKeyed<K, T>(
+  previous: ReadonlyMap<K, Keyed<T>>,
+  next: ReadonlyMap<K, Keyed<T>>,
+): { upsert: T[]; remove: K[] } {
+  const upsert: T[] = [];
+  for (const [id, entry] of next) if (previous.get(id)?.json !== entry.json) upsert.push(entry.value);
+  const remove = [...previous.keys()].filter((id) => !next.has(id));
+  return { upsert, remove };
+}
+
+/**
+ * What changed from `previous` to `next`: robots and orders upserted in full or removed by id, alarms
+ * new or changed (alarms are never removed: they leave the runtime's ring unannounced), blocks when they
+ * changed. An empty object when nothing did.
+ */
+export function diffLiveViews(previous: LiveView, next: LiveView): LiveChanges {
+  const robots = diffKeyed(previous.robots, next.robots);
+  const orders = diffKeyed(previous.orders, next.orders);
+  const alarms = diffKeyed(previous.alarms, next.alarms);
+  return {
+    ...(robots.upsert.length + robots.remove.length > 0 ? { robots } : {}),
+    ...(orders.upsert.length + orders.remove.length > 0 ? { orders } : {}),
+    ...(alarms.upsert.length > 0 ? { alarms: { upsert: alarms.upsert } } : {}),
+    ...(previous.blocked.json === next.blocked.json ? {} : { blocked: next.blocked.value }),
+  };
+}
+
+export function hasChanges(changes: LiveChanges): boolean {
+  return Object.keys(changes).length > 0;
+}
+
+/** The full view as a `snapshot` message; orders and alarms newest first as given, robots by id. */
+export function liveSnapshot(
+  view: LiveView,
+  meta: { readonly seq: number; readonly layoutVersion: string; readonly kpis: readonly LiveKpis[] },
+): LiveSnapshot {
+  return {
+    type: 'snapshot',
+    seq: meta.seq,
+    layoutVersion: meta.layoutVersion,
+    robots: [...view.robots.values()].map((e) => e.value).sort((a, b) => a.id.localeCompare(b.id)),
+    orders: [...view.orders.values()].map((e) => e.value),
+    alarms: [...view.alarms.values()].map((e) => e.value),
+    kpis: meta.kpis,
+    blocked: view.blocked.value,
+  };
+}
