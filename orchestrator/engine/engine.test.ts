@@ -1,18 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { Layout, LayoutEdge } from '../domain/layout.ts';
-import type { RobotSpec } from '../domain/robot.ts';
 import type { RobotStateReport } from '../domain/robot-messages.ts';
+import { lineEdges, report, run, spec } from './engine-test-kit.ts';
 import { createEngine } from './engine.ts';
 import type { EngineCommand, EngineEvent, EngineState, RobotIntervention } from './engine-types.ts';
 
 /** A line of nodes A-B-C-D-E (1 m apart, two-way), stations P at B and Q at E, robots at A and D. */
 function lineLayout(): Layout {
   const ids = ['A', 'B', 'C', 'D', 'E'];
-  const edges: LayoutEdge[] = [];
-  for (let i = 0; i + 1 < ids.length; i += 1) {
-    edges.push({ id: `${ids[i]}${ids[i + 1]}`, from: ids[i]!, to: ids[i + 1]!, lengthM: 1 });
-    edges.push({ id: `${ids[i + 1]}${ids[i]}`, from: ids[i + 1]!, to: ids[i]!, lengthM: 1 });
-  }
+  const edges = lineEdges(ids);
   return {
     id: 'line',
     name: 'line',
@@ -25,43 +21,6 @@ function lineLayout(): Layout {
       { id: 'X', nodeIds: ['Z'], role: 'storage-bin' },
     ],
   };
-}
-
-const spec = (id: string, homeNode: string): RobotSpec => ({
-  id,
-  vehicleType: 'amr',
-  adapter: 'sim',
-  homeNode,
-  maxSpeedMps: 1,
-  loadTypes: ['pallet'],
-  maxPayloadKg: 1000,
-});
-const report = (nodeId: string, extra: Partial<RobotStateReport> = {}): RobotStateReport => ({
-  nodeId,
-  batteryPct: 90,
-  charging: false,
-  driving: false,
-  paused: false,
-  loads: [],
-  mode: 'automatic',
-  errors: [],
-  ...extra,
-});
-
-/** Runs events through the engine, collecting every command. */
-function run(
-  engine: ReturnType<typeof createEngine>,
-  state: EngineState,
-  events: EngineEvent[],
-): { state: EngineState; commands: EngineCommand[] } {
-  const commands: EngineCommand[] = [];
-  let s = state;
-  events.forEach((event, i) => {
-    const r = engine.step(s, event, 1_000 + i);
-    s = r.state;
-    commands.push(...r.commands);
-  });
-  return { state: s, commands };
 }
 
 const transitions = (commands: readonly EngineCommand[]) =>
