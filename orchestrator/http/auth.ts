@@ -33,11 +33,7 @@ export interface RuntimeKeys {
  * by their digest.
  */
 export function authenticate(keys: readonly ApiKeyEntry[], runtime?: RuntimeKeys): RequestHandler {
-  const table = keys.map((k) => ({
-    role: k.role,
-    digest: digest(k.key),
-    name: `${k.role}:${digest(k.key).toString('hex').slice(0, 8)}`,
-  }));
+  const resolve = resolveApiKey(keys, runtime);
   const refuse = (detail: string, message: string) =>
     new ProblemError('unauthorized', message, [{ header: 'Authorization', detail }], {
       'WWW-Authenticate': 'Bearer',
@@ -49,23 +45,12 @@ export function authenticate(keys: readonly ApiKeyEntry[], runtime?: RuntimeKeys
       next(refuse('missing or not a Bearer token', 'Authorization: Bearer <api key> required'));
       return;
     }
-    const presented = digest(match[1]);
-    const found = table.find((entry) => timingSafeEqual(entry.digest, presented));
-    if (found) {
-      principals.set(req, { role: found.role, name: found.name });
-      next();
-      return;
-    }
-    if (!runtime) {
-      next(refuse('unknown key', 'unknown API key'));
-      return;
-    }
-    runtime.findByDigest(presented.toString('hex')).then((added) => {
-      if (!added) {
+    resolve(match[1]).then((principal) => {
+      if (!principal) {
         next(refuse('unknown key', 'unknown API key'));
         return;
       }
-      principals.set(req, { role: added.role, name: `${added.role}:${added.digest.slice(0, 8)}` });
+      principals.set(req, principal);
       next();
     }, next);
   };

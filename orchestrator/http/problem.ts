@@ -18,7 +18,7 @@ export const PROBLEM_TYPES = {
   forbidden: { status: 403, title: 'The API key role may not do this' },
   'not-found': { status: 404, title: 'Not found' },
   'idempotency-key-reused': { status: 409, title: 'Idempotency key reused with a different body' },
-  'conflicting-state': { status: 409, title: 'The order is in a state that does not allow this' },
+  'conflicting-state': { status: 409, title: 'The order or robot is in a state that does not allow this' },
   'payload-too-large': { status: 413, title: 'Request body too large' },
   'unsupported-media-type': { status: 415, title: 'Content-Type must be application/json' },
   unprocessable: { status: 422, title: 'Well-formed but unusable' },
