@@ -13,6 +13,7 @@ import { OrderStore } from './store/order-store.ts';
 import { RedisSimSnapshotStore } from './store/sim-snapshot-store.ts';
 import { EngineRuntime } from './services/engine-runtime.ts';
 import { LayoutBlockStore } from './store/layout-block-store.ts';
+import { RobotHoldStore } from './store/robot-hold-store.ts';
 import { HttpWmsClient } from './services/http-wms-client.ts';
 import { IntakeService } from './services/intake.ts';
 import { Notifier } from './services/notifier.ts';
@@ -179,7 +180,8 @@ export async function startOrchestrator(options: OrchestratorOptions): Promise<R
 
   const open = await orders.redrive();
   const blockStore = new LayoutBlockStore(redis, keys);
-  await runtime.start(open, await blockStore.load());
+  const holdStore = new RobotHoldStore(redis, keys);
+  await runtime.start(open, await blockStore.load(), await holdStore.load());
   const workerOptions = {
     redisUrl: config.redisUrl,
     prefix: keys.queuePrefix,
@@ -205,7 +207,12 @@ export async function startOrchestrator(options: OrchestratorOptions): Promise<R
     clock,
     robots: () => runtime.robots(),
     alarms: () => runtime.recentAlarms(),
-    intervene: (robotId, action, by) => runtime.intervene(robotId, action, by),
+    intervene: async (robotId, action, by) => {
+      const outcome = await runtime.intervene(robotId, action, by);
+      // A pause or an out-of-service outlives a restart (the engine is restored with it).
+      if ('robot' in outcome) await holdStore.apply(robotId, action);
+      return outcome;
+    },
     acknowledgeAlarm: (id, by) => runtime.acknowledgeAlarm(id, by),
     blocks: () => runtime.blocks(),
     cancelOrder: (id, mode, by) => runtime.cancel(id, mode, by),

@@ -334,6 +334,21 @@ describe('engine', () => {
     expect(state.orders.o1?.status).toBe('picking');
   });
 
+  it('when restored with an operator pause and an out-of-service robot, then neither takes the order; the third does', () => {
+    const engine = createEngine(lineLayout(), [spec('R1', 'A'), spec('R2', 'C'), spec('R3', 'E')]);
+    const restored = engine.restore([], undefined, { paused: ['R1'], outOfService: ['R2'] });
+    const { state } = run(engine, restored, [
+      ...online('R1', 'A'),
+      ...online('R2', 'C'),
+      ...online('R3', 'E'),
+      planned('o1'),
+      tick,
+    ]);
+    expect(state.robots.R1).toMatchObject({ operatorPaused: true, outOfService: false });
+    expect(state.robots.R2).toMatchObject({ operatorPaused: false, outOfService: true });
+    expect(state.orders.o1?.robotId).toBe('R3');
+  });
+
   it('when restored after a restart with the load on board, then the robot is sent on to the drop', () => {
     const engine = createEngine(lineLayout(), [spec('R1', 'A')]);
     const restored = engine.restore([

@@ -52,7 +52,7 @@ export interface Engine {
    * A state rebuilt after a restart from the stored open orders and layout blocks. Orders a robot was
    * working on wait for that robot's state report and then resume from what it reports.
    */
-  restore(orders: readonly EngineOrder[], blocks?: LayoutBlocks): EngineState;
+  restore(orders: readonly EngineOrder[], blocks?: LayoutBlocks, holds?: RobotHolds): EngineState;
   step(state: EngineState, event: EngineEvent, nowMs: number): StepResult;
 }
 
@@ -60,6 +60,12 @@ export interface Engine {
 export interface LayoutBlocks {
   readonly edges: readonly string[];
   readonly nodes: readonly string[];
+}
+
+/** Robots an operator paused or took out of service, as stored: they stay so across a restart. */
+export interface RobotHolds {
+  readonly paused: readonly string[];
+  readonly outOfService: readonly string[];
 }
 
 export interface EngineOptions {
@@ -88,13 +94,23 @@ export function createEngine(
     seq: 0,
   });
 
-  const restore = (orders: readonly EngineOrder[], blocks?: LayoutBlocks): EngineState => {
+  const restore = (
+    orders: readonly EngineOrder[],
+    blocks?: LayoutBlocks,
+    holds?: RobotHolds,
+  ): EngineState => {
     const state = {
       ...initialState(),
       blockedEdges: [...(blocks?.edges ?? [])].sort(),
       blockedNodes: [...(blocks?.nodes ?? [])].sort(),
     };
     const robots: Record<string, RobotRuntime> = { ...state.robots };
+    for (const [id, robot] of Object.entries(robots))
+      robots[id] = {
+        ...robot,
+        operatorPaused: holds?.paused.includes(id) === true,
+        outOfService: holds?.outOfService.includes(id) === true,
+      };
     for (const order of orders) {
       const working =
         ACTIVE_STATUSES.has(order.status) || (order.status === 'on-hold' && order.robotId !== undefined);

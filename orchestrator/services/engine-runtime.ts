@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { OrderStatus, TransportOrder } from '../domain/transport-order.ts';
 import { endedUnfinished, isDone } from '../domain/order-lifecycle.ts';
 import type { RobotEvent } from '../domain/robot-messages.ts';
-import type { Engine, LayoutBlocks } from '../engine/engine.ts';
+import type { Engine, LayoutBlocks, RobotHolds } from '../engine/engine.ts';
 import type {
   EngineCommand,
   EngineEvent,
@@ -73,8 +73,12 @@ export class EngineRuntime {
     this.state = options.engine.initialState();
   }
 
-  /** Rebuilds state from stored open orders and layout blocks, connects the adapters and starts ticking. */
-  async start(openOrders: readonly TransportOrder[], blocks?: LayoutBlocks): Promise<void> {
+  /** Rebuilds state from stored open orders, layout blocks and robot holds, connects the adapters and starts ticking. */
+  async start(
+    openOrders: readonly TransportOrder[],
+    blocks?: LayoutBlocks,
+    holds?: RobotHolds,
+  ): Promise<void> {
     // Dependencies that ended while the process was down: delivered ones are dropped, failed ones fail
     // their dependents right after the restore.
     const open = new Set(openOrders.map((o) => o.id));
@@ -94,6 +98,7 @@ export class EngineRuntime {
         return dependsOn.length > 0 ? { ...rest, dependsOn } : rest;
       }),
       blocks,
+      holds,
     );
     for (const [orderId, outcome] of ended)
       if (outcome !== 'delivered') void this.submit({ type: 'order-closed', orderId, outcome });

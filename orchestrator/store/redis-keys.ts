@@ -28,6 +28,10 @@ export class RedisKeys {
   blocked(target: 'edge' | 'node'): string {
     return `${this.prefix}:layout:blocked:${target}`;
   }
+  /** SET of robot ids an operator paused or took out of service. */
+  robotHold(hold: 'paused' | 'out-of-service'): string {
+    return `${this.prefix}:robots:hold:${hold}`;
+  }
   get simRobots(): string {
     return `${this.prefix}:sim:robots`;
   }
