@@ -2,9 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
-import type { LiveServerMessage } from '../http/live-contract.ts';
 import { LiveServer, type LiveFeedSource, type LiveServerOptions } from './live-server.ts';
+import { connectLive } from './live-test-client.ts';
 import { buildLiveView, type LiveRobotSource } from './live-view.ts';
 
 function robot(id: string, x: number): LiveRobotSource {
@@ -52,43 +51,6 @@ function fakeSource(fleet: { robots: LiveRobotSource[] }): LiveFeedSource {
   };
 }
 
-/** A client whose messages queue up to be awaited in order, never slept for. */
-function connect(url: string) {
-  const ws = new WebSocket(url);
-  const queue: LiveServerMessage[] = [];
-  const waiters: ((m: LiveServerMessage) => void)[] = [];
-  ws.on('message', (data: Buffer) => {
-    const message = JSON.parse(data.toString()) as LiveServerMessage;
-    const waiter = waiters.shift();
-    if (waiter) waiter(message);
-    else queue.push(message);
-  });
-  const closed = new Promise<{ code: number; reason: string }>((resolve) => {
-    ws.on('close', (code, reason) => {
-      resolve({ code, reason: reason.toString() });
-    });
-  });
-  const opened = new Promise<void>((resolve, reject) => {
-    ws.once('open', () => {
-      resolve();
-    });
-    ws.once('error', reject);
-  });
-  return {
-    ws,
-    opened,
-    closed,
-    next: (): Promise<LiveServerMessage> => {
-      const queued = queue.shift();
-      return queued ? Promise.resolve(queued) : new Promise((resolve) => waiters.push(resolve));
-    },
-    send: async (text: string) => {
-      await opened;
-      ws.send(text);
-    },
-  };
-}
-
 describe('LiveServer', () => {
   let http: Server;
   let live: LiveServer | undefined;
@@ -128,7 +90,7 @@ describe('LiveServer', () => {
 
   it('when a supervisor authenticates, then a snapshot comes, then a delta with only the robot that moved', async () => {
     start();
-    const c = connect(`${base}/v1/live`);
+    const c = connectLive(`${base}/v1/live`);
     await c.send(JSON.stringify({ type: 'auth', key: 'sup' }));
     const snapshot = await c.next();
     expect(snapshot.type).toBe('snapshot');
@@ -151,7 +113,7 @@ describe('LiveServer', () => {
     ['a malformed message', '{"type":"auth",', 4400],
   ])('when the first message is %s, then the socket closes with %s', async (_what, text, code) => {
     start();
-    const c = connect(`${base}/v1/live`);
+    const c = connectLive(`${base}/v1/live`);
     await c.send(text);
     expect((await c.closed).code).toBe(code);
     expect(live?.watching).toBe(0);
@@ -159,7 +121,7 @@ describe('LiveServer', () => {
 
   it('when no auth message comes in time, then the socket closes with 4401', async () => {
     start({ authTimeoutMs: 50 });
-    const c = connect(`${base}/v1/live`);
+    const c = connectLive(`${base}/v1/live`);
     const closed = await c.closed;
     expect(closed.code).toBe(4401);
     expect(closed.reason).toMatch(/no auth message/);
@@ -167,7 +129,7 @@ describe('LiveServer', () => {
 
   it('when a client stays behind, then it is closed with 1013', async () => {
     start({ maxBufferedBytes: -1, slowCloseMs: 60 });
-    const c = connect(`${base}/v1/live`);
+    const c = connectLive(`${base}/v1/live`);
     await c.send(JSON.stringify({ type: 'auth', key: 'adm' }));
     expect((await c.next()).type).toBe('snapshot');
     expect((await c.closed).code).toBe(1013);
@@ -187,7 +149,7 @@ describe('LiveServer', () => {
     // The limit is read on every interval: the test changes it on the options object it passed.
     const options = { ...defaults(), source: counted, maxBufferedBytes: -1, slowCloseMs: 60_000 };
     live = new LiveServer(options);
-    const c = connect(`${base}/v1/live`);
+    const c = connectLive(`${base}/v1/live`);
     await c.send(JSON.stringify({ type: 'auth', key: 'sup' }));
     expect(await c.next()).toMatchObject({ type: 'snapshot', seq: 1 });
     fleet.robots = [robot('r1', 3), robot('r2', 5)];
@@ -203,13 +165,13 @@ describe('LiveServer', () => {
 
   it('when the upgrade is for another path, then the socket is dropped', async () => {
     start();
-    const c = connect(`${base}/v1/other`);
+    const c = connectLive(`${base}/v1/other`);
     await expect(c.opened).rejects.toThrow();
   });
 
   it('when the server stops, then watching clients are closed with 1001', async () => {
     start();
-    const c = connect(`${base}/v1/live`);
+    const c = connectLive(`${base}/v1/live`);
     await c.send(JSON.stringify({ type: 'auth', key: 'sup' }));
     await c.next();
     await live?.stop();

@@ -1,60 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import type {
-  LiveDelta,
-  LiveRobot,
-  LiveServerMessage,
-  LiveSnapshot,
-} from '../../orchestrator/http/live-contract.ts';
+import type { LiveDelta, LiveRobot, LiveSnapshot } from '../../orchestrator/http/live-contract.ts';
+import { connectLive } from '../../orchestrator/live/live-test-client.ts';
 import { call } from '../support/api.ts';
 import { KEYS, startTestPlant, type TestPlant } from '../support/plant-harness.ts';
 
-/** A `/v1/live` client whose messages queue up to be awaited, each with a deadline; never sleeps. */
-function connect(httpUrl: string) {
-  const ws = new WebSocket(`${httpUrl.replace(/^http/, 'ws')}/v1/live`);
-  const queue: LiveServerMessage[] = [];
-  const waiters: ((m: LiveServerMessage) => void)[] = [];
-  ws.on('message', (data: Buffer) => {
-    const message = JSON.parse(data.toString()) as LiveServerMessage;
-    const waiter = waiters.shift();
-    if (waiter) waiter(message);
-    else queue.push(message);
-  });
-  const closed = new Promise<{ code: number; reason: string }>((resolve) => {
-    ws.on('close', (code, reason) => {
-      resolve({ code, reason: reason.toString() });
-    });
-  });
-  const opened = new Promise<void>((resolve, reject) => {
-    ws.once('open', () => {
-      resolve();
-    });
-    ws.once('error', reject);
-  });
-  const next = (timeoutMs = 10_000): Promise<LiveServerMessage> => {
-    const queued = queue.shift();
-    if (queued) return Promise.resolve(queued);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        reject(new Error(`no live message within ${timeoutMs} ms`));
-      }, timeoutMs);
-      waiters.push((m) => {
-        clearTimeout(timer);
-        resolve(m);
-      });
-    });
-  };
-  return {
-    ws,
-    opened,
-    closed,
-    next,
-    send: async (text: string) => {
-      await opened;
-      ws.send(text);
-    },
-  };
-}
+/** The `/v1/live` client of the orchestrator at `httpUrl`. */
+const connect = (httpUrl: string) => connectLive(`${httpUrl.replace(/^http/, 'ws')}/v1/live`);
 
 const poseOf = (r: LiveRobot): string => JSON.stringify(r.pose ?? null);
 
