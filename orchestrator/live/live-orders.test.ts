@@ -2,30 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { OrderStatus, TransportOrder } from '../domain/transport-order.ts';
 import { CLOSED_KEEP_MS, LiveOrderFeed, type LiveOrderSources } from './live-orders.ts';
 import { parseLiveClientMessage } from './live-protocol.ts';
+import { NOW, storedOrder } from './live-test-fixtures.ts';
 
-const NOW = Date.parse('2026-01-01T10:00:00.000Z');
-
-function order(id: string, status: OrderStatus, patch: Partial<TransportOrder> = {}): TransportOrder {
-  return {
-    id,
-    type: 'custom',
-    status,
-    sourceSystem: 'WMS',
-    createdBy: 'wms:1',
-    from: { location: 'P' },
-    to: { location: 'D' },
-    load: {},
-    priority: 5,
-    externalRefs: {},
-    correlationId: 'c',
-    timestamps: {},
-    history: [],
-    createdAt: new Date(NOW - 60_000).toISOString(),
-    updatedAt: new Date(NOW - 60_000).toISOString(),
-    version: 1,
-    ...patch,
-  };
-}
+const order = (id: string, status: OrderStatus, patch: Partial<TransportOrder> = {}): TransportOrder =>
+  storedOrder(id, { status, ...patch });
 
 function sources(open: TransportOrder[], recent: TransportOrder[]) {
   let listener: ((o: TransportOrder) => void) | undefined;

@@ -4,34 +4,11 @@ import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LiveServer, type LiveFeedSource, type LiveServerOptions } from './live-server.ts';
 import { connectLive } from './live-test-client.ts';
+import { liveRobot } from './live-test-fixtures.ts';
 import { buildLiveView, type LiveRobotSource } from './live-view.ts';
 
-function robot(id: string, x: number): LiveRobotSource {
-  return {
-    spec: {
-      id,
-      vehicleType: 'amr',
-      adapter: 'sim',
-      homeNode: 'A',
-      maxSpeedMps: 1,
-      loadTypes: [],
-      maxPayloadKg: 1,
-    },
-    nodeId: 'A',
-    pose: { x, y: 0, thetaRad: 0 },
-    batteryPct: 50,
-    charging: false,
-    driving: false,
-    paused: false,
-    operatorPaused: false,
-    outOfService: false,
-    loads: [],
-    mode: 'automatic',
-    errors: [],
-    connection: 'online',
-    reported: true,
-  };
-}
+const robot = (id: string, x: number): LiveRobotSource =>
+  liveRobot(id, { pose: { x, y: 0, thetaRad: 0 }, batteryPct: 50 });
 
 /** A source over a mutable fleet; KPI samples never due. */
 function fakeSource(fleet: { robots: LiveRobotSource[] }): LiveFeedSource {

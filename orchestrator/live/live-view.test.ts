@@ -8,64 +8,14 @@ import {
   robotStatus,
   ACTION_ALLOWANCE_S,
   type LiveAlarmSource,
-  type LiveRobotSource,
   type LiveRoutes,
   type LiveViewInput,
 } from './live-view.ts';
+import { liveRobot, NOW, storedOrder } from './live-test-fixtures.ts';
 
-const NOW = Date.parse('2026-01-01T10:00:00.000Z');
-
-function robot(id: string, patch: Partial<LiveRobotSource> = {}): LiveRobotSource {
-  return {
-    spec: {
-      id,
-      vehicleType: 'amr',
-      adapter: 'sim',
-      homeNode: 'H',
-      maxSpeedMps: 1,
-      loadTypes: [],
-      maxPayloadKg: 100,
-    },
-    nodeId: 'A',
-    pose: { x: 1, y: 2, thetaRad: 0 },
-    batteryPct: 80,
-    charging: false,
-    driving: false,
-    paused: false,
-    operatorPaused: false,
-    outOfService: false,
-    loads: [],
-    mode: 'automatic',
-    errors: [],
-    connection: 'online',
-    reported: true,
-    ...patch,
-  };
-}
-
-function order(id: string, patch: Partial<TransportOrder> = {}): TransportOrder {
-  return {
-    id,
-    type: 'custom',
-    status: 'planned',
-    sourceSystem: 'WMS',
-    createdBy: 'wms:1',
-    from: { location: 'P' },
-    to: { location: 'D' },
-    fromStation: 'P',
-    toStation: 'D',
-    load: {},
-    priority: 5,
-    externalRefs: {},
-    correlationId: 'c',
-    timestamps: {},
-    history: [],
-    createdAt: new Date(NOW - 60_000).toISOString(),
-    updatedAt: new Date(NOW - 60_000).toISOString(),
-    version: 1,
-    ...patch,
-  };
-}
+const robot = liveRobot;
+const order = (id: string, patch: Partial<TransportOrder> = {}): TransportOrder =>
+  storedOrder(id, { fromStation: 'P', toStation: 'D', ...patch });
 
 /** A line A - B - C - D; station P at node B, station D at node D; 10 s per hop. */
 const routes: LiveRoutes = {
