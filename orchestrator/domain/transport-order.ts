@@ -48,6 +48,22 @@ export interface Load {
   readonly loadType?: string;
 }
 
+/** A handling unit or SSCC an order moves, by the load field that names it. */
+export interface HandlingUnitRef {
+  readonly field: 'handlingUnitId' | 'sscc';
+  readonly value: string;
+}
+
+/** The handling units a load names: its handling unit id and its SSCC. */
+export function handlingUnitsOf(load: Load): HandlingUnitRef[] {
+  return [
+    ...(load.handlingUnitId === undefined
+      ? []
+      : [{ field: 'handlingUnitId' as const, value: load.handlingUnitId }]),
+    ...(load.sscc === undefined ? [] : [{ field: 'sscc' as const, value: load.sscc }]),
+  ];
+}
+
 /** Why an order failed; stable codes published in the contract. */
 export const FAILURE_REASONS = [
   'no-space',

@@ -58,6 +58,12 @@ export const PROBLEM_HELP: Readonly<Record<ProblemCode, string>> = {
   forbidden: "The key's role may not call this operation (see each operation's roles).",
   'not-found': 'No such order, robot, alarm, edge, node or route (or an order the caller may not see).',
   'idempotency-key-reused': 'The idempotency key was used before with another body; nothing was created.',
+  'event-id-reused':
+    "The MES event's `eventId` made an order before, with another body (whatever the Idempotency-Key); nothing was created. The detail names the order.",
+  'request-id-reused':
+    "The transport request's `requestId` made an order before, with another body (whatever the Idempotency-Key); nothing was created. The detail names the order.",
+  'handling-unit-on-open-order':
+    'The `handlingUnitId` or `sscc` is on an open order (not yet delivered), named in the detail; nothing was created. Send `deliberateReMove: true` to move it again on purpose: the new order then takes the handling unit over.',
   'conflicting-state':
     'The order or robot is in a state that does not allow this (an order that has ended, a robot with an order sent to park).',
   'payload-too-large': 'The body exceeds 64 kB.',
@@ -179,7 +185,7 @@ export function openApiDocument(): JsonObject {
           in: 'header',
           required: false,
           description:
-            "Makes a retry safe: the same key and body answer the first answer again; another body is 409. Kept 24 h. Without it, the body's `eventId` / `requestId` is used.",
+            "Makes a retry safe: the same key and body answer the first answer again; another body is 409. Kept 24 h. Without it, the body's `eventId` / `requestId` is used. Whatever the key, an MES `eventId` or a transport `requestId` (per source system) makes one order only: the same id with the same body answers that order again, with another body 409 `event-id-reused` / `request-id-reused`.",
           schema: { type: 'string', minLength: 1, maxLength: 200 },
         },
       },

@@ -97,7 +97,14 @@ export const OPERATIONS = {
     body: mesEventDocumented,
     idempotent: true,
     success: { status: 202, description: 'Accepted (or the first answer again)', schema: acceptedAnswer },
-    problems: [...BODY_PROBLEMS, 'missing-idempotency-key', 'idempotency-key-reused', 'unprocessable'],
+    problems: [
+      ...BODY_PROBLEMS,
+      'missing-idempotency-key',
+      'idempotency-key-reused',
+      'event-id-reused',
+      'handling-unit-on-open-order',
+      'unprocessable',
+    ],
   },
   postTransportRequest: {
     method: 'post',
@@ -108,7 +115,14 @@ export const OPERATIONS = {
     body: transportRequestBody,
     idempotent: true,
     success: { status: 202, description: 'Accepted (or the first answer again)', schema: acceptedAnswer },
-    problems: [...BODY_PROBLEMS, 'missing-idempotency-key', 'idempotency-key-reused', 'unprocessable'],
+    problems: [
+      ...BODY_PROBLEMS,
+      'missing-idempotency-key',
+      'idempotency-key-reused',
+      'request-id-reused',
+      'handling-unit-on-open-order',
+      'unprocessable',
+    ],
   },
   listTransportOrders: {
     method: 'get',

@@ -18,6 +18,13 @@ export const PROBLEM_TYPES = {
   forbidden: { status: 403, title: 'The API key role may not do this' },
   'not-found': { status: 404, title: 'Not found' },
   'idempotency-key-reused': { status: 409, title: 'Idempotency key reused with a different body' },
+  'event-id-reused': { status: 409, title: 'MES eventId already used with a different body' },
+  'request-id-reused': { status: 409, title: 'Transport requestId already used with a different body' },
+  'handling-unit-on-open-order': {
+    status: 409,
+    title:
+      'The handling unit or SSCC is already on an open order (send deliberateReMove: true to move it again)',
+  },
   'conflicting-state': { status: 409, title: 'The order or robot is in a state that does not allow this' },
   'payload-too-large': { status: 413, title: 'Request body too large' },
   'unsupported-media-type': { status: 415, title: 'Content-Type must be application/json' },

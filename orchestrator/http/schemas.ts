@@ -10,6 +10,18 @@ import { ROLES } from '../config.ts';
 const text = (max = 200) => z.string().min(1).max(max);
 const isoDateTime = z.iso.datetime({ offset: true });
 
+/**
+ * A request whose handling unit or SSCC is on an open order (not yet delivered) is refused with 409,
+ * unless it says it is a deliberate re-move: then the new order takes the handling unit over.
+ */
+const deliberateReMove = () =>
+  z
+    .boolean()
+    .optional()
+    .describe(
+      'true: move the handling unit again although it is on an open order (that order is not changed); otherwise such a request is 409 handling-unit-on-open-order',
+    );
+
 export const MES_EVENT_TYPES = [
   'production.completed',
   'material.requested',
@@ -23,6 +35,7 @@ export const mesEventEnvelope = z.object({
   type: z.string().min(1).max(100),
   occurredAt: isoDateTime,
   data: z.record(z.string(), z.unknown()),
+  deliberateReMove: deliberateReMove(),
 });
 
 export const productionCompletedData = z.object({
@@ -89,6 +102,7 @@ export const transportRequestBody = z.object({
     .max(20)
     .refine((ids) => new Set(ids).size === ids.length, 'must not repeat an order')
     .optional(),
+  deliberateReMove: deliberateReMove(),
 });
 export type TransportRequestBody = z.infer<typeof transportRequestBody>;
 

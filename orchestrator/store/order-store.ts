@@ -1,25 +1,46 @@
 import type { Redis } from 'ioredis';
 import {
+  handlingUnitsOf,
   ORDER_STATUSES,
+  type HandlingUnitRef,
   type OrderId,
   type OrderStatus,
   type TransportOrder,
 } from '../domain/transport-order.ts';
-import { TERMINAL_STATUSES } from '../domain/order-lifecycle.ts';
+import { isDone, TERMINAL_STATUSES } from '../domain/order-lifecycle.ts';
 import { parseStoredOrder } from './stored-order.ts';
 import type { RedisKeys } from './redis-keys.ts';
 
-/** An idempotency claim: a request's key within its scope, and a fingerprint of its body. */
+/**
+ * What a new order claims: its idempotency key within its scope (with a fingerprint of its body), the
+ * request's own identity, and the handling units it moves.
+ */
 export interface IdempotencyClaim {
   readonly scope: string;
   readonly key: string;
   /** sha-256 of the canonical request body. */
   readonly fingerprint: string;
+  /**
+   * The request's own id (MES `eventId`, transport `requestId`) per source system: whatever the
+   * Idempotency-Key, the same identity never makes a second order.
+   */
+  readonly identity?: { readonly sourceSystem: string; readonly id: string };
+  /** Refused while one of them is on an open order, unless `openHandlingUnits` is `move-again`. */
+  readonly handlingUnits?: readonly HandlingUnitRef[];
+  /** Default `refuse`; `move-again` is a deliberate re-move: the new order takes the handling units over. */
+  readonly openHandlingUnits?: 'refuse' | 'move-again';
 }
 
 export type CreateResult =
   | { readonly kind: 'created'; readonly order: TransportOrder }
-  | { readonly kind: 'replayed'; readonly orderId: OrderId; readonly fingerprint: string };
+  | {
+      readonly kind: 'replayed';
+      /** What matched: the same Idempotency-Key, or the same request identity under another key. */
+      readonly by: 'idempotency-key' | 'identity';
+      readonly orderId: OrderId;
+      readonly fingerprint: string;
+    }
+  | { readonly kind: 'handling-unit-open'; readonly orderId: OrderId; readonly unit: HandlingUnitRef };
 
 export interface OrderQuery {
   readonly status?: OrderStatus;
@@ -34,11 +55,27 @@ export interface OrderQuery {
 const IDEMPOTENCY_TTL_S = 48 * 3600;
 const AUDIT_MAX_LEN = 1_000_000;
 
-// Claims the idempotency key and writes the order, its indexes and its first audit entry in one atomic step.
+// Claims the idempotency key, the request identity (KEYS[7], when ARGV[8] is '1') and the handling units
+// (KEYS[8..], named by ARGV[10..]), and writes the order, its indexes and its first audit entry, in one
+// atomic step. Answers {0, record} for a known key, {2, record} for a known identity, {3, orderId, index}
+// for a handling unit on an open order, {1} when created.
 const CREATE_LUA = `
 local existing = redis.call('GET', KEYS[1])
 if existing then return {0, existing} end
-redis.call('SET', KEYS[1], cjson.encode({fingerprint = ARGV[1], orderId = ARGV[3]}), 'EX', tonumber(ARGV[5]))
+if ARGV[8] == '1' then
+  local prior = redis.call('GET', KEYS[7])
+  if prior then return {2, prior} end
+end
+if ARGV[9] == 'refuse' then
+  for i = 8, #KEYS do
+    local holder = redis.call('GET', KEYS[i])
+    if holder then return {3, holder, tostring(i - 8)} end
+  end
+end
+local record = cjson.encode({fingerprint = ARGV[1], orderId = ARGV[3]})
+redis.call('SET', KEYS[1], record, 'EX', tonumber(ARGV[5]))
+if ARGV[8] == '1' then redis.call('SET', KEYS[7], record) end
+for i = 8, #KEYS do redis.call('SET', KEYS[i], ARGV[3]) end
 redis.call('SET', KEYS[2], ARGV[2])
 redis.call('ZADD', KEYS[3], tonumber(ARGV[4]), ARGV[3])
 redis.call('SADD', KEYS[4], ARGV[3])
@@ -48,6 +85,7 @@ return {1, ''}
 `;
 
 // Compare-and-set on the order's version; moves it between status indexes and appends to the audit log.
+// When the move is done (ARGV[7] is '1'), the handling units it held (KEYS[6..]) are free again.
 const UPDATE_LUA = `
 local cur = redis.call('GET', KEYS[1])
 if not cur then return -1 end
@@ -58,6 +96,11 @@ redis.call('SADD', KEYS[4], ARGV[3])
 if ARGV[4] == '1' then redis.call('SREM', KEYS[2], ARGV[3]) end
 if ARGV[5] ~= '' then
   redis.call('XADD', KEYS[5], 'MAXLEN', '~', tonumber(ARGV[6]), '*', 'orderId', ARGV[3], 'entry', ARGV[5])
+end
+if ARGV[7] == '1' then
+  for i = 6, #KEYS do
+    if redis.call('GET', KEYS[i]) == ARGV[3] then redis.call('DEL', KEYS[i]) end
+  end
 end
 return 1
 `;
@@ -83,18 +126,27 @@ export class OrderStore {
     private readonly keys: RedisKeys,
   ) {}
 
-  /** Stores a new order unless its idempotency key was seen; atomic with the key claim. */
+  /**
+   * Stores a new order unless its idempotency key or its identity was seen, or one of its handling units
+   * is on an open order; atomic with the claims.
+   */
   async create(order: TransportOrder, claim: IdempotencyClaim): Promise<CreateResult> {
     const entry = JSON.stringify(order.history.at(-1) ?? {});
+    const units = claim.handlingUnits ?? [];
+    const idempotencyKey = this.keys.idempotency(claim.scope, claim.key);
     const result = (await this.redis.eval(
       CREATE_LUA,
-      6,
-      this.keys.idempotency(claim.scope, claim.key),
+      7 + units.length,
+      idempotencyKey,
       this.keys.order(order.id),
       this.keys.ordersByTime,
       this.keys.openOrders,
       this.keys.ordersInStatus(order.status),
       this.keys.audit,
+      claim.identity === undefined
+        ? idempotencyKey
+        : this.keys.requestIdentity(claim.scope, claim.identity.sourceSystem, claim.identity.id),
+      ...units.map((u) => this.keys.openHandlingUnit(u.field, u.value)),
       claim.fingerprint,
       JSON.stringify(order),
       order.id,
@@ -102,13 +154,30 @@ export class OrderStore {
       String(IDEMPOTENCY_TTL_S),
       entry,
       String(AUDIT_MAX_LEN),
-    )) as [number, string];
-    if (result[0] === 1) return { kind: 'created', order };
-    const prior: unknown = JSON.parse(result[1]);
-    if (typeof prior === 'object' && prior !== null && 'orderId' in prior && 'fingerprint' in prior) {
-      return { kind: 'replayed', orderId: String(prior.orderId), fingerprint: String(prior.fingerprint) };
+      claim.identity === undefined ? '0' : '1',
+      claim.openHandlingUnits ?? 'refuse',
+    )) as [number, string, string?];
+    switch (result[0]) {
+      case 1:
+        return { kind: 'created', order };
+      case 3: {
+        const unit = units[Number(result[2])];
+        if (!unit) throw new Error(`corrupt handling-unit claim answer for ${order.id}`);
+        return { kind: 'handling-unit-open', orderId: result[1], unit };
+      }
+      default: {
+        const prior: unknown = JSON.parse(result[1]);
+        if (typeof prior === 'object' && prior !== null && 'orderId' in prior && 'fingerprint' in prior) {
+          return {
+            kind: 'replayed',
+            by: result[0] === 2 ? 'identity' : 'idempotency-key',
+            orderId: String(prior.orderId),
+            fingerprint: String(prior.fingerprint),
+          };
+        }
+        throw new Error(`corrupt idempotency record for ${claim.scope}:${claim.key}`);
+      }
     }
-    throw new Error(`corrupt idempotency record for ${claim.scope}:${claim.key}`);
   }
 
   async get(id: OrderId): Promise<TransportOrder | undefined> {
@@ -131,20 +200,25 @@ export class OrderStore {
       const next = change(current);
       if (!next) return current;
       const entry = next.history.length > current.history.length ? JSON.stringify(next.history.at(-1)) : '';
+      const units = isDone(next.status)
+        ? [...handlingUnitsOf(current.load), ...handlingUnitsOf(next.load)]
+        : [];
       const ok = await this.redis.eval(
         UPDATE_LUA,
-        5,
+        5 + units.length,
         this.keys.order(id),
         this.keys.openOrders,
         this.keys.ordersInStatus(current.status),
         this.keys.ordersInStatus(next.status),
         this.keys.audit,
+        ...units.map((u) => this.keys.openHandlingUnit(u.field, u.value)),
         String(current.version),
         JSON.stringify(next),
         id,
         TERMINAL_STATUSES.has(next.status) ? '1' : '0',
         entry,
         String(AUDIT_MAX_LEN),
+        units.length > 0 ? '1' : '0',
       );
       if (ok === 1) return next;
       if (ok === -1) throw new OrderNotFoundError(id);

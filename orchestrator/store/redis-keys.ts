@@ -20,6 +20,17 @@ export class RedisKeys {
   idempotency(scope: string, key: string): string {
     return `${this.prefix}:idem:${scope}:${key}`;
   }
+  /**
+   * A request's own identity (MES `eventId`, transport `requestId`) per source system: the order it made.
+   * Kept as long as the orders are, so the same event never makes a second order.
+   */
+  requestIdentity(scope: string, sourceSystem: string, id: string): string {
+    return `${this.prefix}:identity:${scope}:${sourceSystem}:${id}`;
+  }
+  /** The open order (not yet delivered) that moves this handling unit or SSCC. */
+  openHandlingUnit(field: 'handlingUnitId' | 'sscc', value: string): string {
+    return `${this.prefix}:open-hu:${field}:${value}`;
+  }
   /** Append-only audit log (a Redis stream). */
   get audit(): string {
     return `${this.prefix}:audit`;

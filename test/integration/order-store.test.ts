@@ -81,6 +81,7 @@ describe('OrderStore on real Redis', () => {
       const winner = created[0]!.order;
       expect(replayed[0]).toEqual({
         kind: 'replayed',
+        by: 'idempotency-key',
         orderId: winner.id,
         fingerprint: claim(winner).fingerprint,
       });
@@ -98,12 +99,79 @@ describe('OrderStore on real Redis', () => {
     const first = order();
     expect((await store.create(first, claim(first, 'evt-2'))).kind).toBe('created');
     const again = await store.create(order(), { scope: 'mes', key: 'evt-2', fingerprint: 'other' });
-    expect(again).toEqual({ kind: 'replayed', orderId: first.id, fingerprint: claim(first).fingerprint });
+    expect(again).toEqual({
+      kind: 'replayed',
+      by: 'idempotency-key',
+      orderId: first.id,
+      fingerprint: claim(first).fingerprint,
+    });
     expect(await store.create(order(), { scope: 'wms', key: 'evt-2', fingerprint: 'x' })).toMatchObject({
       kind: 'created',
     });
     expect(await redis.zcard(k.ordersByTime)).toBe(2);
     expect(await redis.ttl(k.idempotency('mes', 'evt-2'))).toBeGreaterThan(24 * 3600);
+  });
+
+  it('when two creates with one request identity race under different keys, then exactly one is created', async () => {
+    const { store, keys: k } = storeFor('identity');
+    const identity = { sourceSystem: 'MES', id: 'evt-race' };
+    const a = order();
+    const b = order();
+    const other = new Redis(REDIS_URL);
+    try {
+      const results = await Promise.all([
+        store.create(a, { ...claim(a, 'key-a'), identity }),
+        new OrderStore(other, k).create(b, { ...claim(b, 'key-b'), identity }),
+      ]);
+      expect(results.map((r) => r.kind).sort()).toEqual(['created', 'replayed']);
+      expect(results.find((r) => r.kind === 'replayed')).toMatchObject({ by: 'identity' });
+      expect(await redis.zcard(k.ordersByTime)).toBe(1);
+      // Another source system may use the same id.
+      const c = order();
+      const wms = await store.create(c, { ...claim(c), identity: { sourceSystem: 'WMS', id: 'evt-race' } });
+      expect(wms.kind).toBe('created');
+    } finally {
+      other.disconnect();
+    }
+  });
+
+  it('when a handling unit is on an open order, then it is refused until that order is delivered; a re-move takes it over', async () => {
+    const { store, keys: k } = storeFor('hu');
+    const units = [{ field: 'handlingUnitId' as const, value: 'HU-x' }];
+    const carrying = (): TransportOrder => ({ ...order(), load: { handlingUnitId: 'HU-x' } });
+    const first = carrying();
+    expect((await store.create(first, { ...claim(first), handlingUnits: units })).kind).toBe('created');
+    const second = carrying();
+    expect(await store.create(second, { ...claim(second), handlingUnits: units })).toEqual({
+      kind: 'handling-unit-open',
+      orderId: first.id,
+      unit: units[0],
+    });
+    expect(await store.get(second.id)).toBeUndefined();
+
+    const moveAgain = carrying();
+    const again = await store.create(moveAgain, {
+      ...claim(moveAgain),
+      handlingUnits: units,
+      openHandlingUnits: 'move-again',
+    });
+    expect(again.kind).toBe('created');
+    // The first order ending does not free what the re-move took over.
+    const path = [
+      'planned',
+      'assigned',
+      'to-pickup',
+      'picking',
+      'to-dropoff',
+      'dropping',
+      'delivered',
+    ] as const;
+    await walk(store, first.id, path);
+    expect(await redis.get(k.openHandlingUnit('handlingUnitId', 'HU-x'))).toBe(moveAgain.id);
+    await walk(store, moveAgain.id, path);
+    expect(await redis.exists(k.openHandlingUnit('handlingUnitId', 'HU-x'))).toBe(0);
+    const third = carrying();
+    expect((await store.create(third, { ...claim(third), handlingUnits: units })).kind).toBe('created');
   });
 
   it('when 20 updates increment the priority concurrently, then every one lands', async () => {

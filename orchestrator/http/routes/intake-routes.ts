@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import type { Clock } from '../../ports/clock.ts';
-import type { LocationRef, SourceSystem } from '../../domain/transport-order.ts';
+import { handlingUnitsOf, type LocationRef, type SourceSystem } from '../../domain/transport-order.ts';
 import { endedUnfinished } from '../../domain/order-lifecycle.ts';
 import type { OrderService } from '../../services/order-service.ts';
 import type { PlantDirectory } from '../../services/plant-directory.ts';
@@ -55,6 +55,7 @@ export function intakeRoutes(deps: IntakeRouteDeps): Router {
       sourceSystem: 'MES',
       move,
       correlationId: envelope.data.eventId,
+      openHandlingUnits: envelope.data.deliberateReMove === true ? 'move-again' : 'refuse',
     });
   });
 
@@ -100,6 +101,7 @@ export function intakeRoutes(deps: IntakeRouteDeps): Router {
       sourceSystem,
       move,
       correlationId: body.requestId,
+      openHandlingUnits: body.deliberateReMove === true ? 'move-again' : 'refuse',
     });
   });
 
@@ -131,13 +133,23 @@ function stripUndefined<T extends object>(value: T): { [K in keyof T]: Exclude<T
 }
 
 interface Acceptance {
-  readonly scope: string;
-  /** The body's own id (eventId / requestId), used when no Idempotency-Key header is sent. */
+  readonly scope: 'mes-events' | 'transport-requests';
+  /**
+   * The body's own id (eventId / requestId): the request's identity per source system, and its
+   * idempotency key when no Idempotency-Key header is sent.
+   */
   readonly bodyKey: string | undefined;
   readonly sourceSystem: SourceSystem;
   readonly move: DerivedMove & ExplicitChoices;
   readonly correlationId: string | undefined;
+  readonly openHandlingUnits: 'refuse' | 'move-again';
 }
+
+/** The 409 for a request identity seen before with another body. */
+const IDENTITY_REUSED = {
+  'mes-events': { code: 'event-id-reused', pointer: '/eventId', name: 'eventId' },
+  'transport-requests': { code: 'request-id-reused', pointer: '/requestId', name: 'requestId' },
+} as const;
 
 /** What only an explicit transport request can say: the robot to use, the orders to wait for. */
 interface ExplicitChoices {
@@ -145,7 +157,10 @@ interface ExplicitChoices {
   readonly dependsOn?: readonly string[];
 }
 
-/** Stores the order once per idempotency key and answers 202; replays answer the first order again. */
+/**
+ * Stores the order once per idempotency key and once per request identity (eventId / requestId per
+ * source system) and answers 202; replays of either with the same body answer the first order again.
+ */
 async function accept(req: Request, res: Response, deps: IntakeRouteDeps, a: Acceptance): Promise<void> {
   const header = req.get('idempotency-key');
   const key = header ?? a.bodyKey;
@@ -169,12 +184,34 @@ async function accept(req: Request, res: Response, deps: IntakeRouteDeps, a: Acc
     new Date(deps.clock.now()).toISOString(),
   );
   const print = fingerprint(req.body);
-  const result = await deps.orders.create(order, { scope: a.scope, key, fingerprint: print });
-  if (result.kind === 'replayed' && result.fingerprint !== print) {
+  const result = await deps.orders.create(order, {
+    scope: a.scope,
+    key,
+    fingerprint: print,
+    ...(a.bodyKey === undefined ? {} : { identity: { sourceSystem: a.sourceSystem, id: a.bodyKey } }),
+    handlingUnits: handlingUnitsOf(order.load),
+    openHandlingUnits: a.openHandlingUnits,
+  });
+  if (result.kind === 'handling-unit-open') {
+    const { field, value } = result.unit;
     throw new ProblemError(
-      'idempotency-key-reused',
-      `idempotency key ${key} was used with a different body`,
-      [{ header: 'Idempotency-Key', detail: 'reused with a different body' }],
+      'handling-unit-on-open-order',
+      `${field} ${value} is already on open order ${result.orderId}; send deliberateReMove: true to move it again`,
+      [{ pointer: loadPointer(a.scope, field), detail: `on open order ${result.orderId}` }],
+    );
+  }
+  if (result.kind === 'replayed' && result.fingerprint !== print) {
+    if (result.by === 'idempotency-key')
+      throw new ProblemError(
+        'idempotency-key-reused',
+        `idempotency key ${key} was used with a different body`,
+        [{ header: 'Idempotency-Key', detail: 'reused with a different body' }],
+      );
+    const reused = IDENTITY_REUSED[a.scope];
+    throw new ProblemError(
+      reused.code,
+      `${reused.name} ${a.bodyKey ?? ''} made order ${result.orderId} with a different body`,
+      [{ pointer: reused.pointer, detail: `already made order ${result.orderId} with a different body` }],
     );
   }
   const id = result.kind === 'created' ? result.order.id : result.orderId;
@@ -182,4 +219,9 @@ async function accept(req: Request, res: Response, deps: IntakeRouteDeps, a: Acc
     result.kind === 'created' ? result.order.status : ((await deps.orders.get(id))?.status ?? 'received');
   const self = `/v1/transport-orders/${id}`;
   res.status(202).location(self).json({ id, status, links: { self } });
+}
+
+/** Where a load field sits in the request body. */
+function loadPointer(scope: Acceptance['scope'], field: 'handlingUnitId' | 'sscc'): string {
+  return scope === 'mes-events' ? `/data/${field}` : `/load/${field}`;
 }
