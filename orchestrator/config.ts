@@ -112,6 +112,10 @@ const envSchema = z.object({
   SIM_SPEEDUP: z.coerce.number().positive().default(1),
   /** MES simulator events per minute. */
   MES_RATE_PER_MIN: z.coerce.number().nonnegative().default(30),
+  /** The MES simulator posts no new event while this many of its orders are not yet delivered (0: no limit). */
+  MES_MAX_OPEN_ORDERS: intVar(0, 1_000_000).optional(),
+  /** Orders waiting for a robot above which the backlog alarm is raised; default 3 per robot, at least 10. */
+  BACKLOG_ALARM_ORDERS: intVar(1, 10_000_000).optional(),
   DEMO: z.enum(['0', '1']).default('0'),
   /** Milliseconds a `/v1/live` client has to send its auth message. */
   LIVE_AUTH_TIMEOUT_MS: intVar(1, 600_000).default(5000),
@@ -145,6 +149,10 @@ export interface Config {
   readonly simulate: ReadonlySet<Simulated>;
   readonly simSpeedup: number;
   readonly mesRatePerMin: number;
+  /** Undefined: the plant's default (twice the robots). 0: the MES simulator does not pace itself. */
+  readonly mesMaxOpenOrders?: number;
+  /** Undefined: 3 per robot, at least 10. */
+  readonly backlogAlarmOrders?: number;
   readonly demo: boolean;
   readonly logLevel: string;
   /** Milliseconds a `/v1/live` client has to authenticate (default 5000). */
@@ -209,6 +217,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     simulate,
     simSpeedup: e.SIM_SPEEDUP,
     mesRatePerMin: e.MES_RATE_PER_MIN,
+    ...(e.MES_MAX_OPEN_ORDERS === undefined ? {} : { mesMaxOpenOrders: e.MES_MAX_OPEN_ORDERS }),
+    ...(e.BACKLOG_ALARM_ORDERS === undefined ? {} : { backlogAlarmOrders: e.BACKLOG_ALARM_ORDERS }),
     demo,
     logLevel: e.LOG_LEVEL,
     liveAuthTimeoutMs: e.LIVE_AUTH_TIMEOUT_MS,

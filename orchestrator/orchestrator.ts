@@ -19,6 +19,7 @@ import { IntakeService } from './services/intake.ts';
 import { Notifier } from './services/notifier.ts';
 import { SubscriberDirectory, subscriberFrom, type Subscriber } from './services/subscriber-directory.ts';
 import { OrderService } from './services/order-service.ts';
+import { OrderAlarms } from './services/order-alarms.ts';
 import { PlantDirectory } from './services/plant-directory.ts';
 import { createApp, listen, type RunningServer } from './http/app.ts';
 import { rateLimit } from './http/rate-limit.ts';
@@ -165,6 +166,17 @@ export async function startOrchestrator(options: OrchestratorOptions): Promise<R
   const engine = createEngine(plant.layout, plant.fleet, { guidance: config.trafficGuidance });
   const runtime = new EngineRuntime({ engine, adapters, orders, clock, log });
   late.runtime = runtime;
+  const orderAlarms = new OrderAlarms({
+    alarm: (alarm) => {
+      runtime.alarm(alarm);
+    },
+    countByStatus: () => store.countByStatus(),
+    backlogThreshold: config.backlogAlarmOrders ?? Math.max(10, 3 * plant.fleet.length),
+    onError: (err) => {
+      log.warn({ err }, 'backlog count failed');
+    },
+  });
+  const stopOrderAlarms = orders.onChange(orderAlarms.onOrder);
   const wms =
     options.wms ??
     (config.wmsUrl
@@ -189,6 +201,7 @@ export async function startOrchestrator(options: OrchestratorOptions): Promise<R
     log,
     notifySchedule: config.webhookRetriesMs,
   };
+  orderAlarms.start();
   const workers: Worker[] = [
     startIntakeWorker(intake.process, workerOptions),
     startNotifyWorker(notifier.process, workerOptions),
@@ -266,6 +279,8 @@ export async function startOrchestrator(options: OrchestratorOptions): Promise<R
     ...(simFleet ? { simFleet } : {}),
     async stop() {
       started = false;
+      orderAlarms.stop();
+      stopOrderAlarms();
       log.debug('stopping: live feed, http');
       await live.stop();
       liveOrders.stop();
