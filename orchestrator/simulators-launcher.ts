@@ -1,3 +1,4 @@
+import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import type { Plant } from './domain/site.ts';
@@ -7,6 +8,8 @@ import { DEMO_MIX } from '../simulators/mes/mes-events.ts';
 import { VdaFleetSimulator } from '../simulators/vda5050-fleet/fleet.ts';
 import { simVdaIdentity } from '../adapters/vda5050/sim-identity.ts';
 import { wireId } from '../adapters/vda5050/order-builder.ts';
+import { RedisKeys } from './store/redis-keys.ts';
+import { RedisWmsStateStore } from '../simulators/wms/wms-state-store.ts';
 
 export interface RunningSimulators {
   /** Set when the WMS simulator runs: the orchestrator's WMS_URL. */
@@ -33,6 +36,23 @@ function stationPositions(plant: Plant): Map<string, { x: number; y: number }> {
   return positions;
 }
 
+/** Half the bins start full, so material requests find stock and putaways find space. */
+const isInitiallyStocked = (_bin: string, i: number): boolean => i % 2 === 0;
+
+/** How many pallets storage starts with: the level the MES simulator keeps it at. */
+function initialStockCount(bins: readonly string[]): number {
+  return bins.filter(isInitiallyStocked).length;
+}
+
+/** Pallets per SKU in the storage bins now (restored from a previous run or as stocked at start). */
+function storedBySku(wms: WmsSimulator, bins: readonly string[]): Record<string, number> {
+  const binSet = new Set(bins);
+  const bySku: Record<string, number> = {};
+  for (const p of wms.inventory.summary().stock)
+    if (binSet.has(p.location)) bySku[p.sku] = (bySku[p.sku] ?? 0) + 1;
+  return bySku;
+}
+
 /**
  * Starts the simulated WMS and MES the SIMULATE setting asks for, as HTTP peers of the orchestrator
  * (composition only: they share no code or memory with it). Their data comes from the plant's stations:
@@ -48,19 +68,23 @@ export async function startSimulators(options: {
   const { config, plant, log } = options;
   const bins = plant.layout.stations.filter((s) => s.role === 'storage-bin').map((s) => s.id);
   let wms: WmsSimulator | undefined;
+  let wmsRedis: Redis | undefined;
   if (options.wms) {
     if (!config.wmsWebhookSecret)
       throw new Error('the WMS simulator needs WMS_WEBHOOK_SECRET (demo mode sets one)');
-    // Half the bins start full, so material requests find stock and putaways find space.
-    const initialStock = bins
-      .filter((_, i) => i % 2 === 0)
-      .map((bin, i) => ({
-        bin,
-        sku: DEMO_SKUS[i % DEMO_SKUS.length]!,
-        quantity: 40,
-        handlingUnitId: `HU-INIT-${String(i + 1).padStart(4, '0')}`,
-      }));
+    const initialStock = bins.filter(isInitiallyStocked).map((bin, i) => ({
+      bin,
+      sku: DEMO_SKUS[i % DEMO_SKUS.length]!,
+      quantity: 40,
+      handlingUnitId: `HU-INIT-${String(i + 1).padStart(4, '0')}`,
+    }));
+    // The book lives beside the plant's orders: a restart on the same Redis resumes both together.
+    wmsRedis = new Redis(config.redisUrl, { maxRetriesPerRequest: 3 });
+    wmsRedis.on('error', (err) => {
+      log.warn({ err: err.message }, 'wms-sim redis connection error');
+    });
     wms = await createWmsSimulator({
+      store: new RedisWmsStateStore(wmsRedis, new RedisKeys(config.redisPrefix).simWms),
       host: '127.0.0.1',
       port: 0,
       webhookSecrets: [config.wmsWebhookSecret],
@@ -106,10 +130,13 @@ export async function startSimulators(options: {
         log.warn('the plant has no line-output/line-side stations; the MES simulator stays off');
         return;
       }
+      const maxOpenOrders = config.mesMaxOpenOrders ?? 2 * plant.fleet.length;
       mes = createMesSimulator({
         baseUrl: orchestratorUrl,
         apiKey: mesKey.key,
         ratePerMinute: config.mesRatePerMin,
+        maxOpenOrders,
+        ...(wms ? { stock: { bySku: storedBySku(wms, bins), target: initialStockCount(bins) } } : {}),
         lines,
         skus: DEMO_SKUS,
         mix: DEMO_MIX,
@@ -117,13 +144,17 @@ export async function startSimulators(options: {
         log: log.child({ component: 'mes-sim' }),
       });
       mes.start();
-      log.info({ ratePerMinute: config.mesRatePerMin, lines: lines.length }, 'MES simulator posting events');
+      log.info(
+        { ratePerMinute: config.mesRatePerMin, maxOpenOrders, lines: lines.length },
+        'MES simulator posting events',
+      );
     },
     async stopMes() {
       await mes?.stop();
     },
     async stop() {
       await wms?.close();
+      wmsRedis?.disconnect();
       await vdaFleet?.stop();
     },
   };

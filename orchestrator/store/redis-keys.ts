@@ -46,6 +46,10 @@ export class RedisKeys {
   get simRobots(): string {
     return `${this.prefix}:sim:robots`;
   }
+  /** The WMS simulator's book (ledger and inventory), so a restarted demo resumes it. */
+  get simWms(): string {
+    return `${this.prefix}:sim:wms`;
+  }
   /** HASH of webhook subscriptions added through the API, by id. */
   get webhookSubscriptions(): string {
     return `${this.prefix}:webhooks:subscriptions`;

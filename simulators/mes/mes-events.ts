@@ -113,8 +113,11 @@ export interface MesEventFactoryOptions {
 export interface MesEventFactory {
   /** Draws the next kind from the mix (consumes one PRNG draw). */
   nextKind(mix: MesEventMix): MesEventKind;
-  /** Builds the next event of `kind`, with a fresh sequence number. */
-  next(kind: MesEventKind): MesEvent;
+  /**
+   * Builds the next event of `kind`, with a fresh sequence number; `sku` replaces the drawn SKU (the
+   * draw is made all the same, so the sequence of other fields does not change).
+   */
+  next(kind: MesEventKind, overrides?: { readonly sku?: string }): MesEvent;
 }
 
 const PRODUCTION_QUANTITIES = [24, 36, 48, 60] as const;
@@ -159,13 +162,14 @@ export function createMesEventFactory(options: MesEventFactoryOptions): MesEvent
       }
       return weights.findLast(([, w]) => w > 0)![0];
     },
-    next(kind) {
+    next(kind, overrides) {
       sequence += 1;
       const seq = String(sequence).padStart(6, '0');
       const eventId = `mes-${options.runId}-${seq}`;
       const at = now();
       const line = prng.pick(options.lines);
-      const sku = prng.pick(options.skus);
+      const drawnSku = prng.pick(options.skus);
+      const sku = overrides?.sku ?? drawnSku;
       const workOrder = `WO-${prng.int(100_000, 999_999)}`;
       switch (kind) {
         case 'production.completed':

@@ -150,7 +150,15 @@ describe('mes simulator', () => {
     }
     const leadMs = Date.parse(requested.data.neededBy) - Date.parse(requested.occurredAt);
     expect(leadMs).toBe(10 * 60_000);
-    expect(mes.stats()).toEqual({ sent: 2, accepted: 2, rejected: 0, errors: 0, retries: 0 });
+    expect(mes.stats()).toEqual({
+      sent: 2,
+      accepted: 2,
+      rejected: 0,
+      errors: 0,
+      retries: 0,
+      held: 0,
+      open: 0,
+    });
   });
 
   it('when posting every kind, then each goes out once, under its own type', async () => {

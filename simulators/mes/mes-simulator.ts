@@ -9,6 +9,8 @@ import {
   type MesEventMix,
   type MesLine,
 } from './mes-events.ts';
+import { OpenOrders } from './open-orders.ts';
+import { StockBalance } from './stock-balance.ts';
 
 /**
  * An MES simulator: posts plant events to Fleetbridge's `POST /v1/mes/events` (contract, "Inbound") at
@@ -47,6 +49,13 @@ export interface MesSimulatorOptions {
   readonly retry?: MesRetryOptions;
   /** Per-attempt timeout, in milliseconds. Default 5000. */
   readonly requestTimeoutMs?: number;
+  /**
+   * Pacing, as a real plant paces itself: while this many of its orders are not yet delivered, a timer
+   * tick posts nothing (the lines wait for transport). Default: no limit.
+   */
+  readonly maxOpenOrders?: number;
+  /** The storage balance to keep (see `stock-balance.ts`); default: kinds and SKUs as drawn. */
+  readonly stock?: { readonly bySku: Readonly<Record<string, number>>; readonly target: number };
 }
 
 export interface MesSimulatorStats {
@@ -60,6 +69,10 @@ export interface MesSimulatorStats {
   readonly errors: number;
   /** Attempts beyond the first. */
   readonly retries: number;
+  /** Timer ticks that posted nothing because `maxOpenOrders` of its orders were open. */
+  readonly held: number;
+  /** Its orders not yet delivered, at the last count (0 without `maxOpenOrders`). */
+  readonly open: number;
 }
 
 export type PostResult =
@@ -138,7 +151,20 @@ export function createMesSimulator(options: MesSimulatorOptions): MesSimulator {
   const timeoutMs = options.requestTimeoutMs ?? 5000;
   const intervalMs = 60_000 / options.ratePerMinute;
 
-  const counts = { sent: 0, accepted: 0, rejected: 0, errors: 0, retries: 0 };
+  const counts = { sent: 0, accepted: 0, rejected: 0, errors: 0, retries: 0, held: 0 };
+  const maxOpen = options.maxOpenOrders ?? 0;
+  const open =
+    maxOpen > 0
+      ? new OpenOrders({
+          baseUrl: endpoint.replace(/\/v1\/mes\/events$/, ''),
+          apiKey: options.apiKey,
+          fetch: doFetch,
+          timeoutMs,
+        })
+      : undefined;
+  const balance = options.stock ? new StockBalance({ ...options.stock, skus: options.skus }) : undefined;
+  let seeded: Promise<void> | undefined;
+  let ticking = false;
   const inFlight = new Set<Promise<PostResult>>();
   let timer: NodeJS.Timeout | undefined;
   let stopping = new AbortController();
@@ -182,6 +208,9 @@ export function createMesSimulator(options: MesSimulatorOptions): MesSimulator {
       const result = await attempt(event, body);
       if (result.kind === 'answer' && result.status < 300) {
         counts.accepted += 1;
+        const orderId = isObject(result.body) ? result.body.id : undefined;
+        if (typeof orderId === 'string') open?.add(orderId);
+        balance?.accepted(event.type, 'sku' in event.data ? event.data.sku : undefined);
         log.debug({ eventId: event.eventId, status: result.status, attempts }, 'mes event accepted');
         return { outcome: 'accepted', event, status: result.status, attempts, body: result.body };
       }
@@ -216,13 +245,38 @@ export function createMesSimulator(options: MesSimulatorOptions): MesSimulator {
     }
   }
 
-  function track(kind: MesEventKind): Promise<PostResult> {
+  function track(drawn: MesEventKind): Promise<PostResult> {
     // stop() cancels the retry waits pending at that moment only; later posts retry normally.
     if (stopping.signal.aborted) stopping = new AbortController();
-    const promise = post(factory.next(kind));
+    const choice = balance?.choose(drawn) ?? { kind: drawn };
+    const promise = post(factory.next(choice.kind, choice.sku === undefined ? {} : { sku: choice.sku }));
     inFlight.add(promise);
     void promise.finally(() => inFlight.delete(promise));
     return promise;
+  }
+
+  /**
+   * One timer tick: posts the next event. When pacing, only once the previous tick's post has settled and
+   * fewer than `maxOpenOrders` of its orders are open (the lines wait for transport); without, at once.
+   */
+  async function tick(): Promise<void> {
+    if (!open) {
+      void track(factory.nextKind(mix));
+      return;
+    }
+    if (ticking) return;
+    ticking = true;
+    try {
+      await seeded;
+      await open.refresh();
+      if (open.count >= maxOpen) {
+        counts.held += 1;
+        return;
+      }
+      await track(factory.nextKind(mix));
+    } finally {
+      ticking = false;
+    }
   }
 
   return {
@@ -230,8 +284,9 @@ export function createMesSimulator(options: MesSimulatorOptions): MesSimulator {
     intervalMs,
     start() {
       if (timer) return;
+      seeded = open?.seed();
       timer = setInterval(() => {
-        void track(factory.nextKind(mix));
+        void tick();
       }, intervalMs);
       timer.unref();
       log.info({ endpoint, ratePerMinute: options.ratePerMinute, runId }, 'mes simulator started');
@@ -243,9 +298,13 @@ export function createMesSimulator(options: MesSimulatorOptions): MesSimulator {
       await Promise.allSettled([...inFlight]);
       log.info({ stats: { ...counts } }, 'mes simulator stopped');
     },
-    stats: () => ({ ...counts }),
+    stats: () => ({ ...counts, open: open?.count ?? 0 }),
     postOnce: track,
   };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
 }
 
 /** `Name: message` of an error and its cause (undici hides ECONNREFUSED in `cause`). */

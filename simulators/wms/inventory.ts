@@ -49,6 +49,13 @@ export interface InventorySummary {
   readonly stock: readonly StockPosition[];
 }
 
+/** What an inventory holds, as plain data (persisted by the simulator, see `wms-state.ts`). */
+export interface InventoryState {
+  readonly stock: readonly StockPosition[];
+  /** [bin, expectation id] pairs. */
+  readonly reservations: readonly (readonly [string, string])[];
+}
+
 export class Inventory {
   readonly #bins: readonly string[];
   readonly #binSet: ReadonlySet<string>;
@@ -142,6 +149,18 @@ export class Inventory {
   /** Releases a bin if (and only if) `expectationId` holds it. */
   release(bin: string, expectationId: string): void {
     if (this.#reservations.get(bin) === expectationId) this.#reservations.delete(bin);
+  }
+
+  state(): InventoryState {
+    return { stock: [...this.#stock.values()], reservations: [...this.#reservations.entries()] };
+  }
+
+  /** Replaces stock and reservations with a saved state (bins, quarantine and positions stay configured). */
+  restore(state: InventoryState): void {
+    this.#stock.clear();
+    for (const position of state.stock) this.#stock.set(position.handlingUnitId, position);
+    this.#reservations.clear();
+    for (const [bin, id] of state.reservations) this.#reservations.set(bin, id);
   }
 
   summary(): InventorySummary {

@@ -1,4 +1,4 @@
-import type { Inventory, StockItem } from './inventory.ts';
+import type { Inventory, InventoryState, StockItem } from './inventory.ts';
 import type {
   Discrepancy,
   DiscrepancyReason,
@@ -28,6 +28,19 @@ export interface LedgerOptions {
 interface Answered<D> {
   readonly fingerprint: string;
   readonly decision: D;
+}
+
+/** Everything a ledger knows, as plain JSON data, so a restarted simulator resumes its book. */
+export interface LedgerState {
+  readonly expectations: readonly Expectation[];
+  readonly putaways: readonly (readonly [string, Answered<PutawayDecision>])[];
+  readonly picks: readonly (readonly [string, Answered<PickDecision>])[];
+  readonly seenWebhookIds: readonly string[];
+  readonly moves: readonly LedgerMove[];
+  readonly discrepancies: readonly Discrepancy[];
+  readonly notifications: readonly LedgerNotification[];
+  readonly redeliveries: number;
+  readonly inventory: InventoryState;
 }
 
 export class Ledger {
@@ -144,6 +157,37 @@ export class Ledger {
 
   get redeliveries(): number {
     return this.#redeliveries;
+  }
+
+  state(): LedgerState {
+    return {
+      expectations: [...this.#expectations.values()],
+      putaways: [...this.#putaways.entries()],
+      picks: [...this.#picks.entries()],
+      seenWebhookIds: [...this.#seenWebhookIds],
+      moves: [...this.#moves],
+      discrepancies: [...this.#discrepancies],
+      notifications: [...this.#notifications],
+      redeliveries: this.#redeliveries,
+      inventory: this.#inventory.state(),
+    };
+  }
+
+  /** Replaces the whole book (and the inventory's stock) with a saved state. */
+  restore(state: LedgerState): void {
+    this.#expectations.clear();
+    for (const e of state.expectations) this.#expectations.set(e.id, e);
+    this.#putaways.clear();
+    for (const [id, answered] of state.putaways) this.#putaways.set(id, answered);
+    this.#picks.clear();
+    for (const [id, answered] of state.picks) this.#picks.set(id, answered);
+    this.#seenWebhookIds.clear();
+    for (const id of state.seenWebhookIds) this.#seenWebhookIds.add(id);
+    this.#moves.splice(0, this.#moves.length, ...state.moves);
+    this.#discrepancies.splice(0, this.#discrepancies.length, ...state.discrepancies);
+    this.#notifications.splice(0, this.#notifications.length, ...state.notifications);
+    this.#redeliveries = state.redeliveries;
+    this.#inventory.restore(state.inventory);
   }
 
   snapshot(): LedgerSnapshot {

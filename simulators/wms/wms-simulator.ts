@@ -7,6 +7,7 @@ import { FaultGate } from './fault-gate.ts';
 import { Inventory } from './inventory.ts';
 import type { InitialStock, Position } from './inventory.ts';
 import { Ledger } from './ledger.ts';
+import type { WmsStateStore } from './wms-state-store.ts';
 import { sendProblem } from './problem.ts';
 import { DEFAULT_TOLERANCE_S, decodeSecret, verify } from './standard-webhooks.ts';
 import {
@@ -44,6 +45,11 @@ export interface WmsSimulatorOptions {
   readonly now?: () => Date;
   /** Allowed webhook timestamp skew, in seconds. Default 300. */
   readonly webhookToleranceS?: number;
+  /**
+   * Keeps the book between runs: loaded at start (replacing `initialStock` when a saved state exists),
+   * saved after every change before answering; a failed save answers 503, which Fleetbridge retries.
+   */
+  readonly store?: WmsStateStore;
 }
 
 export interface WmsSimulator {
@@ -81,6 +87,20 @@ export async function createWmsSimulator(options: WmsSimulatorOptions): Promise<
     ...(options.positions ? { positions: options.positions } : {}),
   });
   const ledger = new Ledger({ inventory, now });
+  const saved = await options.store?.load();
+  if (saved) ledger.restore(saved);
+  /** Saves the book; false (after answering 503) when the store failed. */
+  const persisted = async (res: Response): Promise<boolean> => {
+    if (!options.store) return true;
+    try {
+      await options.store.save(ledger.state());
+      return true;
+    } catch (err) {
+      log.error({ err }, 'wms-sim could not save its book');
+      sendProblem(res, { status: 503, code: 'unavailable', title: 'The WMS could not save its book' });
+      return false;
+    }
+  };
   const gate = new FaultGate();
   const rejected: Rejections = { unauthorized: 0, malformed: 0 };
 
@@ -111,7 +131,7 @@ export async function createWmsSimulator(options: WmsSimulatorOptions): Promise<
 
   app.use(gate.middleware);
 
-  app.post('/putaway-decisions', requireJson, jsonBody, (req, res) => {
+  app.post('/putaway-decisions', requireJson, jsonBody, async (req, res) => {
     const parsed = parseWith(putawayRequestSchema, req.body);
     if (!parsed.ok) {
       badRequest(res, parsed.errors);
@@ -119,6 +139,7 @@ export async function createWmsSimulator(options: WmsSimulatorOptions): Promise<
     }
     const decision = ledger.decidePutaway(parsed.value);
     log.info({ request: parsed.value, decision }, 'putaway decision');
+    if (!(await persisted(res))) return;
     switch (decision.kind) {
       case 'location':
         res.json({ location: decision.location });
@@ -132,7 +153,7 @@ export async function createWmsSimulator(options: WmsSimulatorOptions): Promise<
     }
   });
 
-  app.post('/stock-picks', requireJson, jsonBody, (req, res) => {
+  app.post('/stock-picks', requireJson, jsonBody, async (req, res) => {
     const parsed = parseWith(pickRequestSchema, req.body);
     if (!parsed.ok) {
       badRequest(res, parsed.errors);
@@ -140,6 +161,7 @@ export async function createWmsSimulator(options: WmsSimulatorOptions): Promise<
     }
     const decision = ledger.decidePick(parsed.value);
     log.info({ request: parsed.value, decision }, 'stock pick');
+    if (!(await persisted(res))) return;
     switch (decision.kind) {
       case 'pick':
         res.json({ location: decision.location, handlingUnitId: decision.handlingUnitId });
@@ -158,7 +180,7 @@ export async function createWmsSimulator(options: WmsSimulatorOptions): Promise<
     }
   });
 
-  app.post('/webhooks', express.raw({ type: () => true, limit: '1mb' }), (req, res) => {
+  app.post('/webhooks', express.raw({ type: () => true, limit: '1mb' }), async (req, res) => {
     const body: unknown = req.body;
     const raw = Buffer.isBuffer(body) ? body : Buffer.alloc(0);
     const verdict = verify(
@@ -204,6 +226,7 @@ export async function createWmsSimulator(options: WmsSimulatorOptions): Promise<
     } else {
       log.info({ webhookId, type: event.value.type, outcome: outcome.kind }, 'webhook booked');
     }
+    if (!(await persisted(res))) return;
     res.status(204).end();
   });
 
