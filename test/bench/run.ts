@@ -1,5 +1,5 @@
 /**
- * `npm run bench` (all but F1) or `npm run bench -- b2 b5 f1`: runs the benchmarks and rewrites their sections of
+ * `npm run bench` (all but F1 and D1) or `npm run bench -- b2 b5 f1`: runs the benchmarks and rewrites their sections of
  * BENCHMARKS.md (others are kept as they were), stamped with machine, date and commit. Benchmarks are not
  * tests: nothing here fails on a missed target; the verdicts are in the report.
  */
@@ -32,8 +32,8 @@ absolute number is context. Each section says when, where and at which commit it
 `;
 
 const wanted = process.argv.slice(2).map((a) => a.toLowerCase());
-/** Long runs (F1 takes about an hour and a half) only when named. */
-const ON_REQUEST = new Set(['f1']);
+/** Long runs (F1 takes about an hour and a half, D1 with its one-hour row 80 minutes) only when named. */
+const ON_REQUEST = new Set(['f1', 'd1']);
 const ids = wanted.length > 0 ? wanted : Object.keys(SUITE).filter((id) => !ON_REQUEST.has(id));
 const unknown = ids.filter((id) => !(id in SUITE));
 if (unknown.length > 0) {
