@@ -80,6 +80,22 @@ describe('npm run check-plant', () => {
     );
   });
 
+  it("when the README's site-file example is checked with the demo layout, then it is good as written", async () => {
+    const readme = await readFile('README.md', 'utf8');
+    const section = readme.slice(readme.indexOf('### The site file'));
+    const example = /```json\n([\s\S]*?)```/.exec(section)?.[1];
+    expect(example).toBeDefined();
+    const site = join(dir, 'readme.site.json');
+    await writeFile(site, example ?? '');
+    const run = await runToExit(CHECK_PLANT, { args: ['layouts/demo-plant.lif.json', site] });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('Fleet (2 robots)');
+    expect(run.stdout).toMatch(
+      /AGV-07 {2}vda5050 {2}amr-pallet {2}home S-PARK-2 \(PARK-2\) {2}1\.2 m\/s, loads pallet\/cage, 1200 kg, vda5050 Acme\/SN-0007 profile spec/,
+    );
+    expect(run.stdout).toContain('Warnings: none');
+  });
+
   it('when run through npm, then the script is this entry point', async () => {
     const pkg = JSON.parse(await readFile('package.json', 'utf8')) as { scripts: Record<string, string> };
     expect(pkg.scripts['check-plant']).toBe(`tsx ${CHECK_PLANT}`);
