@@ -1,7 +1,9 @@
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
-import { ConfigError, loadConfig, type Config } from './config.ts';
-import { runPlant } from './main.ts';
+import { loadConfig, type Config } from './config.ts';
+import { loadPlant, runPlant, type RunningPlant } from './main.ts';
+import type { Plant } from './domain/site.ts';
+import { exitOnStartupError } from './startup-errors.ts';
 import { ORDER_STATUSES } from './domain/transport-order.ts';
 import { TERMINAL_STATUSES } from './domain/order-lifecycle.ts';
 import { redisAnswers, startPrivateRedis, type PrivateRedis } from './services/local-redis.ts';
@@ -9,7 +11,8 @@ import { mqttAnswers, startEmbeddedBroker, type EmbeddedBroker } from './service
 
 /**
  * `npm start`: the whole demo plant on defaults: orchestrator, simulated fleet, MES and WMS simulators.
- * Demo mode uses fixed, public API keys (README); never expose it beyond localhost.
+ * Demo mode uses fixed, public API keys (README); never expose it beyond localhost. The configuration and
+ * the plant files are checked before anything starts; mistakes end it as `npm run orchestrator` does.
  */
 async function demo(argv: readonly string[]): Promise<void> {
   let config: Config;
@@ -22,13 +25,12 @@ async function demo(argv: readonly string[]): Promise<void> {
     );
     process.exit(2);
   }
+  let plant: Plant;
   try {
     config = loadConfig({ DEMO: '1', LOG_LEVEL: 'warn', ...process.env, ...(fleet ? { FLEET: fleet } : {}) });
+    plant = await loadPlant(config, pino({ level: config.logLevel, base: { service: 'fleetbridge' } }));
   } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`fleetbridge: ${err.message}\n`);
-      process.exit(2);
-    }
+    await exitOnStartupError(err);
     throw err;
   }
   let privateRedis: PrivateRedis | undefined;
@@ -61,7 +63,16 @@ async function demo(argv: readonly string[]): Promise<void> {
     config = { ...config, mqttUrl: broker.url };
   }
   const log = pino({ level: config.logLevel, base: { service: 'fleetbridge' } });
-  const running = await runPlant(config, log);
+  let running: RunningPlant;
+  try {
+    running = await runPlant(config, log, { plant });
+  } catch (err) {
+    await exitOnStartupError(err, async () => {
+      await broker?.close();
+      privateRedis?.stop();
+    });
+    throw err;
+  }
   const url = running.orchestrator.url;
   const keys = Object.fromEntries(config.apiKeys.map((k) => [k.role, k.key]));
   process.stdout.write(

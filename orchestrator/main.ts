@@ -1,14 +1,14 @@
 import { fileURLToPath } from 'node:url';
 import { pino, type Logger } from 'pino';
-import { ConfigError, loadConfig, type Config } from './config.ts';
+import { loadConfig, type Config } from './config.ts';
 import { loadPlantFiles } from './layout-import/site.ts';
 import type { Plant } from './domain/site.ts';
-import { RedisUnavailableError, startOrchestrator, type RunningOrchestrator } from './orchestrator.ts';
+import { plantPaths } from './plant-paths.ts';
+import { startOrchestrator, type RunningOrchestrator } from './orchestrator.ts';
 import { startSimulators, type RunningSimulators } from './simulators-launcher.ts';
+import { exitOnStartupError } from './startup-errors.ts';
 
-/** The demo plant shipped with the repo (LIF + site file). */
-export const DEMO_LAYOUT = fileURLToPath(new URL('../layouts/demo-plant.lif.json', import.meta.url));
-export const DEMO_SITE = fileURLToPath(new URL('../layouts/demo-plant.site.json', import.meta.url));
+export { DEMO_LAYOUT, DEMO_SITE } from './plant-paths.ts';
 
 export interface RunningPlant {
   readonly orchestrator: RunningOrchestrator;
@@ -18,9 +18,12 @@ export interface RunningPlant {
   stop(): Promise<void>;
 }
 
+/**
+ * The plant of LAYOUT and SITE (the demo plant when LAYOUT is unset), warnings logged.
+ * @throws PlantFileError with every problem of both files.
+ */
 export async function loadPlant(config: Config, log: Logger): Promise<Plant> {
-  const layoutPath = config.layoutPath ?? DEMO_LAYOUT;
-  const sitePath = config.layoutPath ? config.sitePath : (config.sitePath ?? DEMO_SITE);
+  const { layoutPath, sitePath } = plantPaths(config.layoutPath, config.sitePath);
   const { value, warnings } = await loadPlantFiles(layoutPath, sitePath);
   for (const w of warnings) log.warn({ code: w.code, path: w.path }, `layout: ${w.message}`);
   if (config.fleet !== 'vda5050' || !config.simulate.has('fleet')) return value;
@@ -31,16 +34,32 @@ export async function loadPlant(config: Config, log: Logger): Promise<Plant> {
   };
 }
 
+export interface RunPlantOptions {
+  /** The plant, when already loaded (`loadPlant`); default: loaded from LAYOUT and SITE. */
+  readonly plant?: Plant;
+}
+
 /**
  * Starts the orchestrator and, per SIMULATE, the simulated WMS (before, so intake can ask it) and MES
  * (after, so it has someone to post to). The simulators talk to the orchestrator only over HTTP.
+ * @throws PlantFileError, ListenError, RedisUnavailableError (what was started is stopped again).
  */
-export async function runPlant(config: Config, log: Logger): Promise<RunningPlant> {
-  const plant = await loadPlant(config, log);
+export async function runPlant(
+  config: Config,
+  log: Logger,
+  options: RunPlantOptions = {},
+): Promise<RunningPlant> {
+  const plant = options.plant ?? (await loadPlant(config, log));
   const wmsSim = config.simulate.has('wms') && !config.wmsUrl;
   const simulators = await startSimulators({ config, plant, log, phase: 'before', wms: wmsSim });
   const effective: Config = simulators.wmsUrl ? { ...config, wmsUrl: simulators.wmsUrl } : config;
-  const orchestrator = await startOrchestrator({ config: effective, plant, log });
+  let orchestrator: RunningOrchestrator;
+  try {
+    orchestrator = await startOrchestrator({ config: effective, plant, log });
+  } catch (err) {
+    await simulators.stop();
+    throw err;
+  }
   simulators.startMes(orchestrator.url);
   return {
     orchestrator,
@@ -55,31 +74,19 @@ export async function runPlant(config: Config, log: Logger): Promise<RunningPlan
   };
 }
 
-/** Entry point of `npm run orchestrator` (and, through demo.ts, `npm start`). */
+/**
+ * Entry point of `npm run orchestrator`. A start-up mistake (configuration, plant files, port) ends the
+ * process with one line per problem and exit code 2, Redis not answering with 3 (`startup-errors.ts`).
+ */
 export async function main(env: Readonly<Record<string, string | undefined>>): Promise<void> {
-  let config: Config;
-  try {
-    config = loadConfig(env);
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`fleetbridge: ${err.message}\n`);
-      process.exit(2);
-    }
-    throw err;
-  }
-  const log = pino({ level: config.logLevel, base: { service: 'fleetbridge' } });
   let running: RunningPlant;
+  let log: Logger;
   try {
+    const config = loadConfig(env);
+    log = pino({ level: config.logLevel, base: { service: 'fleetbridge' } });
     running = await runPlant(config, log);
   } catch (err) {
-    if (err instanceof RedisUnavailableError) {
-      process.stderr.write(
-        `fleetbridge: ${err.message}.\n` +
-          '  Start one with:  redis-server --port 6379 --appendonly yes\n' +
-          '  or point REDIS_URL at yours (e.g. REDIS_URL=redis://127.0.0.1:6379).\n',
-      );
-      process.exit(3);
-    }
+    await exitOnStartupError(err);
     throw err;
   }
   let stopping = false;

@@ -56,10 +56,22 @@ export class RedisUnavailableError extends Error {
 
 /**
  * Builds and starts one orchestrator instance: Redis store, BullMQ queues and workers, the engine runtime
- * with its robot adapters, and the HTTP API. Order of start-up: re-drive what a crash left half done,
- * rebuild the engine from stored orders, then open the doors.
+ * with its robot adapters, and the HTTP API. Order of start-up: bind the port (it answers 503 until the
+ * end), re-drive what a crash left half done, rebuild the engine from stored orders, then open the doors.
+ * @throws ListenError when HOST:PORT cannot be bound (nothing else has been started then),
+ *   RedisUnavailableError when Redis does not answer.
  */
 export async function startOrchestrator(options: OrchestratorOptions): Promise<RunningOrchestrator> {
+  const server = await listen(options.config.host, options.config.port);
+  try {
+    return await startOn(server, options);
+  } catch (err) {
+    await server.close();
+    throw err;
+  }
+}
+
+async function startOn(server: RunningServer, options: OrchestratorOptions): Promise<RunningOrchestrator> {
   const { config, plant, log } = options;
   const clock = options.clock ?? systemClock;
   // Auto-pipelining: commands issued in one tick go out in one write (one syscall instead of many).
@@ -245,7 +257,7 @@ export async function startOrchestrator(options: OrchestratorOptions): Promise<R
     keyStore,
     ready: () => Promise.resolve(started && redis.status === 'ready'),
   });
-  const server: RunningServer = await listen(app, config.host, config.port);
+  server.serve(app);
   const liveOrders = new LiveOrderFeed({
     onChange: (listener) => orders.onChange(listener),
     openOrders: () => store.openOrders(),

@@ -35,7 +35,7 @@ export interface LayoutEdge {
 
 /**
  * Plant roles of a station. LIF itself only knows load stations (pick/drop actions) and chargers
- * (startCharging); the other roles come from the site file (ARCHITECTURE.md, "Domain").
+ * (startCharging); the other roles come from the site file (README, "The site file").
  */
 export const STATION_ROLES = [
   'line-output',
@@ -83,15 +83,56 @@ export interface ImportResult<T> {
   readonly warnings: readonly ImportWarning[];
 }
 
-/** Thrown by importers on input that cannot be used; `path` names the offending element. */
+/**
+ * One reason an input cannot be used: a stable code, what is wrong and what was expected (without the
+ * path), and where, as a path into the source document (`fleet[4].homeNode`, `layouts[0].edges[3]`,
+ * `line 7, column 12`).
+ */
+export interface ImportProblem {
+  readonly code: string;
+  readonly message: string;
+  readonly path?: string;
+}
+
+export interface LayoutImportErrorOptions extends ErrorOptions {
+  /** Every problem found; default: the one the error itself describes. */
+  readonly problems?: readonly ImportProblem[];
+}
+
+/**
+ * Thrown by importers on input that cannot be used. `problems` lists every problem found (an importer
+ * gathers them rather than stopping at the first); `code`, `path` and, for one problem, `message` are
+ * those of the first.
+ */
 export class LayoutImportError extends Error {
   override readonly name = 'LayoutImportError';
+  readonly problems: readonly ImportProblem[];
   constructor(
     readonly code: string,
     message: string,
     readonly path?: string,
-    options?: ErrorOptions,
+    options?: LayoutImportErrorOptions,
   ) {
     super(message, options);
+    this.problems = options?.problems ?? [{ code, message, ...(path !== undefined ? { path } : {}) }];
   }
+}
+
+/** `problem` with its path prefixed: `path: message`, or the message alone. */
+export function describeProblem(problem: ImportProblem): string {
+  return problem.path === undefined ? problem.message : `${problem.path}: ${problem.message}`;
+}
+
+/**
+ * The error for all of `problems`, in the order given; nothing when there are none.
+ * @throws LayoutImportError when `problems` is not empty.
+ */
+export function throwProblems(problems: readonly ImportProblem[], options?: ErrorOptions): void {
+  const [first, ...more] = problems;
+  if (first === undefined) return;
+  const message =
+    more.length === 0
+      ? first.message
+      : `${problems.length} problems: ${problems.map(describeProblem).join('; ')}`;
+  throw new LayoutImportError(first.code, message, first.path, { ...options, problems });
 }

@@ -3,7 +3,7 @@ import type { RobotSpec } from './robot.ts';
 
 /**
  * The site file that sits beside a LIF layout (`SITE=plant.site.json`): the plant roles and zones LIF
- * cannot express, and the fleet. See ARCHITECTURE.md, "Domain".
+ * cannot express, and the fleet. Format and rules: README, "The site file".
  */
 export interface SiteStationRule {
   /** A station id, or a pattern where `*` matches any run of characters (`B-*`). */

@@ -1,9 +1,16 @@
 import express, { type Express, type RequestHandler } from 'express';
-import type { Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { authenticate } from './auth.ts';
-import { notFoundHandler, problemHandler, ProblemError, PROBLEM_TYPES, requireJson } from './problem.ts';
+import {
+  notFoundHandler,
+  problemBody,
+  problemHandler,
+  ProblemError,
+  PROBLEM_TYPES,
+  requireJson,
+} from './problem.ts';
 import { openApiDocument } from './openapi.ts';
 import { docsPage } from './docs-page.ts';
 import { traceRequests } from './trace.ts';
@@ -109,18 +116,59 @@ export interface RunningServer {
   readonly port: number;
   /** The Node server, for protocols that upgrade from HTTP (`ws /v1/live`). */
   readonly server: Server;
+  /** Starts answering with `app`; until then every request gets `503 not-ready` with `Retry-After`. */
+  serve(app: Express): void;
   close(): Promise<void>;
 }
 
-/** Listens on `host:port` (0 = any free port) and returns the bound address. */
-export function listen(app: Express, host: string, port: number): Promise<RunningServer> {
+/** Why the HTTP server could not listen; `host` and `port` are the ones asked for. */
+export class ListenError extends Error {
+  override readonly name = 'ListenError';
+  constructor(
+    /** `port-in-use` (EADDRINUSE), `port-denied` (EACCES: a port below 1024 without the privilege),
+     * `address-unavailable` (EADDRNOTAVAIL: HOST is no address of this machine), `listen-failed`. */
+    readonly code: 'port-in-use' | 'port-denied' | 'address-unavailable' | 'listen-failed',
+    readonly host: string,
+    readonly port: number,
+    options?: ErrorOptions,
+  ) {
+    super(`cannot listen on ${host}:${port}: ${code}`, options);
+  }
+}
+
+const LISTEN_ERRORS: Readonly<Record<string, ListenError['code']>> = {
+  EADDRINUSE: 'port-in-use',
+  EACCES: 'port-denied',
+  EADDRNOTAVAIL: 'address-unavailable',
+};
+
+/**
+ * Listens on `host:port` (0 = any free port) and returns the bound address, before the app exists: a
+ * taken port fails start-up before anything else is started, and the URL is known early.
+ * @throws ListenError when the port cannot be bound.
+ */
+export function listen(host: string, port: number): Promise<RunningServer> {
+  let handler: RequestListener = (_req, res) => {
+    const body = problemBody('not-ready', 'the service is starting; retry', []);
+    res.writeHead(503, { 'Content-Type': 'application/problem+json', 'Retry-After': '5' });
+    res.end(JSON.stringify(body));
+  };
+  const server: Server = createServer((req, res) => {
+    handler(req, res);
+  });
   return new Promise((resolve, reject) => {
-    const server: Server = app.listen(port, host, () => {
+    server.once('error', (cause: NodeJS.ErrnoException) => {
+      reject(new ListenError(LISTEN_ERRORS[cause.code ?? ''] ?? 'listen-failed', host, port, { cause }));
+    });
+    server.listen(port, host, () => {
       const address = server.address() as AddressInfo;
       resolve({
         url: `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`,
         port: address.port,
         server,
+        serve: (app) => {
+          handler = app;
+        },
         close: () =>
           new Promise<void>((done) => {
             server.closeAllConnections();
@@ -130,6 +178,5 @@ export function listen(app: Express, host: string, port: number): Promise<Runnin
           }),
       });
     });
-    server.once('error', reject);
   });
 }

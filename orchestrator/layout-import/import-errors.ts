@@ -1,9 +1,7 @@
 /**
- * Helpers the importers share to turn validator output into `LayoutImportError`s and warning paths.
+ * Helpers the importers share for paths into JSON documents and for describing JSON values.
  * Paths use the JavaScript accessor form `layouts[0].edges[3].startNodeId`.
  */
-import type { z } from 'zod';
-import { LayoutImportError } from '../domain/layout.ts';
 
 /** `['layouts', 0, 'edges']` -> `layouts[0].edges`; the empty path is `(root)`. */
 export function formatPath(segments: readonly PropertyKey[]): string {
@@ -30,18 +28,6 @@ export function pointerToPath(pointer: string): string {
   return formatPath(pointerSegments(pointer));
 }
 
-/**
- * The first issue of a failed zod parse as a `LayoutImportError` with code `code`, the issue's path and
- * `what` (e.g. `invalid site file`) leading the message. The zod error is kept as `cause`.
- */
-export function fromZodError(code: string, what: string, error: z.ZodError): LayoutImportError {
-  const issue = error.issues[0];
-  if (issue === undefined) return new LayoutImportError(code, what, undefined, { cause: error });
-  const path = formatPath(issue.path);
-  const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more issues)` : '';
-  return new LayoutImportError(code, `${what}: ${path}: ${issue.message}${more}`, path, { cause: error });
-}
-
 /** True for a plain JSON object (not null, not an array). */
 export function isJsonObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -52,4 +38,25 @@ export function jsonKind(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'array';
   return typeof value;
+}
+
+/** The value at `segments` in `doc` (`['fleet', 0, 'homeNode']`), or undefined when there is none. */
+export function valueAt(doc: unknown, segments: readonly PropertyKey[]): unknown {
+  let current: unknown = doc;
+  for (const key of segments) {
+    if (Array.isArray(current) && typeof key === 'number') current = current[key] as unknown;
+    else if (isJsonObject(current) && typeof key !== 'symbol' && Object.hasOwn(current, String(key)))
+      current = current[String(key)];
+    else return undefined;
+  }
+  return current;
+}
+
+/** A JSON value for a message: `"PARK-1"`, `3`, `an object`, `an array of 2`; long text shortened. */
+export function showValue(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (Array.isArray(value)) return `an array of ${value.length}`;
+  if (isJsonObject(value)) return 'an object';
+  const text = JSON.stringify(value);
+  return text.length > 40 ? `${text.slice(0, 37)}..."` : text;
 }

@@ -6,7 +6,7 @@
 import { Ajv } from 'ajv';
 import type { ErrorObject } from 'ajv';
 import type { ImportWarning } from '../domain/layout.ts';
-import { isJsonObject, pointerSegments, pointerToPath } from './import-errors.ts';
+import { pointerSegments, pointerToPath, valueAt } from './import-errors.ts';
 import lifSchema from './lif.schema.json' with { type: 'json' };
 
 const validateLif = new Ajv({ allErrors: true }).compile(lifSchema);
@@ -35,7 +35,7 @@ function toWarning(doc: unknown, error: ErrorObject): ImportWarning {
   if (error.keyword === 'type' && /\/actionParameters\/\d+\/value$/.test(error.instancePath)) {
     return { code: 'lif-action-parameter-type', message: 'action parameter value is not a string', path };
   }
-  const value = valueAt(doc, error.instancePath);
+  const value = valueAt(doc, pointerSegments(error.instancePath));
   if (error.keyword === 'type' && error.params['type'] === 'number' && isNumericString(value)) {
     return { code: 'lif-numeric-string', message: `number given as string ${JSON.stringify(value)}`, path };
   }
@@ -44,15 +44,4 @@ function toWarning(doc: unknown, error: ErrorObject): ImportWarning {
 
 function isNumericString(value: unknown): value is string {
   return typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value));
-}
-
-/** The value a JSON pointer designates in `doc`, or undefined. */
-function valueAt(doc: unknown, pointer: string): unknown {
-  let current: unknown = doc;
-  for (const key of pointerSegments(pointer)) {
-    if (Array.isArray(current) && typeof key === 'number') current = current[key] as unknown;
-    else if (isJsonObject(current)) current = current[String(key)];
-    else return undefined;
-  }
-  return current;
 }

@@ -5,13 +5,14 @@
  */
 import { z } from 'zod';
 import { LayoutImportError } from '../domain/layout.ts';
-import { fromZodError, isJsonObject, jsonKind } from './import-errors.ts';
+import { isJsonObject, jsonKind } from './import-errors.ts';
+import { fromZodError } from './zod-problems.ts';
 
 /** A display-only text: a wrong type here is tolerated (the conformance check warns) and dropped. */
 const displayText = z.string().optional().catch(undefined);
 const id = z.string().min(1);
 
-const position = z.object({ x: z.number(), y: z.number() });
+const position = z.object({ x: z.number(), y: z.number() }).describe('a position {"x": …, "y": …} in metres');
 
 const action = z.object({ actionType: z.string() });
 
@@ -82,7 +83,7 @@ export type LifEdge = z.infer<typeof edge>;
  * Parses the used subset of a LIF document.
  * @throws LayoutImportError `not-lif` when `doc` is not a LIF document at all (not an object, or without
  *   `metaInformation` / `layouts`), `lif-invalid` when a part the import needs is unusable (a node without
- *   position, an edge without end node, ...), with the path of the first problem.
+ *   position, an edge without end node, ...), with every problem and its path.
  */
 export function parseLifDocument(doc: unknown): LifDocument {
   if (!isJsonObject(doc)) {
@@ -99,6 +100,6 @@ export function parseLifDocument(doc: unknown): LifDocument {
     }
   }
   const parsed = lifDocument.safeParse(doc);
-  if (!parsed.success) throw fromZodError('lif-invalid', 'unusable LIF document', parsed.error);
+  if (!parsed.success) throw fromZodError(parsed.error, { code: 'lif-invalid', doc, schema: lifDocument });
   return parsed.data;
 }

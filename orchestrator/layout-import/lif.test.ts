@@ -216,4 +216,40 @@ describe('importLif on hand-made documents', () => {
     const edges = [lifEdge('E1', 'N1', 'N2'), lifEdge('E1', 'N2', 'N1')];
     expect(importError(lif({ nodes, edges })).message).toBe('duplicate edge id E1');
   });
+
+  it('when a layout has several broken references, then every one is reported in document order', () => {
+    const error = importError(
+      lif({
+        nodes: [lifNode('N1', 0, 0), lifNode('N1', 1, 0)],
+        edges: [lifEdge('E1', 'N1', 'N98'), lifEdge('E2', 'N99', 'N1')],
+        stations: [{ stationId: 'S1', interactionNodeIds: ['N5'] }],
+      }),
+    );
+    expect(error.problems).toEqual([
+      { code: 'duplicate-node-id', message: 'duplicate node id N1', path: 'layouts[0].nodes[1]' },
+      {
+        code: 'dangling-edge-node',
+        message: 'edge E1 references unknown node N98',
+        path: 'layouts[0].edges[0]',
+      },
+      {
+        code: 'dangling-edge-node',
+        message: 'edge E2 references unknown node N99',
+        path: 'layouts[0].edges[1]',
+      },
+      {
+        code: 'dangling-station-node',
+        message: 'station S1 references unknown node N5',
+        path: 'layouts[0].stations[0]',
+      },
+    ]);
+  });
+
+  it('when several nodes lack a position, then each is reported with what a position is', () => {
+    const error = importError(lif({ nodes: [{ nodeId: 'A' }, lifNode('B', 0, 0), { nodeId: 'C' }] }));
+    expect(error.problems.map((p) => `${p.path ?? ''}: ${p.message}`)).toEqual([
+      'layouts[0].nodes[0].nodePosition: missing; expected a position {"x": …, "y": …} in metres',
+      'layouts[0].nodes[2].nodePosition: missing; expected a position {"x": …, "y": …} in metres',
+    ]);
+  });
 });

@@ -1,8 +1,10 @@
 /**
  * Import of VDMA LIF 1.0 (Layout Interchange Format) documents into a `Layout`.
- * See `/work/shared/standards/lif/README.md` and ARCHITECTURE.md, "Domain".
+ * The format: VDMA LIF 1.0; its official JSON schema is `lif.schema.json` beside this file, its official
+ * examples are in `fixtures/lif/` (README there).
  */
 import type {
+  ImportProblem,
   ImportResult,
   ImportWarning,
   Layout,
@@ -11,8 +13,8 @@ import type {
   Station,
   VehicleTypeId,
 } from '../domain/layout.ts';
-import { LayoutImportError } from '../domain/layout.ts';
-import { checkLayout } from './check-layout.ts';
+import { LayoutImportError, throwProblems } from '../domain/layout.ts';
+import { inspectLayout } from './check-layout.ts';
 import { lifConformanceWarnings } from './lif-conformance.ts';
 import { parseLifDocument } from './lif-document.ts';
 import type { LifDocument, LifEdge, LifLayout, LifNode } from './lif-document.ts';
@@ -48,7 +50,8 @@ const START_CHARGING = 'startCharging';
  * `lif-trajectory-mismatch`, `lif-edge-leaves-layout` and those of `checkLayout`).
  * @throws LayoutImportError when `doc` is not LIF (`not-lif`), unusable (`lif-invalid`), names an
  *   unknown `layoutId` (`lif-unknown-layout`), or has duplicate ids or dangling references
- *   (`checkLayout`, e.g. `edge E7 references unknown node N99`).
+ *   (`checkLayout`, e.g. `edge E7 references unknown node N99`); with every problem found, each with
+ *   its path in the document (`layouts[0].edges[3]`).
  */
 export function importLif(doc: unknown, options: LifImportOptions = {}): ImportResult<Layout> {
   const lif = parseLifDocument(doc);
@@ -64,11 +67,15 @@ export function importLif(doc: unknown, options: LifImportOptions = {}): ImportR
 
   const selected = selectLayouts(lif, options.layoutId);
   const nodes: LayoutNode[] = [];
+  /** The document path of each node, edge and station, by index in `nodes`, `edges`, `stations`. */
+  const paths = { nodes: [] as string[], edges: [] as string[], stations: [] as string[] };
+  const problems: ImportProblem[] = [];
   const chargingNodes = new Set<string>();
   for (const { layout, index } of selected) {
     layout.nodes.forEach((lifNode, i) => {
       const path = `layouts[${index}].nodes[${i}]`;
       nodes.push(toNode(lifNode, layout, path, warnings));
+      paths.nodes.push(path);
       const offersCharging = (lifNode.vehicleTypeNodeProperties ?? []).some((p) =>
         (p.actions ?? []).some((a) => a.actionType === START_CHARGING),
       );
@@ -96,15 +103,17 @@ export function importLif(doc: unknown, options: LifImportOptions = {}): ImportR
           });
           return;
         }
-        throw new LayoutImportError(
-          'dangling-edge-node',
-          `edge ${lifEdge.edgeId} references unknown node ${missing}`,
+        problems.push({
+          code: 'dangling-edge-node',
+          message: `edge ${lifEdge.edgeId} references unknown node ${missing}`,
           path,
-        );
+        });
+        return;
       }
       edges.push(toEdge(lifEdge, from, to, path, warnings));
+      paths.edges.push(path);
     });
-    for (const s of layout.stations ?? []) {
+    (layout.stations ?? []).forEach((s, i) => {
       const role = s.interactionNodeIds.some((id) => chargingNodes.has(id)) ? 'charger' : 'load-station';
       stations.push({
         id: s.stationId,
@@ -112,7 +121,8 @@ export function importLif(doc: unknown, options: LifImportOptions = {}): ImportR
         nodeIds: s.interactionNodeIds,
         role,
       });
-    }
+      paths.stations.push(`layouts[${index}].stations[${i}]`);
+    });
   }
 
   const value: Layout = {
@@ -124,8 +134,26 @@ export function importLif(doc: unknown, options: LifImportOptions = {}): ImportR
     edges,
     stations,
   };
-  warnings.push(...checkLayout(value));
+  const checked = inspectLayout(value, (kind, i) => paths[kind][i] ?? `${kind}[${i}]`);
+  throwProblems([...problems, ...checked.problems].sort(inDocumentOrder));
+  warnings.push(...checked.warnings);
   return { value, warnings };
+}
+
+const KIND_RANK: Readonly<Record<string, number>> = { nodes: 0, edges: 1, stations: 2 };
+
+/** Problems of `layouts[i].nodes|edges|stations[j]` by layout, then nodes, edges, stations, then index. */
+function inDocumentOrder(a: ImportProblem, b: ImportProblem): number {
+  const key = (p: ImportProblem): number[] => {
+    const m = /^layouts\[(\d+)\]\.(\w+)\[(\d+)\]/.exec(p.path ?? '');
+    return m === null ? [Infinity] : [Number(m[1]), KIND_RANK[m[2] ?? ''] ?? 3, Number(m[3])];
+  };
+  const [ka, kb] = [key(a), key(b)];
+  for (let i = 0; i < Math.max(ka.length, kb.length); i++) {
+    const d = (ka[i] ?? 0) - (kb[i] ?? 0);
+    if (d !== 0 && !Number.isNaN(d)) return d;
+  }
+  return 0;
 }
 
 function selectLayouts(

@@ -71,10 +71,19 @@ describe('importMovingAiMap', () => {
     ['no map line', 'type octile\nheight 4\nwidth 5\n@@@@@\n', 'movingai-header', 'line 4'],
     ['a short row', small.replace('@..T@', '@..T'), 'movingai-row-length', 'line 6'],
     ['a missing row', small.replace('@.@.@\n', ''), 'movingai-rows', 'map'],
-    ['an unknown cell', small.replace('@..T@', '@.xT@'), 'movingai-cell', 'line 6'],
+    ['an unknown cell', small.replace('@..T@', '@.xT@'), 'movingai-cell', 'line 6, column 3'],
   ])('when the map has %s, then the import fails with code and line', (_what, text, code, path) => {
     const error = importError(text);
     expect(error.code).toBe(code);
     expect(error.path).toBe(path);
+  });
+
+  it('when several rows are wrong, then each is reported with its line (and column for a cell)', () => {
+    const text = small.replace('@..T@', '@.xT').replace('@.@.@', '@.@.?');
+    expect(importError(text).problems.map((p) => [p.code, p.path])).toEqual([
+      ['movingai-row-length', 'line 6'],
+      ['movingai-cell', 'line 6, column 3'],
+      ['movingai-cell', 'line 7, column 5'],
+    ]);
   });
 });

@@ -1,9 +1,16 @@
 /**
  * Import of Moving AI MAPF benchmark grid maps (`.map`) into a `Layout`.
- * Format: `/work/shared/layouts/mapf/README.md` (movingai.com/benchmarks/formats.html).
+ * Format: movingai.com/benchmarks/formats.html; examples in `fixtures/mapf/` beside this file.
  */
-import type { ImportResult, Layout, LayoutEdge, LayoutNode, Station } from '../domain/layout.ts';
-import { LayoutImportError } from '../domain/layout.ts';
+import type {
+  ImportProblem,
+  ImportResult,
+  Layout,
+  LayoutEdge,
+  LayoutNode,
+  Station,
+} from '../domain/layout.ts';
+import { LayoutImportError, throwProblems } from '../domain/layout.ts';
 
 export interface MovingAiImportOptions {
   /** Layout id, name and `mapId` of every node; default `movingai`. */
@@ -28,7 +35,8 @@ export function cellNodeId(x: number, y: number): string {
  * Lines may end in CRLF; blank lines after the grid are ignored. Never warns (the result has no warnings).
  * @throws LayoutImportError `movingai-header` (bad or missing `type` / `height` / `width` / `map` lines),
  *   `movingai-rows` (row count differs from height), `movingai-row-length` (row width differs from width),
- *   `movingai-cell` (a character that is neither free nor blocked); `path` names the line (`line 7`).
+ *   `movingai-cell` (a character that is neither free nor blocked); every problem of the grid, each
+ *   with its line (`line 7`, `line 7, column 3`); a bad header stops at the first.
  */
 export function importMovingAiMap(text: string, options: MovingAiImportOptions = {}): ImportResult<Layout> {
   const name = options.name ?? 'movingai';
@@ -36,31 +44,33 @@ export function importMovingAiMap(text: string, options: MovingAiImportOptions =
   const { height, width } = parseHeader(lines);
   const rows = lines.slice(4);
   while (rows.length > 0 && rows.at(-1)?.trim() === '') rows.pop();
+  const problems: ImportProblem[] = [];
   if (rows.length !== height) {
-    throw new LayoutImportError(
-      'movingai-rows',
-      `map has ${rows.length} rows, header says height ${height}`,
-      'map',
-    );
+    problems.push({
+      code: 'movingai-rows',
+      message: `map has ${rows.length} rows, header says height ${height}`,
+      path: 'map',
+    });
   }
   rows.forEach((row, r) => {
     const where = `line ${r + 5}`;
     if (row.length !== width) {
-      throw new LayoutImportError(
-        'movingai-row-length',
-        `${where}: row ${r} has ${row.length} cells, header says width ${width}`,
-        where,
-      );
+      problems.push({
+        code: 'movingai-row-length',
+        message: `row ${r} has ${row.length} cells, header says width ${width}`,
+        path: where,
+      });
     }
     const bad = row.search(UNKNOWN_CELL);
     if (bad >= 0) {
-      throw new LayoutImportError(
-        'movingai-cell',
-        `${where}: unknown cell ${JSON.stringify(row[bad])} at column ${bad}`,
-        where,
-      );
+      problems.push({
+        code: 'movingai-cell',
+        message: `unknown cell ${JSON.stringify(row[bad])}; expected one of . G S (free) or @ O T W (blocked)`,
+        path: `${where}, column ${bad + 1}`,
+      });
     }
   });
+  throwProblems(problems);
 
   const free = (x: number, y: number): boolean => FREE.has(rows[y]?.[x] ?? '@');
   const rack = (x: number, y: number): boolean =>
@@ -97,7 +107,7 @@ function parseHeader(lines: readonly string[]): { height: number; width: number 
     const got = lines[line];
     throw new LayoutImportError(
       'movingai-header',
-      `line ${line + 1}: expected ${expected}, got ${got === undefined ? 'end of file' : JSON.stringify(got)}`,
+      `expected ${expected}, got ${got === undefined ? 'end of file' : JSON.stringify(got)}`,
       `line ${line + 1}`,
     );
   };

@@ -54,7 +54,7 @@ describe('project layout JSON', () => {
   it.each([
     ['another format', { format: 'lif' }, 'format'],
     ['a newer format version', { formatVersion: 2 }, 'formatVersion'],
-    ['an unknown key', { colour: 'red' }, '(root)'],
+    ['an unknown key', { colour: 'red' }, 'colour'],
     ['a bad station role', { stations: [{ id: 'S', nodeIds: ['N1'], role: 'shelf' }] }, 'stations[0].role'],
     [
       'a negative edge length',
@@ -72,7 +72,7 @@ describe('project layout JSON', () => {
     const error = importError(doc);
     expect(error.code).toBe('dangling-edge-node');
     expect(error.message).toBe('edge E7 references unknown node N99');
-    expect(error.path).toBe('E7');
+    expect(error.path).toBe('edges[0]');
   });
 
   it('when a station references an unknown node or ids repeat, then the import fails naming the element', () => {
@@ -91,7 +91,26 @@ describe('project layout JSON', () => {
   it('when an edge is shorter than the distance between its nodes, then it is a warning', () => {
     const doc = onDisk({ ...layout, edges: [{ id: 'E1', from: 'N1', to: 'N2', lengthM: 1 }] });
     expect(importProjectLayout(doc).warnings).toEqual([
-      expect.objectContaining({ code: 'edge-shorter-than-distance', path: 'E1' }),
+      expect.objectContaining({ code: 'edge-shorter-than-distance', path: 'edges[0]' }),
+    ]);
+  });
+
+  it('when the document has several problems, then every one is reported with its path', () => {
+    const broken = {
+      ...layout,
+      nodes: [...layout.nodes, layout.nodes[0]!],
+      edges: [{ id: 'E7', from: 'N1', to: 'N99', lengthM: 1 }],
+      stations: [{ id: 'QA-01', nodeIds: ['N5'], role: 'quarantine' as const }],
+    };
+    expect(importError(onDisk(broken)).problems.map((p) => [p.code, p.path])).toEqual([
+      ['duplicate-node-id', 'nodes[2]'],
+      ['dangling-edge-node', 'edges[0]'],
+      ['dangling-station-node', 'stations[0]'],
+    ]);
+    const { id: _id, ...noId } = onDisk(layout);
+    expect(importError({ ...noId, nodes: [{ id: 'N1', x: '0', y: 0, mapId: 'ground' }] }).problems).toEqual([
+      { code: 'project-layout-invalid', path: 'id', message: 'missing; expected a string' },
+      { code: 'project-layout-invalid', path: 'nodes[0].x', message: 'expected a number, got a string "0"' },
     ]);
   });
 });

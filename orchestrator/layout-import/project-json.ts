@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { ImportResult, Layout } from '../domain/layout.ts';
 import { STATION_ROLES } from '../domain/layout.ts';
 import { checkLayout } from './check-layout.ts';
-import { fromZodError } from './import-errors.ts';
+import { fromZodError } from './zod-problems.ts';
 
 export const PROJECT_LAYOUT_FORMAT = 'fleetbridge-layout';
 export const PROJECT_LAYOUT_FORMAT_VERSION = 1;
@@ -57,14 +57,15 @@ export type ProjectLayoutDocument = z.infer<typeof projectLayoutSchema>;
 
 /**
  * Imports a project layout document (`doc` as parsed JSON, still unvalidated).
- * @throws LayoutImportError `project-layout-invalid` with the path of the first schema problem (wrong
- *   `format`/`formatVersion`, missing or unknown keys, ...), or the reference errors of `checkLayout`.
+ * @throws LayoutImportError `project-layout-invalid` with every schema problem and its path (wrong
+ *   `format`/`formatVersion`, missing or unknown keys, ...), or the reference errors of `checkLayout`
+ *   (paths `nodes[3]`, `edges[0]`, `stations[2]`).
  * @returns the layout and the warnings of `checkLayout`.
  */
 export function importProjectLayout(doc: unknown): ImportResult<Layout> {
   const parsed = projectLayoutSchema.safeParse(doc);
   if (!parsed.success) {
-    throw fromZodError('project-layout-invalid', 'invalid fleetbridge-layout document', parsed.error);
+    throw fromZodError(parsed.error, { code: 'project-layout-invalid', doc, schema: projectLayoutSchema });
   }
   const { format: _format, formatVersion: _formatVersion, ...value } = parsed.data;
   return { value, warnings: checkLayout(value) };

@@ -7,6 +7,7 @@ import type { Layout } from '../domain/layout.ts';
 import { LayoutImportError } from '../domain/layout.ts';
 import type { Site } from '../domain/site.ts';
 import { exportProjectLayout } from './project-json.ts';
+import { PlantFileError, plantProblemLines } from './plant-file-error.ts';
 import { applySite, loadPlantFiles, parseSite } from './site.ts';
 
 const layout: Layout = {
@@ -74,7 +75,7 @@ describe('parseSite', () => {
   });
 
   it.each([
-    ['a misspelt key', { name: 'S', fleet: [{ ...robot, maxSpeed: 2 }] }, 'fleet[0]'],
+    ['a misspelt key', { name: 'S', fleet: [{ ...robot, maxSpeed: 2 }] }, 'fleet[0].maxSpeed'],
     ['an unknown role', { name: 'S', stations: [{ match: 'B-*', role: 'shelf' }] }, 'stations[0].role'],
     ['an unknown adapter', { name: 'S', fleet: [{ ...robot, adapter: 'opcua' }] }, 'fleet[0].adapter'],
     ['no name', { fleet: [] }, 'name'],
@@ -95,6 +96,50 @@ describe('parseSite', () => {
     const error = thrown(() => parseSite(doc));
     expect(error.code).toBe('site-invalid');
     expect(error.path).toBe(path);
+  });
+});
+
+describe('parseSite problems', () => {
+  it('when a key is misspelt, then both the unknown key and the missing one are named, with the known key', () => {
+    const { homeNode: _home, ...rest } = robot;
+    const error = thrown(() => parseSite({ name: 'S', fleet: [{ ...rest, homenode: 'N3' }] }));
+    expect(error.problems.map((p) => `${p.path ?? ''}: ${p.message}`)).toEqual([
+      'fleet[0].homeNode: missing; expected a node id of the layout (not a station id)',
+      'fleet[0].homenode: unknown key; did you mean homeNode?',
+    ]);
+  });
+
+  it('when the site has several mistakes, then every one is reported with its path and what was expected', () => {
+    const doc = {
+      name: 'S',
+      stations: [{ match: 'B-*', role: 'storage' }],
+      fleet: [
+        { ...robot, maxSpeedMps: '2' },
+        { ...robot, id: 'AMR-02', adapter: 'opcua', colour: 'red' },
+      ],
+    };
+    const error = thrown(() => parseSite(doc));
+    expect(error.code).toBe('site-invalid');
+    expect(error.problems).toEqual([
+      {
+        code: 'site-invalid',
+        path: 'stations[0].role',
+        message: expect.stringMatching(
+          /^expected one of line-output, .*, got "storage"; did you mean storage-bin\?$/,
+        ),
+      },
+      { code: 'site-invalid', path: 'fleet[0].maxSpeedMps', message: 'expected a number, got a string "2"' },
+      {
+        code: 'site-invalid',
+        path: 'fleet[1].adapter',
+        message: 'expected one of sim, vda5050, rosbridge, got "opcua"',
+      },
+      {
+        code: 'site-invalid',
+        path: 'fleet[1].colour',
+        message: expect.stringMatching(/^unknown key; known keys: id, vehicleType, adapter, homeNode/),
+      },
+    ]);
   });
 });
 
@@ -125,13 +170,46 @@ describe('applySite', () => {
     expect(warnings.map((w) => w.code)).toEqual(['site-rule-unused']);
   });
 
-  it('when a robot home node is not in the layout, then the error names the robot', () => {
+  it('when a robot home node is not in the layout, then the error has its path and a node id to use', () => {
     const error = thrown(() =>
       applySite(layout, parseSite({ name: 'S', fleet: [{ ...robot, homeNode: 'N9' }] })),
     );
     expect(error.code).toBe('site-unknown-home-node');
-    expect(error.path).toBe('AMR-01');
-    expect(error.message).toMatch(/robot AMR-01: home node N9/);
+    expect(error.path).toBe('fleet[0].homeNode');
+    expect(error.message).toBe('N9 is not a node of layout L; homeNode takes a node id, did you mean N1?');
+  });
+
+  it('when a station id is given as home node, then the error says so and names the station node', () => {
+    const error = thrown(() =>
+      applySite(
+        layout,
+        parseSite({ name: 'S', fleet: [robot, { ...robot, id: 'AMR-02', homeNode: 'B-01-02' }] }),
+      ),
+    );
+    expect(error.problems).toEqual([
+      {
+        code: 'site-unknown-home-node',
+        path: 'fleet[1].homeNode',
+        message: 'B-01-02 is a station; homeNode takes a node id, e.g. N2 (the node of B-01-02)',
+      },
+    ]);
+  });
+
+  it('when several robots are wrong, then every problem is reported', () => {
+    const fleet = [
+      { ...robot, homeNode: 'CHG-1' },
+      { ...robot, homeNode: 'N1' },
+      { ...robot, id: 'AMR-03', vehicleType: 'big' },
+    ];
+    const error = thrown(() => applySite(layout, parseSite({ name: 'S', fleet })));
+    expect(error.problems.map((p) => [p.code, p.path])).toEqual([
+      ['site-unknown-home-node', 'fleet[0].homeNode'],
+      ['site-duplicate-robot', 'fleet[1].id'],
+      ['site-home-node-vehicle-type', 'fleet[2].homeNode'],
+    ]);
+    expect(error.problems[2]?.message).toBe(
+      'node N3 is closed to vehicle type big (open to small); the layout knows only vehicle types small',
+    );
   });
 
   it('when robot ids repeat or a home node is closed to the vehicle type, then it is an error', () => {
@@ -144,7 +222,7 @@ describe('applySite', () => {
   it('when two robots share a home node, then it is a warning', () => {
     const fleet = parseSite({ name: 'S', fleet: [robot, { ...robot, id: 'AMR-02' }] });
     expect(applySite(layout, fleet).warnings).toContainEqual(
-      expect.objectContaining({ code: 'site-shared-home-node', path: 'AMR-02' }),
+      expect.objectContaining({ code: 'site-shared-home-node', path: 'fleet[1].homeNode' }),
     );
   });
 
@@ -210,6 +288,41 @@ describe('loadPlantFiles', () => {
     const { value } = await loadPlantFiles(path, sitePath);
     expect(value.layout).toEqual(layout);
     expect(value.fleet.map((r) => r.homeNode)).toEqual(['N3']);
+  });
+
+  it('when both files have problems, then all of them are reported, each naming its file', async () => {
+    const dir = await tempDir();
+    const layoutPath = join(dir, 'plant.json');
+    const broken = { ...layout, edges: [{ id: 'E7', from: 'N1', to: 'N99', lengthM: 1 }] };
+    await writeFile(layoutPath, JSON.stringify({ ...exportProjectLayout(broken), colour: 'red' }));
+    const sitePath = join(dir, 'plant.site.json');
+    await writeFile(sitePath, '{\n  "name": "S",\n  "fleet": [,]\n}\n');
+    const error = await loadPlantFiles(layoutPath, sitePath).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(PlantFileError);
+    expect(plantProblemLines((error as PlantFileError).problems, { cwd: dir })).toEqual([
+      'LAYOUT plant.json: colour: unknown key; known keys: format, formatVersion, id, name, version, nodes, edges, stations',
+      'SITE plant.site.json: line 3, column 13: invalid JSON: expected a value, found ","',
+    ]);
+  });
+
+  it('when the layout is good and the site refers to it wrongly, then the site problems name the site file', async () => {
+    const dir = await tempDir();
+    const layoutPath = join(dir, 'plant.json');
+    await writeFile(layoutPath, JSON.stringify(exportProjectLayout(layout)));
+    const sitePath = join(dir, 'plant.site.json');
+    await writeFile(sitePath, JSON.stringify({ name: 'S', fleet: [{ ...robot, homeNode: 'CHG-1' }] }));
+    const error = await loadPlantFiles(layoutPath, sitePath).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(
+      plantProblemLines((error as PlantFileError).problems, { names: { layout: 'L', site: 'S' } }),
+    ).toEqual([
+      `S ${sitePath}: fleet[0].homeNode: CHG-1 is a station; homeNode takes a node id, e.g. N3 (the node of CHG-1)`,
+    ]);
   });
 
   it('when the file is unreadable, not JSON, or of no known format, then the error says so', async () => {

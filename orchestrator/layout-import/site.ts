@@ -1,20 +1,25 @@
 /**
  * The site file beside a layout (`SITE=plant.site.json`): plant roles and zones of stations, and the
- * fleet (ARCHITECTURE.md, "Domain"); and `loadPlantFiles`, which reads a layout and its site from disk.
+ * fleet (README, "The site file"); and `loadPlantFiles`, which reads a layout and its site from disk.
  */
 import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { z } from 'zod';
-import type { ImportResult, ImportWarning, Layout, Station } from '../domain/layout.ts';
+import type { ImportResult, Layout } from '../domain/layout.ts';
 import { LayoutImportError, STATION_ROLES } from '../domain/layout.ts';
 import type { AdapterKind, RobotSpec } from '../domain/robot.ts';
-import type { Plant, Site, SiteStationRule } from '../domain/site.ts';
+import type { Plant, Site } from '../domain/site.ts';
 import { profileRefSchema } from '../../adapters/vda5050/profile.ts';
-import { fromZodError, isJsonObject } from './import-errors.ts';
+import { applySite } from './apply-site.ts';
+import { isJsonObject } from './import-errors.ts';
+import { parseJsonText } from './json-text.ts';
 import { importLif } from './lif.ts';
 import { importMovingAiMap } from './movingai.ts';
-import { unreachableStations } from './reachability.ts';
+import { PlantFileError, type PlantFile, type PlantProblem } from './plant-file-error.ts';
 import { importProjectLayout, PROJECT_LAYOUT_FORMAT } from './project-json.ts';
+import { fromZodError } from './zod-problems.ts';
+
+export { applySite } from './apply-site.ts';
 
 const ADAPTER_KINDS = ['sim', 'vda5050', 'rosbridge'] as const satisfies readonly AdapterKind[];
 // Breaks the build when AdapterKind gains a member the schema does not list.
@@ -26,18 +31,19 @@ const id = z.string().min(1);
 const topicLevel = z.string().regex(/^[^/+#$]+$/, 'a topic level without / + # $');
 
 // Strict objects: a misspelt key in a hand-written config file is an error, not a silent default.
+// The descriptions are what an error message says was expected.
 const stationRuleSchema = z.strictObject({
-  match: id,
+  match: id.describe('a station id of the layout, or a pattern with * (e.g. B-*)'),
   role: z.enum(STATION_ROLES),
-  zone: id.exactOptional(),
+  zone: id.describe('a zone code (e.g. STORAGE)').exactOptional(),
 });
 
 /** A fleet entry; omitted fields take the documented defaults. */
 const robotSchema = z.strictObject({
-  id,
-  vehicleType: id,
+  id: id.describe('a robot id (e.g. AMR-01)'),
+  vehicleType: id.describe('a vehicle type id, as the layout names them (e.g. amr-pallet)'),
   adapter: z.enum(ADAPTER_KINDS).default('sim'),
-  homeNode: id,
+  homeNode: id.describe('a node id of the layout (not a station id)'),
   /** Metres per second. */
   maxSpeedMps: z.number().positive().default(1.5),
   loadTypes: z.array(id).default(['pallet']),
@@ -53,7 +59,7 @@ const robotSchema = z.strictObject({
 }) satisfies z.ZodType<RobotSpec>;
 
 export const siteSchema = z.strictObject({
-  name: z.string().min(1),
+  name: z.string().min(1).describe('the site name, a non-empty string'),
   stations: z.array(stationRuleSchema).default([]),
   fleet: z.array(robotSchema).default([]),
 }) satisfies z.ZodType<Site>;
@@ -61,86 +67,13 @@ export const siteSchema = z.strictObject({
 /**
  * Validates a site file (`doc` as parsed JSON). Fleet defaults: `adapter: 'sim'`, `maxSpeedMps: 1.5`,
  * `loadTypes: ['pallet']`, `maxPayloadKg: 1000`, `releaseAhead` by adapter (`releasesAhead`); `stations` and `fleet` default to empty.
- * @throws LayoutImportError `site-invalid` with the path of the first problem.
+ * @throws LayoutImportError `site-invalid` with every problem and its path (`fleet[0].homeNode`); an
+ *   unknown key names the known key it most likely stands for.
  */
 export function parseSite(doc: unknown): Site {
   const parsed = siteSchema.safeParse(doc);
-  if (!parsed.success) throw fromZodError('site-invalid', 'invalid site file', parsed.error);
+  if (!parsed.success) throw fromZodError(parsed.error, { code: 'site-invalid', doc, schema: siteSchema });
   return parsed.data;
-}
-
-/**
- * Applies `site` to `layout`. Each station takes role and zone from the FIRST rule that matches its id
- * (exact, or a `*` pattern; a rule without zone keeps the station's zone); stations no rule matches keep
- * their layout role. Warnings: `site-rule-unused` (a rule matching no station), `site-shared-home-node`,
- * `station-unreachable` (a station a vehicle type of the fleet cannot reach and leave; names both).
- * @throws LayoutImportError `site-duplicate-robot`, `site-unknown-home-node` (names the robot),
- *   `site-home-node-vehicle-type` (the home node is closed to the robot's vehicle type).
- */
-export function applySite(layout: Layout, site: Site): ImportResult<Plant> {
-  const warnings: ImportWarning[] = [];
-  const rules = site.stations.map((rule) => ({ rule, test: globToRegExp(rule.match), used: false }));
-  const stations = layout.stations.map((station): Station => {
-    const hit = rules.find((r) => r.test.test(station.id));
-    if (hit === undefined) return station;
-    hit.used = true;
-    const zone = hit.rule.zone ?? station.zone;
-    return { ...station, role: hit.rule.role, ...(zone !== undefined ? { zone } : {}) };
-  });
-  rules.forEach(({ rule, used }, i) => {
-    if (!used) warnings.push(unusedRule(rule, i));
-  });
-
-  const nodes = new Map(layout.nodes.map((n) => [n.id, n]));
-  const seen = new Set<string>();
-  const homes = new Map<string, string>();
-  for (const robot of site.fleet) {
-    if (seen.has(robot.id)) {
-      throw new LayoutImportError('site-duplicate-robot', `duplicate robot id ${robot.id}`, robot.id);
-    }
-    seen.add(robot.id);
-    const home = nodes.get(robot.homeNode);
-    if (home === undefined) {
-      throw new LayoutImportError(
-        'site-unknown-home-node',
-        `robot ${robot.id}: home node ${robot.homeNode} is not in layout ${layout.id}`,
-        robot.id,
-      );
-    }
-    if (home.vehicleTypes !== undefined && !home.vehicleTypes.includes(robot.vehicleType)) {
-      throw new LayoutImportError(
-        'site-home-node-vehicle-type',
-        `robot ${robot.id}: home node ${home.id} is closed to vehicle type ${robot.vehicleType}`,
-        robot.id,
-      );
-    }
-    const other = homes.get(home.id);
-    if (other !== undefined) {
-      warnings.push({
-        code: 'site-shared-home-node',
-        message: `robots ${other} and ${robot.id} share home node ${home.id}`,
-        path: robot.id,
-      });
-    }
-    homes.set(home.id, robot.id);
-  }
-  const applied = { ...layout, stations };
-  warnings.push(...unreachableStations(applied, site.fleet));
-  return { value: { layout: applied, fleet: site.fleet }, warnings };
-}
-
-function unusedRule(rule: SiteStationRule, index: number): ImportWarning {
-  return {
-    code: 'site-rule-unused',
-    message: `station rule ${JSON.stringify(rule.match)} matches no station`,
-    path: `stations[${index}]`,
-  };
-}
-
-/** `B-*` -> /^B-.*$/ : `*` matches any run of characters (also none); everything else is literal. */
-function globToRegExp(pattern: string): RegExp {
-  const literal = pattern.split('*').map((part) => part.replace(/[\\^$.|?+()[\]{}]/g, '\\$&'));
-  return new RegExp(`^${literal.join('.*')}$`, 's');
 }
 
 /**
@@ -148,48 +81,85 @@ function globToRegExp(pattern: string): RegExp {
  * The importer is chosen by content: a `.map` file or text starting with `type ` is a Moving AI map
  * (named after the file); JSON with `format: 'fleetbridge-layout'` is the project format; JSON with
  * `metaInformation` is LIF. Without a site file the fleet is empty and the roles are the layout's own.
- * @throws LayoutImportError `file-unreadable`, `not-json`, `layout-format-unknown`, or any importer's or
- *   `parseSite`/`applySite`'s error. Warnings of layout and site are concatenated.
+ * Both files are read and checked before anything fails, so one run reports the problems of both.
+ * @throws PlantFileError with every problem, each naming its file: `file-unreadable`, `not-json` (with
+ *   line and column), `layout-format-unknown`, or any importer's or `parseSite`/`applySite`'s problems.
+ *   Warnings of layout and site are concatenated.
  */
 export async function loadPlantFiles(
   layoutPath: string,
   sitePath: string | undefined,
 ): Promise<ImportResult<Plant>> {
-  const text = await readText(layoutPath);
-  const imported = importLayoutText(text, layoutPath);
-  if (sitePath === undefined)
+  const layoutFile: PlantFile = { role: 'layout', path: layoutPath };
+  const siteFile: PlantFile | undefined =
+    sitePath === undefined ? undefined : { role: 'site', path: sitePath };
+  const [layout, site] = await Promise.all([
+    readChecked(layoutFile, (text) => importLayoutText(text, layoutPath)),
+    siteFile === undefined ? undefined : readChecked(siteFile, (text) => parseSite(parseJsonText(text))),
+  ]);
+  if (!layout.ok || site?.ok === false) {
+    throw new PlantFileError([...problemsOf(layout), ...(site ? problemsOf(site) : [])]);
+  }
+  const imported = layout.value;
+  if (site === undefined || siteFile === undefined)
     return { value: { layout: imported.value, fleet: [] }, warnings: imported.warnings };
-  const site = parseSite(parseJson(await readText(sitePath), sitePath));
-  const plant = applySite(imported.value, site);
-  return { value: plant.value, warnings: [...imported.warnings, ...plant.warnings] };
+  const plant = checked(siteFile, () => applySite(imported.value, site.value));
+  if (!plant.ok) throw new PlantFileError(plant.problems);
+  return { value: plant.value.value, warnings: [...imported.warnings, ...plant.value.warnings] };
+}
+
+type Checked<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly problems: readonly PlantProblem[] };
+
+function problemsOf(result: Checked<unknown>): readonly PlantProblem[] {
+  return result.ok ? [] : result.problems;
+}
+
+/** `read` on the file's text, its `LayoutImportError` (or the read failure) turned into problems of `file`. */
+async function readChecked<T>(file: PlantFile, read: (text: string) => T): Promise<Checked<T>> {
+  let text: string;
+  try {
+    text = await readFile(file.path, 'utf8');
+  } catch (cause) {
+    return { ok: false, problems: [{ code: 'file-unreadable', message: unreadable(cause), file }] };
+  }
+  return checked(file, () => read(text));
+}
+
+function checked<T>(file: PlantFile, run: () => T): Checked<T> {
+  try {
+    return { ok: true, value: run() };
+  } catch (error) {
+    if (!(error instanceof LayoutImportError)) throw error;
+    return { ok: false, problems: error.problems.map((p) => ({ ...p, file })) };
+  }
 }
 
 function importLayoutText(text: string, path: string): ImportResult<Layout> {
   if (extname(path).toLowerCase() === '.map' || text.startsWith('type ')) {
     return importMovingAiMap(text, { name: basename(path, extname(path)) });
   }
-  const doc = parseJson(text, path);
+  const doc = parseJsonText(text);
   if (isJsonObject(doc) && doc['format'] === PROJECT_LAYOUT_FORMAT) return importProjectLayout(doc);
   if (isJsonObject(doc) && 'metaInformation' in doc) return importLif(doc);
   throw new LayoutImportError(
     'layout-format-unknown',
-    `${path}: neither a Moving AI map, a ${PROJECT_LAYOUT_FORMAT} document nor LIF (no metaInformation)`,
-    path,
+    `neither a Moving AI map (.map), a ${PROJECT_LAYOUT_FORMAT} document (format: "${PROJECT_LAYOUT_FORMAT}") nor LIF (no metaInformation)`,
+    '(root)',
   );
 }
 
-async function readText(path: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (cause) {
-    throw new LayoutImportError('file-unreadable', `cannot read ${path}`, path, { cause });
-  }
-}
-
-function parseJson(text: string, path: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (cause) {
-    throw new LayoutImportError('not-json', `${path} is not valid JSON`, path, { cause });
-  }
+/** Why a file could not be read: `cannot read the file: no such file`. */
+function unreadable(cause: unknown): string {
+  const code = (cause as NodeJS.ErrnoException).code;
+  const why =
+    code === 'ENOENT'
+      ? 'no such file'
+      : code === 'EACCES' || code === 'EPERM'
+        ? 'permission denied'
+        : code === 'EISDIR'
+          ? 'it is a directory'
+          : (cause as Error).message;
+  return `cannot read the file: ${why}`;
 }
