@@ -273,3 +273,17 @@ export interface StepResult {
   /** Set only when a `robot-intervention` was refused; the state is then unchanged and no command is emitted. */
   readonly refusal?: InterventionRefusal;
 }
+
+/**
+ * Something about the plant an operator should know, found when the engine is created (the engine works
+ * around it; the orchestrator logs it at start-up). Tagged by `code`.
+ */
+export interface EngineWarning {
+  /** The fleet has more robots than the layout has parking spots (`park` stations). */
+  readonly code: 'more-robots-than-parking-spots';
+  readonly message: string;
+  readonly robots: number;
+  readonly parkingSpots: number;
+  /** Where idle robots wait that find no free parking spot (nodes no station uses). */
+  readonly waitingNodes: readonly NodeId[];
+}
