@@ -114,7 +114,10 @@ export interface RobotRuntime {
   readonly batteryPct: number;
   readonly charging: boolean;
   readonly driving: boolean;
-  /** Paused as the robot reports it (its own pause, or one it was sent). */
+  /**
+   * Paused as the robot reports it (its own pause, or one it was sent); between a supervisor's pause or
+   * resume and the robot's next report, as it was told.
+   */
   readonly paused: boolean;
   /**
    * Paused by a supervisor (`robot-intervention` pause): traffic releases nothing to it and it takes no
