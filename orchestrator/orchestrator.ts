@@ -176,6 +176,8 @@ async function startOn(server: RunningServer, options: OrchestratorOptions): Pro
   }
 
   const engine = createEngine(plant.layout, plant.fleet, { guidance: config.trafficGuidance });
+  // Once per start: what the engine works around that the plant's integrator should fix (issue 14).
+  for (const { message, ...warning } of engine.warnings) log.warn(warning, message);
   const runtime = new EngineRuntime({ engine, adapters, orders, clock, log });
   late.runtime = runtime;
   const orderAlarms = new OrderAlarms({

@@ -11,6 +11,7 @@ import type { RobotSpec } from '../domain/robot.ts';
 import { Router } from '../routing/router.ts';
 import { DistanceTables } from './traffic/distance-tables.ts';
 import { laneWeights, type TrafficGuidance } from './traffic/guidance.ts';
+import { chooseWaitingNodes } from './waiting-nodes.ts';
 
 /**
  * What the engine derives once from its configuration: the router, station look-ups and travel-time
@@ -25,6 +26,7 @@ export class EngineContext {
   private rest: ReadonlySet<NodeId> | undefined;
   private chargers: ReadonlySet<NodeId> | undefined;
   private stationNodes: ReadonlySet<NodeId> | undefined;
+  private waiting: readonly NodeId[] | undefined;
 
   constructor(
     readonly layout: Layout,
@@ -55,6 +57,15 @@ export class EngineContext {
       this.layout.stations.filter((s) => s.role === 'park').flatMap((s) => s.nodeIds.slice(0, 1)),
     );
     return this.rest;
+  }
+
+  /**
+   * Where idle robots wait that found no free parking spot: one node per robot beyond the parking spots
+   * (fewer when the layout has no more), none a station's node or in a way (`waiting-nodes.ts`).
+   */
+  waitingNodes(): readonly NodeId[] {
+    this.waiting ??= chooseWaitingNodes(this.layout, this.fleet.length - this.restNodes().size);
+    return this.waiting;
   }
 
   /** Nodes where a robot charges: the interaction nodes of `charger` stations. */

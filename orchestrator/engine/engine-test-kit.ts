@@ -2,7 +2,7 @@
  * Helpers for the engine's unit tests: robot specs and state reports with test defaults, a two-way line
  * of edges, and `run`, which steps a list of events through the engine and collects the commands.
  */
-import type { LayoutEdge } from '../domain/layout.ts';
+import type { Layout, LayoutEdge } from '../domain/layout.ts';
 import type { RobotSpec } from '../domain/robot.ts';
 import type { RobotStateReport } from '../domain/robot-messages.ts';
 import type { createEngine } from './engine.ts';
@@ -41,6 +41,54 @@ export function lineEdges(ids: readonly string[]): LayoutEdge[] {
     edges.push({ id: `${ids[i + 1]!}${ids[i]!}`, from: ids[i + 1]!, to: ids[i]!, lengthM: 1 });
   }
   return edges;
+}
+
+/**
+ * A plant with four parking spots (issue 14): a two-way ring R0..R7 (1 m edges; R0-R3 along y = 0, R4-R7
+ * back along y = 1), parking spots P1..P4 on spurs below R0..R3, bins B1 and B2 on spurs above R5 and R6,
+ * and a side aisle no station uses, R7 - X1 - X2 (X2 a dead end).
+ */
+export function fourSpotPlant(): Layout {
+  const at: Record<string, [number, number]> = {
+    R0: [0, 0],
+    R1: [1, 0],
+    R2: [2, 0],
+    R3: [3, 0],
+    R4: [3, 1],
+    R5: [2, 1],
+    R6: [1, 1],
+    R7: [0, 1],
+    P1: [0, -1],
+    P2: [1, -1],
+    P3: [2, -1],
+    P4: [3, -1],
+    B1: [2, 2],
+    B2: [1, 2],
+    X1: [-1, 1],
+    X2: [-2, 1],
+  };
+  const ring = ['R0', 'R1', 'R2', 'R3', 'R4', 'R5', 'R6', 'R7', 'R0'];
+  const spurs = [
+    ['R0', 'P1'],
+    ['R1', 'P2'],
+    ['R2', 'P3'],
+    ['R3', 'P4'],
+    ['R5', 'B1'],
+    ['R6', 'B2'],
+    ['R7', 'X1', 'X2'],
+  ];
+  return {
+    id: 'four-spots',
+    name: 'four spots',
+    version: '1',
+    nodes: Object.entries(at).map(([id, [x, y]]) => ({ id, x, y, mapId: 'm' })),
+    edges: [ring, ...spurs].flatMap(lineEdges),
+    stations: [
+      ...[1, 2, 3, 4].map((i) => ({ id: `PARK-${i}`, nodeIds: [`P${i}`], role: 'park' as const })),
+      { id: 'BIN-1', nodeIds: ['B1'], role: 'storage-bin' },
+      { id: 'BIN-2', nodeIds: ['B2'], role: 'storage-bin' },
+    ],
+  };
 }
 
 /** Runs events through the engine one millisecond apart, collecting every command. */

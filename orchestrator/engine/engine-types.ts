@@ -114,7 +114,10 @@ export interface RobotRuntime {
   readonly batteryPct: number;
   readonly charging: boolean;
   readonly driving: boolean;
-  /** Paused as the robot reports it (its own pause, or one it was sent). */
+  /**
+   * Paused as the robot reports it (its own pause, or one it was sent); between a supervisor's pause or
+   * resume and the robot's next report, as it was told.
+   */
   readonly paused: boolean;
   /**
    * Paused by a supervisor (`robot-intervention` pause): traffic releases nothing to it and it takes no
@@ -272,4 +275,18 @@ export interface StepResult {
   readonly commands: readonly EngineCommand[];
   /** Set only when a `robot-intervention` was refused; the state is then unchanged and no command is emitted. */
   readonly refusal?: InterventionRefusal;
+}
+
+/**
+ * Something about the plant an operator should know, found when the engine is created (the engine works
+ * around it; the orchestrator logs it at start-up). Tagged by `code`.
+ */
+export interface EngineWarning {
+  /** The fleet has more robots than the layout has parking spots (`park` stations). */
+  readonly code: 'more-robots-than-parking-spots';
+  readonly message: string;
+  readonly robots: number;
+  readonly parkingSpots: number;
+  /** Where idle robots wait that find no free parking spot (nodes no station uses). */
+  readonly waitingNodes: readonly NodeId[];
 }

@@ -391,7 +391,8 @@ describe('engine', () => {
       tick,
     ]);
     expect(transitions(commands)).toEqual(['delivered']);
-    expect(releases(commands)).toEqual([]);
+    // No drop again; the robot, now idle, only leaves the bin's node (the plant has no parking spot).
+    expect(releases(commands).flatMap((r) => r.nodes.flatMap((n) => n.actions))).toEqual([]);
   });
 
   it('when a step runs, then the input state is not mutated', () => {

@@ -9,6 +9,7 @@ import {
   type Move,
   type EngineOrder,
   type EngineState,
+  type EngineWarning,
   type InterventionRefusal,
   type PlannedOrderInput,
   type RobotRuntime,
@@ -27,7 +28,7 @@ import {
 } from './order-flow.ts';
 import { progressAt, runTrafficRound } from './traffic/traffic-round.ts';
 import type { TrafficGuidance } from './traffic/guidance.ts';
-import { parkIdleRobots } from './parking.ts';
+import { parkIdleRobots, parkingWarnings } from './parking.ts';
 import { DEFAULT_ENERGY_POLICY, manageEnergy, type EnergyPolicy } from './energy.ts';
 import {
   DEFAULT_REASSIGN_POLICY,
@@ -46,6 +47,8 @@ import { ACTIVE_STATUSES } from '../domain/order-lifecycle.ts';
  */
 export interface Engine {
   readonly context: EngineContext;
+  /** What an operator should know about the plant as configured (for the start-up log); the engine copes. */
+  readonly warnings: readonly EngineWarning[];
   /** A fresh state: every robot of the fleet known but not yet reported. */
   initialState(): EngineState;
   /**
@@ -181,7 +184,7 @@ export function createEngine(
     return { state: ctx.finish(), commands: ctx.commands, ...(refusal ? { refusal } : {}) };
   };
 
-  return { context, initialState, restore, step };
+  return { context, warnings: parkingWarnings(context), initialState, restore, step };
 }
 
 /** Takes a planned order in (once: a repeat is ignored), failing it at once when it can never be done. */

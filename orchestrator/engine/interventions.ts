@@ -20,7 +20,9 @@ import { requeue } from './reassign.ts';
  *
  * - `pause` / `resume`: sends the robot `pause` / `resume` and sets / clears its operator pause, which
  *   keeps traffic from releasing anything to it and dispatch from giving it a task (its own `paused`
- *   comes from its reports and would be undone by the next one). Its order stays with it.
+ *   comes from its reports and would be undone by the next one). Its order stays with it. Its `paused`
+ *   becomes what it was told (as a release sets `moving` before the robot reports it), so the robot reads
+ *   as paused, or not, from the command on; its next report says what it really is.
  * - `charge`: to the nearest free charger (the energy policy's charge task); refused while it has an order.
  * - `park`: to its home node; refused while it has an order.
  * - `out-of-service`: no new tasks; an order it has goes back to the queue for another robot (the robot is
@@ -38,7 +40,7 @@ export function intervene(
   if (!robot) return { reason: 'unknown-robot', detail: `no robot ${robotId} in the fleet` };
   switch (action) {
     case 'pause':
-      ctx.setRobot({ ...robot, operatorPaused: true });
+      ctx.setRobot({ ...robot, operatorPaused: true, paused: true });
       ctx.emit({ type: 'robot', command: { type: 'pause', robotId } });
       return undefined;
     case 'resume':
@@ -46,6 +48,7 @@ export function intervene(
       ctx.setRobot({
         ...robot,
         operatorPaused: false,
+        paused: false,
         ...(robot.progressMs === undefined ? {} : { progressMs: ctx.nowMs }),
       });
       ctx.emit({ type: 'robot', command: { type: 'resume', robotId } });

@@ -3,6 +3,7 @@ import type { Role } from '../config.ts';
 import { ROBOT_INTERVENTIONS } from '../engine/engine-types.ts';
 import { subscriptionInput } from '../services/subscriber-directory.ts';
 import type { ProblemCode } from './problem.ts';
+import { publicRobotSchema } from './public-robot.ts';
 import {
   amendBody,
   blockBody,
@@ -172,8 +173,22 @@ export const OPERATIONS = {
     summary: 'The fleet: position, battery, state, load, errors, current order',
     tag: 'robots',
     roles: OPERATORS,
-    success: { status: 200, description: '{ items }' },
+    success: {
+      status: 200,
+      description: '{ items }',
+      schema: z.object({ items: z.array(publicRobotSchema) }),
+    },
     problems: [],
+  },
+  getRobot: {
+    method: 'get',
+    path: '/v1/robots/{id}',
+    summary: 'One robot, as `GET /v1/robots` lists it',
+    tag: 'robots',
+    roles: OPERATORS,
+    params: { id: 'Robot id' },
+    success: { status: 200, description: 'The robot', schema: publicRobotSchema },
+    problems: ['not-found'],
   },
   listAlarms: {
     method: 'get',
@@ -199,7 +214,11 @@ export const OPERATIONS = {
         enum: ROBOT_INTERVENTIONS,
       },
     },
-    success: { status: 200, description: 'The robot as `GET /v1/robots` shows it' },
+    success: {
+      status: 200,
+      description: 'The robot as the command left it (paused after pause, its charge task after charge ...)',
+      schema: publicRobotSchema,
+    },
     problems: ['validation-error', 'not-found', 'conflicting-state'],
   },
   acknowledgeAlarm: {

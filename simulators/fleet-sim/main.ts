@@ -4,8 +4,9 @@ import { loadLayout } from './load-layout.ts';
 import { TRAFFIC_GUIDANCE, type TrafficGuidance } from '../../orchestrator/engine/traffic/guidance.ts';
 
 const USAGE = `usage: npm run sim -- --layout <file.map | plant.lif.json | demo> [--site plant.site.json]
-       [--robots 200] [--hours 8] [--tasks lifelong] [--seed 1] [--action-ms N] [--step-ms 250]
-       [--guidance crisscross|none] [--release-ahead] [--json]
+       [--robots 200] [--hours 8] [--tasks lifelong] [--open-orders N] [--seed 1] [--action-ms N]
+       [--step-ms 250] [--guidance crisscross|none] [--release-ahead] [--json]
+  --open-orders: orders open at once (default one per robot; fewer leave robots idle)
   --guidance: soft one-way lanes for traffic; default crisscross on a .map grid, none on a plant
   --release-ahead: every robot gets its next edge before the end of the current one (as VDA 5050 AGVs do)`;
 
@@ -25,6 +26,7 @@ async function main(argv: string[]): Promise<number> {
         robots: { type: 'string', default: '50' },
         hours: { type: 'string', default: '1' },
         tasks: { type: 'string', default: 'lifelong' },
+        'open-orders': { type: 'string' },
         seed: { type: 'string', default: '1' },
         'action-ms': { type: 'string' },
         'step-ms': { type: 'string', default: '250' },
@@ -46,11 +48,16 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`--guidance must be one of ${TRAFFIC_GUIDANCE.join(', ')}\n${USAGE}\n`);
     return 2;
   }
+  if (args['open-orders'] !== undefined && !Number.isInteger(Number(args['open-orders']))) {
+    process.stderr.write(`--open-orders must be a whole number\n${USAGE}\n`);
+    return 2;
+  }
   const grid = args.layout.endsWith('.map');
   const { layout, template, guidance } = await loadLayout(args.layout, args.site);
   const kpis: LifelongKpis = await runLifelong({
     layout,
     robots: Number(args.robots),
+    ...(args['open-orders'] === undefined ? {} : { openOrders: Number(args['open-orders']) }),
     robotTemplate: args['release-ahead'] ? { ...template, releaseAhead: true } : template,
     guidance: (args.guidance as TrafficGuidance | undefined) ?? guidance,
     hours: Number(args.hours),

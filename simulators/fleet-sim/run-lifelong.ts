@@ -8,6 +8,8 @@ export interface LifelongOptions {
   readonly layout: Layout;
   /** How many robots; they start on distinct nodes chosen by the seed (or at `starts`). */
   readonly robots: number;
+  /** Orders kept open at once (each delivery opens the next); default one per robot. Fewer leave robots idle. */
+  readonly openOrders?: number;
   /** Template for every robot (vehicle type, speed, load types). */
   readonly robotTemplate: Omit<RobotSpec, 'id' | 'homeNode'>;
   readonly hours: number;
@@ -43,6 +45,11 @@ export interface LifelongKpis {
   readonly chargingS: number;
   /** The lowest battery any robot reached, percent (0 on a plant without chargers, eventually). */
   readonly minBatteryPct: number;
+  /**
+   * Plant seconds robots stood idle (no task, not driving) on a station's node other than a parking spot
+   * or charger, a bin say, summed over the fleet (issue 14: idle robots wait off the stations).
+   */
+  readonly idleOnStationS: number;
   readonly collisions: number;
   /** Robots in a set that waited on each other for 60 s with no progress (each episode once). */
   readonly deadlocks: number;
@@ -61,7 +68,7 @@ export interface LifelongKpis {
 
 /**
  * Lifelong random pick-and-drop on a layout (B5's protocol, `task-stream.ts`): as many orders are open as
- * there are robots, and each delivery opens the next task of the seeded stream. Candidate stations are
+ * there are robots (or `openOrders`), and each delivery opens the next task of the seeded stream. Candidate stations are
  * the layout's storage bins (on Moving AI maps, the cells next to racks).
  */
 export async function runLifelong(options: LifelongOptions): Promise<LifelongKpis> {
@@ -70,6 +77,9 @@ export async function runLifelong(options: LifelongOptions): Promise<LifelongKpi
   for (const s of layout.stations)
     if (s.role === 'storage-bin' && s.nodeIds[0]) stationOfNode.set(s.nodeIds[0], s.id);
   const candidates = [...stationOfNode.keys()];
+  const workNodes = new Set(
+    layout.stations.filter((s) => s.role !== 'park' && s.role !== 'charger').flatMap((s) => s.nodeIds),
+  );
   const starts =
     options.starts ??
     initialPositions({ seed: options.seed, nodes: layout.nodes.map((n) => n.id), count: options.robots });
@@ -101,10 +111,11 @@ export async function runLifelong(options: LifelongOptions): Promise<LifelongKpi
       },
     });
   };
-  for (let i = 0; i < options.robots; i += 1) submitNext();
+  for (let i = 0; i < (options.openOrders ?? options.robots); i += 1) submitNext();
 
   let delivered = 0;
   let busySamples = 0;
+  let idleOnStationSamples = 0;
   let samples = 0;
   const totalMs = options.hours * 3_600_000;
   const started = performance.now();
@@ -112,8 +123,11 @@ export async function runLifelong(options: LifelongOptions): Promise<LifelongKpi
   for (let t = 0; t < totalMs; t += chunkMs) {
     fleet.run(Math.min(chunkMs, totalMs - t), (f) => {
       samples += 1;
-      for (const r of Object.values(f.state.robots)) if (r.task?.kind === 'order-leg') busySamples += 1;
-      // Keep one open order per robot: every delivery (or failure) opens the next task.
+      for (const r of Object.values(f.state.robots)) {
+        if (r.task?.kind === 'order-leg') busySamples += 1;
+        else if (r.task === undefined && !r.moving && workNodes.has(r.nodeId!)) idleOnStationSamples += 1;
+      }
+      // Keep the open orders topped up: every delivery (or failure) opens the next task.
       const done = f.finished;
       while (delivered < done) {
         delivered += 1;
@@ -148,6 +162,7 @@ export async function runLifelong(options: LifelongOptions): Promise<LifelongKpi
     emptyTravelPct: round((100 * fleet.distanceM.empty) / Math.max(1e-9, travelled)),
     chargingS: round(fleet.chargingS),
     minBatteryPct: round(fleet.minBatteryPct),
+    idleOnStationS: round((idleOnStationSamples * options.stepMs) / 1000),
     collisions: fleet.collisions.length,
     deadlocks: fleet.deadlocks,
     stalls: fleet.stalls,

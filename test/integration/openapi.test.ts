@@ -101,6 +101,7 @@ describe('OpenAPI description, on real Redis and HTTP', () => {
       }),
       amendTransportOrder: async () => ({ params: { id: await newOrder('amend') }, body: { priority: 7 } }),
       listRobots: () => ({}),
+      getRobot: () => ({ params: { id: 'AMR-02' } }),
       listAlarms: () => ({}),
       interveneOnRobot: () => ({ params: { id: 'AMR-01', action: 'into-service' } }),
       acknowledgeAlarm: async () => {

@@ -10,8 +10,11 @@ interface PublicRobot {
   readonly pose: { x: number; y: number; thetaRad: number } | null;
   readonly driving: boolean;
   readonly orderId: string | null;
+  readonly status: string;
+  readonly paused: boolean;
   readonly operatorPaused: boolean;
   readonly outOfService: boolean;
+  readonly task: { readonly kind: string; readonly goalNodeId: string | null } | null;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -79,6 +82,23 @@ describe('robot interventions and alarm acknowledgement, on the demo plant', () 
     expect((await robot('AMR-01')).operatorPaused).toBe(false); // none of these changed anything
   });
 
+  it('when a robot is read by its id, then it is the robot as the fleet lists it; an unknown id is 404 naming it, a wms key 403', async () => {
+    const one = await call(url, 'GET', '/v1/robots/AMR-03', { key: KEYS.integrator });
+    expect(one.status, JSON.stringify(one.body)).toBe(200);
+    const listed = (await robots()).find((r) => r.id === 'AMR-03')!;
+    // Battery and pose drift between the two reads; the rest is the same robot.
+    const { batteryPct: _b1, pose: _p1, ...got } = one.body as Record<string, unknown>;
+    const { batteryPct: _b2, pose: _p2, ...expected } = listed as unknown as Record<string, unknown>;
+    expect(got).toEqual(expected);
+
+    const missing = await call(url, 'GET', '/v1/robots/AMR-99', { key: KEYS.supervisor });
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('content-type')).toContain('application/problem+json');
+    expect(missing.body).toMatchObject({ type: '/problems/not-found', status: 404 });
+    expect(missing.body.detail).toContain('AMR-99');
+    expect((await call(url, 'GET', '/v1/robots/AMR-03', { key: KEYS.wms })).status).toBe(403);
+  });
+
   it('when a supervisor pauses a moving robot, then it stays where it is while others move, refuses park and charge, and drives on when resumed', async () => {
     // Enough work, from several pickups, to keep the fleet driving for a while.
     const routes: [string, string][] = [
@@ -102,7 +122,14 @@ describe('robot interventions and alarm acknowledgement, on the demo plant', () 
     );
     const paused = await intervene(moving.id, 'pause');
     expect(paused.status, JSON.stringify(paused.body)).toBe(200);
-    expect(paused.body).toMatchObject({ id: moving.id, operatorPaused: true, outOfService: false });
+    // The answer is the robot after the command, not before: paused although it has not reported it yet.
+    expect(paused.body).toMatchObject({
+      id: moving.id,
+      status: 'paused',
+      paused: true,
+      operatorPaused: true,
+      outOfService: false,
+    });
     expect(paused.body.orderId).not.toBeNull();
 
     // Park and charge are for robots without an order: 409, and the robot keeps its order.
@@ -132,7 +159,8 @@ describe('robot interventions and alarm acknowledgement, on the demo plant', () 
 
     const resumed = await intervene(moving.id, 'resume');
     expect(resumed.status).toBe(200);
-    expect(resumed.body.operatorPaused).toBe(false);
+    expect(resumed.body).toMatchObject({ paused: false, operatorPaused: false });
+    expect(resumed.body.status).not.toBe('paused');
     await waitFor(
       `${moving.id} moving again`,
       async () => {
@@ -179,6 +207,22 @@ describe('robot interventions and alarm acknowledgement, on the demo plant', () 
       30_000,
     );
     expect(assigned.robotId).toBe(idle.id);
+  });
+
+  it('when a supervisor sends an idle robot to charge, then the answer already shows it bound for a charger', async () => {
+    const idle = await waitFor(
+      'an idle robot in service',
+      async () => (await robots()).find((r) => r.orderId === null && !r.outOfService && r.task === null),
+      60_000,
+    );
+    const sent = await intervene(idle.id, 'charge');
+    expect(sent.status, JSON.stringify(sent.body)).toBe(200);
+    expect(sent.body.task).toEqual({
+      kind: 'charge',
+      goalNodeId: expect.stringMatching(/^S-CHG-/) as unknown,
+    });
+    const read = await call(url, 'GET', `/v1/robots/${idle.id}`, { key: KEYS.supervisor });
+    expect(read.body.task).toEqual(sent.body.task);
   });
 
   it('when a supervisor acknowledges an alarm, then it is marked with who did it; unknown ids are 404, a wms key 403', async () => {

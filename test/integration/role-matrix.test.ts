@@ -18,6 +18,7 @@ const MATRIX: readonly { route: string; allowed: readonly Role[] }[] = [
   { route: 'POST /v1/transport-orders/{order}/cancel', allowed: ['mes', 'wms', 'supervisor'] },
   { route: 'PATCH /v1/transport-orders/{order}', allowed: ['mes', 'wms', 'supervisor'] },
   { route: 'GET /v1/robots', allowed: ['supervisor', 'integrator', 'admin'] },
+  { route: 'GET /v1/robots/{robot}', allowed: ['supervisor', 'integrator', 'admin'] },
   { route: 'GET /v1/alarms', allowed: ['supervisor', 'integrator', 'admin'] },
   { route: 'GET /v1/layout', allowed: ['supervisor', 'integrator', 'admin'] },
   { route: 'PUT /v1/layout/edges/{edge}/blocked', allowed: ['supervisor', 'integrator'] },
@@ -73,6 +74,7 @@ describe('role matrix: every role against every route, on real Redis and HTTP', 
       body: { type: 'custom', from: { location: 'DOCK-1' }, to: { location: 'DOCK-2' }, priority: 0 },
     });
     ids.order = order.body.id as string;
+    ids.robot = 'AMR-01';
     // Unknown ids: an allowed role gets 404, a refused one 403 before the look-up.
     ids.subscription = 'sub_unknown';
     ids.letter = 'unknown-letter';

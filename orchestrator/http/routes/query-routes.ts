@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { TransportOrder } from '../../domain/transport-order.ts';
-import { orderIdOf, type RobotRuntime } from '../../engine/engine-types.ts';
+import type { RobotRuntime } from '../../engine/engine-types.ts';
 import type { OrderStore } from '../../store/order-store.ts';
 import type { Alarm } from '../../services/engine-runtime.ts';
 import { principalOf, requireRole } from '../auth.ts';
@@ -8,6 +8,7 @@ import type { Role } from '../../config.ts';
 import { ProblemError, zodFieldErrors } from '../problem.ts';
 import { orderListQuery } from '../schemas.ts';
 import { rolesOf } from '../operations.ts';
+import { publicRobot } from '../public-robot.ts';
 
 export interface QueryRouteDeps {
   readonly store: OrderStore;
@@ -20,28 +21,6 @@ export function visibleTo(role: Role, order: TransportOrder): boolean {
   if (role === 'mes') return order.sourceSystem === 'MES';
   if (role === 'wms') return order.sourceSystem === 'WMS';
   return true;
-}
-
-export function publicRobot(robot: RobotRuntime): Record<string, unknown> {
-  return {
-    id: robot.spec.id,
-    vehicleType: robot.spec.vehicleType,
-    adapter: robot.spec.adapter,
-    connection: robot.connection,
-    mode: robot.mode,
-    nodeId: robot.nodeId ?? null,
-    pose: robot.pose ?? null,
-    batteryPct: robot.batteryPct,
-    charging: robot.charging,
-    driving: robot.driving,
-    paused: robot.paused,
-    /** Paused by a supervisor: it stays paused whatever it reports, until resumed. */
-    operatorPaused: robot.operatorPaused,
-    outOfService: robot.outOfService,
-    loads: robot.loads,
-    errors: robot.errors,
-    orderId: orderIdOf(robot.task) ?? null,
-  };
 }
 
 export function queryRoutes(deps: QueryRouteDeps): Router {

@@ -5,7 +5,7 @@ import type { RobotIntervention as ContractIntervention } from '../live-contract
 import { principalOf, requireRole } from '../auth.ts';
 import { ProblemError } from '../problem.ts';
 import { rolesOf } from '../operations.ts';
-import { publicRobot } from './query-routes.ts';
+import { publicRobot } from '../public-robot.ts';
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 /** The engine's interventions are exactly the contract's (the map UI's): a difference fails to compile. */
@@ -28,12 +28,20 @@ function isIntervention(action: string): action is RobotIntervention {
 }
 
 /**
- * A supervisor's one-click actions from the map UI: `POST /v1/robots/{id}/{action}` (pause, resume,
- * charge, park, out-of-service, into-service; answered with the robot as `GET /v1/robots` shows it, 409
- * when its state does not allow it) and `POST /v1/alarms/{id}/acknowledge`. Supervisors and admins.
+ * One robot, `GET /v1/robots/{id}` (as `GET /v1/robots` lists it; who may list the fleet), and a
+ * supervisor's one-click actions from the map UI: `POST /v1/robots/{id}/{action}` (pause, resume,
+ * charge, park, out-of-service, into-service; answered with the robot as the command left it, 409 when
+ * its state does not allow it) and `POST /v1/alarms/{id}/acknowledge`. Supervisors and admins.
  */
 export function robotRoutes(deps: RobotRouteDeps): Router {
   const router = Router();
+
+  router.get('/robots/:id', requireRole(...rolesOf('getRobot')), (req, res) => {
+    const id = String(req.params.id);
+    const robot = deps.robots().find((r) => r.spec.id === id);
+    if (!robot) throw new ProblemError('not-found', `no robot ${id}`);
+    res.json(publicRobot(robot));
+  });
 
   router.post('/robots/:id/:action', requireRole(...rolesOf('interveneOnRobot')), async (req, res) => {
     const id = String(req.params.id);
