@@ -176,8 +176,8 @@ class Link {
 }
 
 /**
- * The robot port over VDA 5050 2.0 (2.1 tolerated) and MQTT: the master side of `../shared/specs/
- * vda5050-master.md` part C. One adapter drives any number of AGVs of any manufacturers on one broker.
+ * The robot port over VDA 5050 2.0 (2.1 tolerated) and MQTT: the master side of VDA 5050
+ * (the conformance tests name each statement by its checklist id). One adapter drives any number of AGVs of any manufacturers on one broker.
  *
  * - Out: each release becomes an order or an order update stitched on the decision point
  *   (`order-builder.ts`); cancel and pause are instant actions. Every message gets a per-topic, per-AGV

@@ -7,7 +7,7 @@ import {
 } from './order-lifecycle.ts';
 import { ORDER_STATUSES, type OrderStatus, type TransportOrder } from './transport-order.ts';
 
-/** The lifecycle as ARCHITECTURE.md ("Domain") describes it, written out independently of the code. */
+/** The lifecycle as the README describes it, written out independently of the code. */
 const LEGAL: readonly (readonly [OrderStatus, OrderStatus])[] = [
   ['received', 'planned'],
   ['received', 'failed'],

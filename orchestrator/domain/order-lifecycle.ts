@@ -1,7 +1,7 @@
 import type { OrderStatus, TransportOrder } from './transport-order.ts';
 
 /**
- * The one place that says which status may follow which (ARCHITECTURE.md, "Domain").
+ * The one place that says which status may follow which (README, "An order passes through").
  * `delivered` is the physical move; `confirmed` means the WMS acknowledged it.
  */
 const LEGAL: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {

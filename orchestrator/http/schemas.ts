@@ -3,7 +3,7 @@ import { ORDER_STATUSES, ORDER_TYPES } from '../domain/transport-order.ts';
 import { ROLES } from '../config.ts';
 
 /**
- * Request schemas (contract: ../shared/specs/integration-contract.md). Shape and types only: a mismatch is
+ * Request schemas (the MES/WMS contract: README, `GET /docs`). Shape and types only: a mismatch is
  * 400. Meaning (known locations, quantity > 0, SSCC check digit) is checked after, and is 422.
  */
 

@@ -1,6 +1,6 @@
 import type { OrderId, OrderStatus } from '../domain/transport-order.ts';
 
-/** Every Redis key the service writes, under one prefix per site (ARCHITECTURE.md, "Scale-out"). */
+/** Every Redis key the service writes, under one prefix per site (`REDIS_PREFIX`; one engine per site or shard). */
 export class RedisKeys {
   constructor(readonly prefix: string) {}
   order(id: OrderId): string {

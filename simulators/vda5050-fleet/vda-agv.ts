@@ -1,7 +1,7 @@
 /**
  * One simulated VDA 5050 2.0 AGV: the spec-strict peer our master adapter is tested against. It speaks
  * MQTT to a real broker, validates everything it receives against the official schemas, follows the 2.0
- * order acceptance algorithm ("or" in the active test, see `/work/shared/specs/vda5050-master.md` part A),
+ * order acceptance algorithm ("or" in the active test, see the VDA 5050 checklist, part A),
  * drives straight lines between node positions, runs pick/drop/charging actions and asserts that every
  * state it publishes is schema-valid, so a test run doubles as a conformance check of the simulator itself.
  */

@@ -1,5 +1,5 @@
 /**
- * Shared pieces of the benchmark suite (`/work/shared/specs/performance.md`): the section each
+ * Shared pieces of the benchmark suite (the project's benchmark spec, `specs/performance.md` of the design docs): the section each
  * benchmark returns, timing, percentiles, a seeded PRNG, machine info and Markdown helpers.
  * Benchmarks may do I/O; nothing here asserts a time (benchmarks are not tests).
  */
