@@ -15,8 +15,15 @@
  *    snapshot; the client fetches `GET /v1/layout` again.
  */
 
-/** How a robot is drawn: its colour on the map. */
-export type LiveRobotStatus = 'moving' | 'working' | 'idle' | 'charging' | 'paused' | 'fault' | 'offline';
+/**
+ * What a robot is doing, as drawn (its colour on the map), first match wins: `offline` (connection not
+ * online), `fault` (a fatal error), `paused` (by itself or a supervisor), `charging`, `working` (a pick or
+ * drop at its goal), `moving` (released onto an edge, or driving), `waiting` (it has somewhere to go, an
+ * order leg, its order's resync, a charger or a parking spot not yet reached, and nothing released: held by
+ * traffic), `idle` (nothing to do).
+ */
+export type LiveRobotStatus =
+  'moving' | 'working' | 'waiting' | 'idle' | 'charging' | 'paused' | 'fault' | 'offline';
 
 export interface LiveRobot {
   readonly id: string;

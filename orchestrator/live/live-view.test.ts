@@ -67,6 +67,11 @@ describe('robotStatus', () => {
     ['charging', robot('r', { charging: true, moving })],
     ['working', robot('r', { task: leg('acting'), moving })],
     ['moving', robot('r', { task: leg('travel'), moving })],
+    ['moving', robot('r', { task: leg('travel'), driving: true })],
+    ['waiting', robot('r', { task: leg('travel') })],
+    ['waiting', robot('r', { task: { kind: 'resync', orderId: 'o1' }, nodeId: 'D' })],
+    ['waiting', robot('r', { task: { kind: 'park', goalNodeId: 'P1' } })],
+    ['idle', robot('r', { task: { kind: 'park', goalNodeId: 'A' } })],
     ['idle', robot('r', { errors: [{ code: 'w', level: 'warning', message: 'm' }] })],
   ] as const)('when the robot is so, then it is drawn %s', (status, r) => {
     expect(robotStatus(r)).toBe(status);

@@ -75,18 +75,23 @@ function roundTo(value: number, step: number): number {
   return Number(rounded.toFixed(2)) || 0;
 }
 
-/**
- * How a robot is drawn, first match wins: offline (connection not online), fault (a fatal error),
- * paused (by itself or by a supervisor), charging, working (at its goal doing a pick or drop), moving (released onto an edge), idle.
- */
+/** How a robot is drawn (`LiveRobotStatus`: the rules, first match wins). */
 export function robotStatus(robot: LiveRobotSource): LiveRobotStatus {
   if (robot.connection !== 'online') return 'offline';
   if (robot.errors.some((e) => e.level === 'fatal')) return 'fault';
   if (robot.paused || robot.operatorPaused) return 'paused';
   if (robot.charging || (robot.task?.kind === 'charge' && robot.task.phase === 'charging')) return 'charging';
   if (robot.task?.kind === 'order-leg' && robot.task.phase === 'acting') return 'working';
-  if (robot.moving) return 'moving';
+  if (robot.moving || robot.driving) return 'moving';
+  if (hasWayToGo(robot)) return 'waiting';
   return 'idle';
+}
+
+/** The robot's task takes it somewhere it has not reached (or, resyncing, it still has its order). */
+function hasWayToGo(robot: LiveRobotSource): boolean {
+  if (robot.task?.kind === 'resync') return true;
+  const goal = travelGoal(robot);
+  return goal !== undefined && goal !== robot.nodeId;
 }
 
 /** The goal a robot drives to for its task, when it is still driving there. */

@@ -18,6 +18,7 @@ type Rec = Record<string, unknown>;
 const ROBOT_STATUSES: ReadonlySet<string> = new Set<LiveRobotStatus>([
   'moving',
   'working',
+  'waiting',
   'idle',
   'charging',
   'paused',

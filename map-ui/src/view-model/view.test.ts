@@ -99,7 +99,7 @@ describe('robot view', () => {
     expect(robotColour({ status: 'fault', outOfService: true })).toBe(STATUS_COLOURS.fault);
     expect(robotColour({ status: 'moving', outOfService: true })).toBe(STATUS_COLOURS.offline);
     expect(robotColour({ status: 'charging', outOfService: false })).toBe(STATUS_COLOURS.charging);
-    expect(new Set(Object.values(STATUS_COLOURS)).size).toBe(7);
+    expect(new Set(Object.values(STATUS_COLOURS)).size).toBe(8);
     expect(batteryColour(10)).not.toBe(batteryColour(90));
   });
 
