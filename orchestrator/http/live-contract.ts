@@ -52,12 +52,34 @@ export interface LiveRobot {
   }[];
 }
 
+/** What an order moves, as its request gave it; fields it did not give are absent. */
+export interface LiveLoad {
+  readonly handlingUnitId?: string;
+  /** 18-digit GS1 SSCC. */
+  readonly sscc?: string;
+  readonly sku?: string;
+  readonly quantity?: number;
+  readonly uom?: string;
+}
+
 export interface LiveOrder {
   readonly id: string;
+  /** The transport order's type: `fg-putaway`, `line-replenish`, `quality-move`, `empty-return`, `custom`. */
+  readonly type: string;
   readonly status: string;
   readonly priority: number;
+  /**
+   * Where the load is picked up: the plant location code (the station id) once intake resolved it, else
+   * the request's end as given: a location code, `zone <code>`, or `decided by the WMS`.
+   */
   readonly fromStation: string;
+  /** Where it goes, as `fromStation`. */
   readonly toStation: string;
+  readonly load: LiveLoad;
+  /** The caller's references, carried unchanged (`workOrder`, `warehouseTask`, ...). */
+  readonly externalRefs: Readonly<Record<string, string>>;
+  /** Why it failed (a stable code such as `no-space`); only on failed orders. */
+  readonly failureReason?: string;
   readonly robotId?: string;
   /** Expected delivery, ISO 8601; absent before a robot is assigned. */
   readonly eta?: string;

@@ -59,8 +59,13 @@ export function isLiveOrder(x: unknown): x is LiveOrder {
   return (
     isRec(x) &&
     isStr(x.id) &&
+    isStr(x.type) &&
     isStr(x.status) &&
     isNum(x.priority) &&
+    isStr(x.fromStation) &&
+    isStr(x.toStation) &&
+    isRec(x.load) &&
+    isRec(x.externalRefs) &&
     isNum(x.latenessS) &&
     isOptStr(x.robotId) &&
     isOptStr(x.eta) &&

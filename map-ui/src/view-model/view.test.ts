@@ -17,10 +17,13 @@ import { batteryColour, placeRobot, robotColour, STATUS_COLOURS } from './robot-
 
 const order = (id: string, priority: number, dueBy?: string): LiveOrder => ({
   id,
+  type: 'custom',
   status: 'received',
   priority,
   fromStation: 'A',
   toStation: 'B',
+  load: {},
+  externalRefs: {},
   latenessS: 0,
   ...(dueBy === undefined ? {} : { dueBy }),
 });
