@@ -11,6 +11,7 @@ import { RobotsPanel } from './panels/robots-panel.ts';
 import { Toasts } from './panels/toast.ts';
 import { MapScene } from './scene/map-scene.ts';
 import { FleetModel } from './view-model/fleet-model.ts';
+import { backlog } from './view-model/kpi-view.ts';
 import { LayoutIndex, parseLayout } from './view-model/layout-model.ts';
 
 /** Panels are redrawn at most this often (milliseconds); the map itself animates every frame. */
@@ -227,7 +228,7 @@ export class MapApp {
     this.robotsPanel.render(this.model.robots, this.index.nodes);
     this.ordersPanel.render(this.model.orders.values(), Date.now());
     this.alarmsPanel.render(this.model.alarms.values());
-    this.kpiPanel.render(this.model.kpis);
+    this.kpiPanel.render(this.model.kpis, backlog(this.model.orders.values(), Date.now()));
     const edges = this.model.blocked.edges;
     const nodes = this.model.blocked.nodes;
     setText(

@@ -100,15 +100,34 @@ export interface LiveAlarm {
   readonly acknowledged: boolean;
 }
 
+/**
+ * One KPI sample, in plant time (the orchestrator's clock). "Open" orders are those accepted and not yet
+ * delivered, failed or cancelled (received, planned, assigned, ..., dropping, on-hold): the backlog.
+ */
 export interface LiveKpis {
   readonly at: string;
-  /** Deliveries in the last hour of plant time. */
+  /** Orders delivered in the hour before `at` (by their `delivered` time). */
   readonly tasksPerHour: number;
-  /** Share of delivered orders that met their due time, 0..100 (100 when none had one). */
-  readonly onTimePct: number;
-  /** Share of robots working an order, 0..100. */
-  readonly utilisationPct: number;
-  /** Share of driven distance without a load, 0..100. */
+  /**
+   * On-time delivery, 0..100: of the orders with a due time that were delivered in the last hour, or are
+   * open and already past their due time (late whatever happens next), the share delivered by it. Absent
+   * when no order counts (none delivered with a due time, none overdue): unknown, never 100 by default.
+   */
+  readonly onTimePct?: number;
+  /** Open orders past their due time at `at`. */
+  readonly overdueOrders: number;
+  /** Open orders at `at`. */
+  readonly openOrders: number;
+  /**
+   * Robots that can work: connected, in service (not taken out by a supervisor) and without a fatal
+   * error. Charging and paused robots count: they are part of the working fleet, their time is not free.
+   */
+  readonly robotsAvailable: number;
+  /** Of `robotsAvailable`, those working an order (an order leg, or its resync after a restart). */
+  readonly robotsBusy: number;
+  /** `robotsBusy` of `robotsAvailable`, 0..100; absent when no robot is available. */
+  readonly utilisationPct?: number;
+  /** Share of the distance driven in the last hour without a load, 0..100 (0 when nothing was driven). */
   readonly emptyTravelPct: number;
 }
 

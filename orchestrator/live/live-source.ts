@@ -1,7 +1,7 @@
 import type { EngineContext } from '../engine/engine-context.ts';
-import { orderIdOf } from '../engine/engine-types.ts';
+import { isDone } from '../domain/order-lifecycle.ts';
 import type { LiveBlocks, LiveKpis } from '../http/live-contract.ts';
-import { computeKpis, KpiHistory, TravelTally } from './live-kpis.ts';
+import { computeKpis, KpiHistory, kpiRobot, TravelTally } from './live-kpis.ts';
 import type { LiveOrderFeed } from './live-orders.ts';
 import { engineRoutes, type LiveRoutes } from './live-routes.ts';
 import { buildLiveView, type LiveAlarmSource, type LiveRobotSource, type LiveView } from './live-view.ts';
@@ -65,9 +65,11 @@ export class LiveSource {
     const kpis = computeKpis({
       nowMs,
       deliveries: this.options.orders.deliveries(nowMs),
-      robots: this.options
-        .robots()
-        .map((r) => ({ id: r.spec.id, hasOrder: orderIdOf(r.task) !== undefined })),
+      open: this.options.orders
+        .current(nowMs)
+        .filter((o) => !isDone(o.status))
+        .map((o) => (o.dueBy === undefined ? {} : { dueByMs: Date.parse(o.dueBy) })),
+      robots: this.options.robots().map(kpiRobot),
       travel: this.tally.totals(nowMs),
     });
     this.history.add(kpis, nowMs);

@@ -35,6 +35,10 @@ const kpi = (i: number) => ({
   at: `2026-01-01T00:${String(i % 60).padStart(2, '0')}:00Z`,
   tasksPerHour: i,
   onTimePct: 100,
+  overdueOrders: 0,
+  openOrders: 3,
+  robotsAvailable: 4,
+  robotsBusy: 2,
   utilisationPct: 50,
   emptyTravelPct: 30,
 });

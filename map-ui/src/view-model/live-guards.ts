@@ -82,8 +82,12 @@ export function isLiveKpis(x: unknown): x is LiveKpis {
     isRec(x) &&
     isStr(x.at) &&
     isNum(x.tasksPerHour) &&
-    isNum(x.onTimePct) &&
-    isNum(x.utilisationPct) &&
+    (x.onTimePct === undefined || isNum(x.onTimePct)) &&
+    isNum(x.overdueOrders) &&
+    isNum(x.openOrders) &&
+    isNum(x.robotsAvailable) &&
+    isNum(x.robotsBusy) &&
+    (x.utilisationPct === undefined || isNum(x.utilisationPct)) &&
     isNum(x.emptyTravelPct)
   );
 }
