@@ -6,6 +6,14 @@ import type { LiveOrderFeed } from './live-orders.ts';
 import { engineRoutes, type LiveRoutes } from './live-routes.ts';
 import { buildLiveView, type LiveAlarmSource, type LiveRobotSource, type LiveView } from './live-view.ts';
 
+/**
+ * Between KPI samples, ms: often enough that utilisation and the backlog follow the plant within
+ * seconds, not a minute behind.
+ */
+export const KPI_PERIOD_MS = 15_000;
+/** KPI samples kept for snapshots: the last hour. */
+const KPI_SAMPLES = 240;
+
 /** Alarms a view holds (the newest); older ones stay with clients that saw them. */
 const VIEW_ALARMS = 200;
 
@@ -17,7 +25,7 @@ export interface LiveSourceOptions {
   readonly orders: LiveOrderFeed;
   /** The engine's router, travel-time tables and station look-ups. */
   readonly context: EngineContext;
-  /** Between KPI samples, ms of plant time; default 60 000. */
+  /** Between KPI samples, ms of plant time; default `KPI_PERIOD_MS`. */
   readonly kpiPeriodMs?: number;
 }
 
@@ -31,7 +39,7 @@ export class LiveSource {
   private readonly routes: LiveRoutes;
 
   constructor(private readonly options: LiveSourceOptions) {
-    this.history = new KpiHistory(options.kpiPeriodMs ?? 60_000);
+    this.history = new KpiHistory(options.kpiPeriodMs ?? KPI_PERIOD_MS, KPI_SAMPLES);
     this.routes = engineRoutes(options.context, options.blocks);
   }
 
