@@ -8,6 +8,7 @@ import { h, setText } from './panels/dom.ts';
 import { KpiPanel } from './panels/kpi-panel.ts';
 import { OrdersPanel } from './panels/orders-panel.ts';
 import { RobotsPanel } from './panels/robots-panel.ts';
+import { SideTabs } from './panels/side-tabs.ts';
 import { Toasts } from './panels/toast.ts';
 import { MapScene } from './scene/map-scene.ts';
 import { FleetModel } from './view-model/fleet-model.ts';
@@ -45,6 +46,7 @@ export class MapApp {
   private readonly ordersPanel: OrdersPanel;
   private readonly alarmsPanel: AlarmsPanel;
   private readonly kpiPanel = new KpiPanel();
+  private readonly tabs = new SideTabs();
   private readonly mapHost = h('div', { className: 'map', testid: 'map' });
   private fpsTimer: ReturnType<typeof setInterval> | undefined;
   private readonly followBox = h('input', { testid: 'map-follow' });
@@ -195,6 +197,7 @@ export class MapApp {
   }
 
   private select(id: string | undefined): void {
+    if (id !== undefined) this.tabs.show('robots');
     this.scene?.select(id);
     this.robotsPanel.select(id);
     this.scene?.drawSelectedRoute(id === undefined ? undefined : this.model.robots.get(id));
@@ -226,9 +229,13 @@ export class MapApp {
   private renderPanels(): void {
     if (this.stopped) return;
     this.robotsPanel.render(this.model.robots, this.index.nodes);
-    this.ordersPanel.render(this.model.orders.values(), Date.now());
+    const nowMs = Date.now();
+    const counts = this.ordersPanel.render(this.model.orders.values(), nowMs);
+    this.tabs.setCount('orders', counts.open);
+    this.tabs.setCount('finished', counts.finished);
+    this.tabs.setCount('robots', this.model.robots.size);
     this.alarmsPanel.render(this.model.alarms.values());
-    this.kpiPanel.render(this.model.kpis, backlog(this.model.orders.values(), Date.now()));
+    this.kpiPanel.render(this.model.kpis, backlog(this.model.orders.values(), nowMs));
     const edges = this.model.blocked.edges;
     const nodes = this.model.blocked.nodes;
     setText(
@@ -293,14 +300,20 @@ export class MapApp {
     );
   }
 
+  /**
+   * KPIs and alarms on top, always in view; below them one box with tabs (open orders, finished orders,
+   * robots) that scrolls on its own.
+   */
   private sidebar(): HTMLElement {
+    this.tabs.add('orders', 'Open orders', this.ordersPanel.open);
+    this.tabs.add('finished', 'Finished', this.ordersPanel.finished);
+    this.tabs.add('robots', 'Robots', this.robotsPanel.root);
     return h(
       'aside',
-      { className: 'side' },
-      this.robotsPanel.root,
-      this.alarmsPanel.root,
-      this.ordersPanel.root,
+      { className: 'side', testid: 'side-panel' },
       this.kpiPanel.root,
+      this.alarmsPanel.root,
+      this.tabs.root,
     );
   }
 }

@@ -80,6 +80,8 @@ export interface LiveOrder {
   readonly externalRefs: Readonly<Record<string, string>>;
   /** Why it failed (a stable code such as `no-space`); only on failed orders. */
   readonly failureReason?: string;
+  /** When it was delivered, failed or cancelled, ISO 8601; absent while it is open. */
+  readonly endedAt?: string;
   readonly robotId?: string;
   /** Expected delivery, ISO 8601; absent before a robot is assigned. */
   readonly eta?: string;
@@ -144,7 +146,7 @@ export interface LiveSnapshot {
   /** Open orders (not confirmed, failed or cancelled), and those closed in the last minutes. */
   readonly orders: readonly LiveOrder[];
   readonly alarms: readonly LiveAlarm[];
-  /** The recent KPI samples, oldest first (one a minute of plant time at most). */
+  /** The KPI samples of the last hour, oldest first (one each 15 s of plant time at most). */
   readonly kpis: readonly LiveKpis[];
   readonly blocked: LiveBlocks;
 }

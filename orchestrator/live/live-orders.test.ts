@@ -112,8 +112,12 @@ describe('liveOrder', () => {
     });
   });
 
-  it('when an order failed, then its row says why', () => {
-    expect(show(planned({ status: 'failed', failureReason: 'no-space' })).failureReason).toBe('no-space');
+  it('when an order failed, then its row says why and when; an open one has no end', () => {
+    const at = new Date(NOW - 5000).toISOString();
+    const failed = show(planned({ status: 'failed', failureReason: 'no-space', timestamps: { failed: at } }));
+    expect([failed.failureReason, failed.endedAt]).toEqual(['no-space', at]);
+    expect(show(planned({ status: 'cancelled', timestamps: { cancelled: at } })).endedAt).toBe(at);
+    expect(show(planned({ status: 'to-pickup', timestamps: { cancelled: at } })).endedAt).toBeUndefined();
   });
 
   it('when an order names a zone and a WMS decision not yet resolved, then its ends read so', () => {
@@ -155,6 +159,7 @@ describe('liveOrder', () => {
       }),
     );
     expect(o.eta).toBe(new Date(NOW - 20_000).toISOString());
+    expect(o.endedAt).toBe(new Date(NOW - 20_000).toISOString());
     expect(o.latenessS).toBe(40);
   });
 });

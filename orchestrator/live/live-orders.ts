@@ -162,6 +162,10 @@ export function liveOrder(
   const robot = order.robotId === undefined ? undefined : robots.get(order.robotId);
   const etaMs = order.robotId === undefined ? undefined : estimateDeliveryMs(order, robot, routes, nowMs);
   const dueMs = order.dueBy === undefined ? undefined : Date.parse(order.dueBy);
+  const t = order.timestamps;
+  const endedAt =
+    t.delivered ??
+    (order.status === 'failed' ? t.failed : order.status === 'cancelled' ? t.cancelled : undefined);
   // Late at delivery; at the end for one that ended otherwise; else at the estimate, or now when later.
   const atMs =
     order.timestamps.delivered !== undefined
@@ -179,6 +183,7 @@ export function liveOrder(
     load: liveLoad(order.load),
     externalRefs: { ...order.externalRefs },
     ...(order.failureReason === undefined ? {} : { failureReason: order.failureReason }),
+    ...(endedAt === undefined ? {} : { endedAt }),
     ...(order.robotId === undefined ? {} : { robotId: order.robotId }),
     ...(etaMs === undefined ? {} : { eta: new Date(etaMs).toISOString() }),
     ...(order.dueBy === undefined ? {} : { dueBy: order.dueBy }),

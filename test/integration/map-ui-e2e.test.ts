@@ -62,7 +62,7 @@ describe('map UI in headless Chromium against the running demo plant', () => {
       MES_RATE_PER_MIN: '60',
     });
     browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
     page.on('dialog', (dialog) => void dialog.accept());
     await page.goto(plant.orchestrator.url);
     await page.getByTestId('login-key').fill(KEYS.supervisor);
@@ -106,6 +106,7 @@ describe('map UI in headless Chromium against the running demo plant', () => {
       async () => (await robotsApi()).find((r) => r.orderId !== null && r.nodeId !== null),
       60_000,
     );
+    await page.getByTestId('tab-robots').click();
     await page.getByTestId(`robot-row-${working.id}`).click();
     await page.getByTestId('robot-action-pause').click();
     await waitFor(

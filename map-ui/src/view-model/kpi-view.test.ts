@@ -42,7 +42,7 @@ describe('kpiTiles', () => {
 
   it('when every available robot is busy, then utilisation says so with the counts', () => {
     const tiles = kpiTiles([sample({ utilisationPct: 100 })], { open: 5, overdue: 0 });
-    expect(tile(tiles, 'utilisationPct')).toMatchObject({ value: '100%', detail: '7/7 robots busy' });
+    expect(tile(tiles, 'utilisationPct')).toMatchObject({ value: '100%', detail: '7 of 7 busy' });
     expect(tile(tiles, 'emptyTravelPct').value).toBe('41.3%');
   });
 

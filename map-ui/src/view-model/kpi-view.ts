@@ -87,7 +87,7 @@ export function kpiTiles(kpis: readonly LiveKpis[], now: { open: number; overdue
       key: 'utilisationPct',
       label: 'Utilisation',
       value: util === undefined ? '—' : `${round1(util)}%`,
-      detail: last === undefined ? 'no sample yet' : `${last.robotsBusy}/${last.robotsAvailable} robots busy`,
+      detail: last === undefined ? 'no sample yet' : `${last.robotsBusy} of ${last.robotsAvailable} busy`,
       tone: 'normal',
       series: series(kpis, (k) => k.utilisationPct),
     },
