@@ -146,7 +146,7 @@ export interface LiveSnapshot {
   /** Open orders (not confirmed, failed or cancelled), and those closed in the last minutes. */
   readonly orders: readonly LiveOrder[];
   readonly alarms: readonly LiveAlarm[];
-  /** The KPI samples of the last hour, oldest first (one each 15 s of plant time at most). */
+  /** The KPI samples of the last 20 minutes, oldest first (one each 5 s of plant time at most). */
   readonly kpis: readonly LiveKpis[];
   readonly blocked: LiveBlocks;
 }

@@ -15,7 +15,7 @@ export type ApplyOutcome =
   /** The layout changed: fetch `GET /v1/layout` again; a new snapshot follows. */
   | { readonly kind: 'layout-changed'; readonly layoutVersion: string };
 
-/** KPI samples kept for the sparklines (one each 15 s of plant time: an hour). */
+/** KPI samples kept for the sparklines (one each 5 s of plant time: 20 minutes). */
 export const KPI_HISTORY = 240;
 
 /**
