@@ -1,13 +1,6 @@
 import type { LiveOrder } from '../../../orchestrator/http/live-contract.ts';
 import type { FleetApi } from '../api.ts';
-import {
-  loadText,
-  orderTitle,
-  refsText,
-  splitOrders,
-  stateText,
-  typeLabel,
-} from '../view-model/order-view.ts';
+import { loadLine, orderTitle, splitOrders, stateText, typeLabel } from '../view-model/order-view.ts';
 import { formatEta, formatLateness, shortId } from '../view-model/panels.ts';
 import type { Actions } from './actions.ts';
 import { h } from './dom.ts';
@@ -110,7 +103,6 @@ function finishedRow(o: LiveOrder, nowMs: number): HTMLElement {
 /** One order: what and where on the first line, load and references on the second, then `cells`. */
 function row(o: LiveOrder, cells: HTMLElement[]): HTMLElement {
   const late = o.latenessS > 0;
-  const refs = refsText(o.externalRefs);
   return h(
     'li',
     { testid: `order-row-${o.id}`, className: late ? 'order late' : 'order', title: orderTitle(o) },
@@ -123,7 +115,7 @@ function row(o: LiveOrder, cells: HTMLElement[]): HTMLElement {
       ' → ',
       h('b', {}, o.toStation),
     ),
-    h('div', { className: 'o-load' }, refs ? `${loadText(o.load)} · ${refs}` : loadText(o.load)),
+    h('div', { className: 'o-load' }, loadLine(o)),
     ...cells,
   );
 }

@@ -64,7 +64,7 @@ export function kpiTiles(kpis: readonly LiveKpis[], now: { open: number; overdue
     },
     {
       key: 'tasksPerHour',
-      label: 'Delivered / h',
+      label: 'Delivered',
       value: last === undefined ? '—' : String(last.tasksPerHour),
       detail: 'last hour',
       tone: 'normal',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LiveOrder } from '../../../orchestrator/http/live-contract.ts';
-import { loadText, orderTitle, refsText, splitOrders, stateText, typeLabel } from './order-view.ts';
+import { loadLine, loadText, orderTitle, refsText, splitOrders, stateText, typeLabel } from './order-view.ts';
 
 const order = (id: string, patch: Partial<LiveOrder> = {}): LiveOrder => ({
   id,
@@ -27,9 +27,16 @@ describe('order rows', () => {
 
   it('when an order has references, then the work order and warehouse task come first', () => {
     expect(refsText({ batch: 'B7', warehouseTask: 'WT-778', workOrder: 'WO-4421' })).toBe(
-      'WO-4421 · WT-778 · B7',
+      'WO-4421 · WT-778 · batch: B7',
     );
     expect(refsText({})).toBe('');
+    expect(loadLine({ load: { sku: 'S', quantity: 2 }, externalRefs: { workOrder: 'WO-1' } })).toBe(
+      'S × 2 · WO-1',
+    );
+    expect(loadLine({ load: {}, externalRefs: { containerType: 'EURO-PALLET' } })).toBe(
+      'containerType: EURO-PALLET',
+    );
+    expect(loadLine({ load: {}, externalRefs: {} })).toBe('—');
   });
 
   it('when types and states are shown, then they are short and a failure says why', () => {

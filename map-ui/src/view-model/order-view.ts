@@ -31,10 +31,21 @@ export function loadText(load: LiveLoad): string {
 /** Reference keys shown first, in this order; others follow in the order given. */
 const REF_ORDER = ['workOrder', 'warehouseTask', 'deliveryNote', 'purchaseOrder'];
 
-/** The caller's references as values (`WO-4421 · WT-778`), best known first; '' when there are none. */
+/**
+ * The caller's references, best known first: the well-known ones by value (`WO-4421 · WT-778`, they
+ * name themselves), others as `key: value`; '' when there are none.
+ */
 export function refsText(refs: Readonly<Record<string, string>>): string {
   const keys = Object.keys(refs).sort((a, b) => rank(a) - rank(b));
-  return keys.map((k) => refs[k]).join(' · ');
+  return keys.map((k) => (REF_ORDER.includes(k) ? refs[k] : `${k}: ${refs[k] ?? ''}`)).join(' · ');
+}
+
+/** The second line of a row: the load and the references; `—` when neither is known. */
+export function loadLine(o: Pick<LiveOrder, 'load' | 'externalRefs'>): string {
+  const load = loadText(o.load);
+  const refs = refsText(o.externalRefs);
+  if (!refs) return load;
+  return load === '—' ? refs : `${load} · ${refs}`;
 }
 
 function rank(key: string): number {
