@@ -6,6 +6,7 @@ import { Actions } from './panels/actions.ts';
 import { AlarmsPanel } from './panels/alarms-panel.ts';
 import { h, setText } from './panels/dom.ts';
 import { KpiPanel } from './panels/kpi-panel.ts';
+import { legendStrip } from './panels/legend-panel.ts';
 import { OrdersPanel } from './panels/orders-panel.ts';
 import { RobotsPanel } from './panels/robots-panel.ts';
 import { SideTabs } from './panels/side-tabs.ts';
@@ -79,7 +80,12 @@ export class MapApp {
     this.host.replaceChildren(
       this.header(),
       this.banner,
-      h('div', { className: 'body' }, this.mapHost, this.sidebar()),
+      h(
+        'div',
+        { className: 'body' },
+        h('div', { className: 'map-column' }, this.mapHost, legendStrip()),
+        this.sidebar(),
+      ),
     );
     this.scene = await MapScene.create(this.mapHost, {
       robotTapped: (id) => {
@@ -136,6 +142,49 @@ export class MapApp {
   drawnRobots(): { id: string; x: number; y: number; status: string }[] {
     const drawn = this.scene?.drawnRobots() ?? [];
     return drawn.map((d) => ({ ...d, status: this.model.robots.get(d.id)?.status ?? 'unknown' }));
+  }
+
+  /** Station codes as drawn, in page coordinates (CSS px): the test hook. */
+  drawnLabels(): { id: string; left: number; top: number; width: number; height: number; fontPx: number }[] {
+    const r = this.mapHost.getBoundingClientRect();
+    return (this.scene?.drawnLabels() ?? []).map((l) => ({
+      ...l,
+      left: l.left + r.left,
+      top: l.top + r.top,
+    }));
+  }
+
+  /** The camera and the plant's box on screen, in page coordinates (CSS px), with the map's box: the test hook. */
+  view():
+    | {
+        scale: number;
+        fitted: boolean;
+        /** How much the layout bitmap (and its station codes) is stretched: 1 once redrawn for this zoom. */
+        bitmapScale: number | undefined;
+        map: { left: number; top: number; width: number; height: number };
+        plant?: { left: number; top: number; right: number; bottom: number };
+      }
+    | undefined {
+    const v = this.scene?.view();
+    if (!v) return undefined;
+    const r = this.mapHost.getBoundingClientRect();
+    const p = v.plant;
+    return {
+      scale: v.scale,
+      fitted: v.fitted,
+      bitmapScale: v.bitmapScale,
+      map: { left: r.left, top: r.top, width: v.viewport.width, height: v.viewport.height },
+      ...(p
+        ? {
+            plant: {
+              left: p.left + r.left,
+              right: p.right + r.left,
+              top: p.top + r.top,
+              bottom: p.bottom + r.top,
+            },
+          }
+        : {}),
+    };
   }
 
   get fps(): number {
