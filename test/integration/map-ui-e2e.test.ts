@@ -40,6 +40,88 @@ async function liveRobots(baseUrl: string): Promise<{ robots: Map<string, LiveRo
   };
 }
 
+interface Box {
+  readonly left: number;
+  readonly top: number;
+  readonly right: number;
+  readonly bottom: number;
+}
+interface DrawnLabel {
+  readonly id: string;
+  readonly left: number;
+  readonly top: number;
+  readonly width: number;
+  readonly height: number;
+  readonly fontPx: number;
+}
+interface MapView {
+  readonly scale: number;
+  readonly fitted: boolean;
+  readonly bitmapScale: number | undefined;
+  readonly plant?: Box;
+}
+type Hooked = Window & { __fleetbridge?: { labels(): DrawnLabel[]; view(): MapView | undefined } };
+const labelsOf = (page: Page): Promise<DrawnLabel[]> =>
+  page.evaluate(() => (window as Hooked).__fleetbridge?.labels() ?? []);
+const viewOf = (page: Page): Promise<MapView | undefined> =>
+  page.evaluate(() => (window as Hooked).__fleetbridge?.view());
+
+/** Inside `outer` (page CSS px), with `slack` px to spare for rounding. */
+const within = (inner: Box, outer: Box, slack = 1): boolean =>
+  inner.left >= outer.left - slack &&
+  inner.top >= outer.top - slack &&
+  inner.right <= outer.right + slack &&
+  inner.bottom <= outer.bottom + slack;
+
+const boxOf = (b: { x: number; y: number; width: number; height: number }): Box => ({
+  left: b.x,
+  top: b.y,
+  right: b.x + b.width,
+  bottom: b.y + b.height,
+});
+
+/**
+ * The height on screen (CSS px) of the light text pixels inside `box` (page px) of the layout bitmap,
+ * read from the canvas itself and mapped through its on-screen box: independent of the page's hook.
+ */
+const inkHeightPx = (page: Page, box: DrawnLabel): Promise<number> =>
+  page.evaluate((b) => {
+    const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="layout-canvas"]')!;
+    const r = canvas.getBoundingClientRect();
+    const k = r.width / canvas.width;
+    const x0 = Math.max(0, Math.floor((b.left - r.left) / k));
+    const y0 = Math.max(0, Math.floor((b.top - r.top) / k));
+    const w = Math.min(canvas.width - x0, Math.ceil(b.width / k));
+    const h = Math.min(canvas.height - y0, Math.ceil(b.height / k));
+    if (w <= 0 || h <= 0) return 0;
+    const px = canvas.getContext('2d')!.getImageData(x0, y0, w, h).data;
+    let top = Infinity;
+    let bottom = -Infinity;
+    for (let y = 0; y < h; y++)
+      for (let x = 0; x < w; x++) {
+        const i = (y * w + x) * 4;
+        if (px[i]! > 200 && px[i + 1]! > 200 && px[i + 2]! > 200 && px[i + 3]! > 200) {
+          top = Math.min(top, y);
+          bottom = Math.max(bottom, y);
+        }
+      }
+    return bottom >= top ? (bottom - top + 1) * k : 0;
+  }, box);
+
+/** The plant fills the map: inside it, and as wide or as tall as the map less the fit margins. */
+async function plantFillsMap(page: Page): Promise<true | undefined> {
+  const map = await page.getByTestId('map').boundingBox();
+  const view = await viewOf(page);
+  if (!map || !view?.plant) return undefined;
+  const m = boxOf(map);
+  const p = view.plant;
+  const margin = 36 + 2; // MapScene's fit margin, and rounding
+  const fills = p.right - p.left >= map.width - 2 * margin || p.bottom - p.top >= map.height - 2 * margin;
+  // ... and the layout bitmap with the station codes is drawn for about this zoom (the cache's tolerance).
+  const k = view.bitmapScale ?? 0;
+  return within(p, m) && fills && k >= 0.95 && k <= 1.25 ? true : undefined;
+}
+
 const drawn = (page: Page): Promise<DrawnRobot[]> =>
   page.evaluate(
     () => (window as unknown as { __fleetbridge?: { robots(): DrawnRobot[] } }).__fleetbridge?.robots() ?? [],
@@ -175,6 +257,152 @@ describe('map UI in headless Chromium against the running demo plant', () => {
     feed.close();
   });
 
+  it('when the page is 1280x720, then the first open order reads in full and its Cancel is in view, the side panel not scrolled', async () => {
+    // A backlog longer than the box: 14 more moves, a few of them already past due.
+    for (let i = 1; i <= 14; i++) {
+      const accepted = await call(plant.orchestrator.url, 'POST', '/v1/transport-requests', {
+        key: KEYS.wms,
+        headers: { 'idempotency-key': `e2e-backlog-${i}` },
+        body: {
+          type: 'custom',
+          from: { location: i % 2 ? 'DOCK-1' : 'DOCK-2' },
+          to: { location: i % 2 ? 'DOCK-2' : 'DOCK-1' },
+          load: { handlingUnitId: `HU-E2E-${i}`, sku: 'SKU-300', quantity: 1, uom: 'PAL' },
+          priority: 2,
+          ...(i <= 3 ? { dueBy: new Date(Date.now() - 60_000).toISOString() } : {}),
+          externalRefs: { warehouseTask: `WT-E2E-${i}` },
+        },
+      });
+      expect(accepted.status).toBe(202);
+    }
+    await page.getByTestId('tab-orders').click();
+    await waitFor(
+      'the backlog listed',
+      async () =>
+        (await page.getByTestId('orders-open').locator('[data-testid^="order-row-"]').count()) >= 14
+          ? true
+          : undefined,
+      30_000,
+    );
+    const cancel = await waitFor(
+      'an open order with its Cancel button',
+      async () => {
+        const buttons = page.getByTestId('orders-open').locator('[data-testid^="order-cancel-"]');
+        return (await buttons.count()) > 0 ? buttons.first() : undefined;
+      },
+      30_000,
+    );
+    const side = page.getByTestId('side-panel');
+    const button = boxOf((await cancel.boundingBox())!);
+    expect(within(button, { left: 0, top: 0, right: 1280, bottom: 720 }), 'Cancel inside the viewport').toBe(
+      true,
+    );
+    expect(within(button, boxOf((await side.boundingBox())!)), 'Cancel inside the side panel').toBe(true);
+    expect(await cancel.isVisible()).toBe(true);
+    // Nothing scrolls sideways: not the side panel, not the orders box.
+    const sideways = await side.evaluate((el) => {
+      const body = el.querySelector('[data-testid="tab-body-orders"]')!;
+      return [
+        el.scrollLeft,
+        el.scrollWidth - el.clientWidth,
+        body.scrollLeft,
+        body.scrollWidth - body.clientWidth,
+      ];
+    });
+    expect(sideways).toEqual([0, 0, 0, 0]);
+    // The orders scroll in their own box; the side panel itself does not scroll.
+    const scroll = await side.evaluate((el) => {
+      const body = el.querySelector('[data-testid="tab-body-orders"]')!;
+      return { side: el.scrollHeight - el.clientHeight, orders: body.scrollHeight - body.clientHeight };
+    });
+    expect(scroll.side).toBe(0);
+    expect(scroll.orders).toBeGreaterThan(0);
+    // KPIs and alarms stay in view above the orders.
+    for (const id of ['panel-kpis', 'panel-alarms', 'kpi-openOrders', 'kpi-utilisationPct']) {
+      const b = boxOf((await page.getByTestId(id).boundingBox())!);
+      expect(within(b, { left: 0, top: 0, right: 1280, bottom: 720 }), id).toBe(true);
+    }
+    // The row says what moves where: type, from -> to, load.
+    const row = page.getByTestId('orders-open').locator('[data-testid^="order-row-"]').first();
+    // (textContent: rows off screen skip rendering, content-visibility: auto, and have no innerText)
+    expect(await row.locator('.o-what').textContent()).toMatch(
+      /^(putaway|replenish|QA move|empties|custom) \S+ → \S+$/,
+    );
+    expect(await row.locator('.o-load').textContent()).toMatch(/SKU|HU|SSCC/);
+    await screenshot(page, 'map-ui-1280x720');
+  });
+
+  it('when the plant is fitted at 1280x720, then station codes are drawn at a readable size, every line and dock station among them', async () => {
+    await page.getByTestId('map-fit').click();
+    await waitFor('the plant fitted', () => plantFillsMap(page), 5000);
+    const map = boxOf((await page.getByTestId('map').boundingBox())!);
+    const labels = await waitFor(
+      'station codes drawn',
+      async () => {
+        const l = await labelsOf(page);
+        return l.length > 0 ? l : undefined;
+      },
+      10_000,
+    );
+    const shown = new Set(labels.map((l) => l.id));
+    const important = plant.plant.layout.stations.filter((st) =>
+      ['line-output', 'line-side', 'dock'].includes(st.role),
+    );
+    expect(important.length).toBeGreaterThan(0);
+    for (const st of important) expect(shown, st.id).toContain(st.id);
+    expect(labels.length, 'most station codes shown').toBeGreaterThanOrEqual(
+      plant.plant.layout.stations.length / 2,
+    );
+    for (const label of labels.filter((l) => important.some((st) => st.id === l.id))) {
+      const box = {
+        left: label.left,
+        top: label.top,
+        right: label.left + label.width,
+        bottom: label.top + label.height,
+      };
+      expect(within(box, map), `${label.id} inside the map`).toBe(true);
+      expect(label.fontPx, `${label.id} font size`).toBeGreaterThanOrEqual(10);
+      // The text itself, measured in the bitmap's pixels: capitals of a 10 px font are about 7 px tall.
+      expect(await inkHeightPx(page, label), `${label.id} ink height`).toBeGreaterThanOrEqual(7);
+    }
+    const legend = await page.getByTestId('legend').innerText();
+    for (const words of ['waiting for traffic', 'storage', 'charger', 'one-way', 'blocked'])
+      expect(legend).toContain(words);
+  });
+
+  it('when the window is resized, then the fitted plant is fitted again; once panned, the zoom stays', async () => {
+    await page.getByTestId('map-fit').click();
+    await waitFor('the plant fitted', () => plantFillsMap(page), 5000);
+    await page.setViewportSize({ width: 1600, height: 900 });
+    await waitFor('the plant fitted to the larger window', () => plantFillsMap(page), 5000);
+    await screenshot(page, 'map-ui-1600x900');
+    await page.setViewportSize({ width: 1024, height: 640 });
+    await waitFor('the plant fitted to the smaller window', () => plantFillsMap(page), 5000);
+    const small = await labelsOf(page);
+    expect(small.length).toBeGreaterThan(0);
+    for (const l of small) expect(l.fontPx, l.id).toBeGreaterThanOrEqual(10);
+    await screenshot(page, 'map-ui-1024x640');
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await waitFor('the plant fitted at 1280x720 again', () => plantFillsMap(page), 5000);
+    // A supervisor who panned keeps the zoom and the place they chose.
+    const map = (await page.getByTestId('map').boundingBox())!;
+    await page.mouse.move(map.x + 100, map.y + map.height - 30);
+    await page.mouse.down();
+    await page.mouse.move(map.x + 160, map.y + map.height - 60, { steps: 5 });
+    await page.mouse.up();
+    const panned = (await viewOf(page))!;
+    expect(panned.fitted).toBe(false);
+    await page.setViewportSize({ width: 1100, height: 700 });
+    await waitFor(
+      'the map resized',
+      async () => ((await page.getByTestId('map').boundingBox())!.height < map.height ? true : undefined),
+      5000,
+    );
+    expect((await viewOf(page))!.scale).toBe(panned.scale);
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.getByTestId('map-fit').click();
+  });
+
   it('when a simulated robot faults, then an alarm appears in the UI and can be acknowledged', async () => {
     const victim = plant.plant.fleet[0]!.id;
     plant.orchestrator.simFleet!.setFault(victim, {
@@ -203,5 +431,21 @@ describe('map UI in headless Chromium against the running demo plant', () => {
       10_000,
     );
     plant.orchestrator.simFleet!.setFault(victim, undefined);
+    // Finished orders have their own list, apart from the open ones.
+    await page.getByTestId('tab-finished').click();
+    await waitFor(
+      'a finished order listed',
+      async () =>
+        (await page.getByTestId('orders-finished').locator('[data-testid^="order-row-"]').count()) > 0
+          ? true
+          : undefined,
+      30_000,
+    );
+    const finished = (await page.getByTestId('orders-finished').textContent()) ?? '';
+    expect(finished).toMatch(/delivered|confirmed|failed|cancelled/);
+    expect(await page.getByTestId('orders-finished').locator('[data-testid^="order-cancel-"]').count()).toBe(
+      0,
+    );
+    await screenshot(page, 'map-ui-finished');
   });
 });
