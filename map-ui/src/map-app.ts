@@ -13,7 +13,6 @@ import { SideTabs } from './panels/side-tabs.ts';
 import { Toasts } from './panels/toast.ts';
 import { MapScene } from './scene/map-scene.ts';
 import { FleetModel } from './view-model/fleet-model.ts';
-import { backlog } from './view-model/kpi-view.ts';
 import { LayoutIndex, parseLayout } from './view-model/layout-model.ts';
 
 /** Panels are redrawn at most this often (milliseconds); the map itself animates every frame. */
@@ -284,7 +283,7 @@ export class MapApp {
     this.tabs.setCount('finished', counts.finished);
     this.tabs.setCount('robots', this.model.robots.size);
     this.alarmsPanel.render(this.model.alarms.values());
-    this.kpiPanel.render(this.model.kpis, backlog(this.model.orders.values(), nowMs));
+    this.kpiPanel.render(this.model.kpis);
     const edges = this.model.blocked.edges;
     const nodes = this.model.blocked.nodes;
     setText(

@@ -7,7 +7,7 @@ const SVG = 'http://www.w3.org/2000/svg';
 
 /** Titles: what each KPI counts (the definitions are `LiveKpis` in the live contract). */
 const DEFINITIONS: Readonly<Record<string, string>> = {
-  openOrders: 'Orders accepted and not yet delivered, failed or cancelled, now; overdue: past their due time',
+  openOrders: 'Orders accepted and not yet delivered, failed or cancelled; overdue: past their due time',
   tasksPerHour: 'Orders delivered in the last hour of plant time',
   onTimePct:
     'Of the orders with a due time delivered in the last hour, or open and already past due, the share delivered by it; — when none counts',
@@ -16,7 +16,7 @@ const DEFINITIONS: Readonly<Record<string, string>> = {
   emptyTravelPct: 'Share of the distance driven in the last hour without a load',
 };
 
-/** The KPIs in one row of tiles, each with a sparkline of its recent samples; the backlog is live. */
+/** The KPIs in one row of tiles from the latest sample (5 s at most), each with a sparkline. */
 export class KpiPanel {
   readonly root: HTMLElement;
   private readonly grid = h('div', { className: 'kpis' });
@@ -25,9 +25,9 @@ export class KpiPanel {
     this.root = h('section', { className: 'panel panel-kpis', testid: 'panel-kpis' }, this.grid);
   }
 
-  render(kpis: readonly LiveKpis[], now: { open: number; overdue: number }): void {
+  render(kpis: readonly LiveKpis[]): void {
     this.grid.replaceChildren(
-      ...kpiTiles(kpis, now).map((t) => {
+      ...kpiTiles(kpis).map((t) => {
         const svg = document.createElementNS(SVG, 'svg');
         svg.setAttribute('viewBox', '0 0 100 16');
         svg.setAttribute('preserveAspectRatio', 'none');

@@ -8,21 +8,6 @@ export function isOpenOrder(order: Pick<LiveOrder, 'status'>): boolean {
   return !FINISHED.has(order.status);
 }
 
-/** The backlog now, from the orders the feed listed: open orders and those of them past due. */
-export function backlog(
-  orders: Iterable<Pick<LiveOrder, 'status' | 'dueBy'>>,
-  nowMs: number,
-): { open: number; overdue: number } {
-  let open = 0;
-  let overdue = 0;
-  for (const o of orders) {
-    if (!isOpenOrder(o)) continue;
-    open++;
-    if (o.dueBy !== undefined && Date.parse(o.dueBy) < nowMs) overdue++;
-  }
-  return { open, overdue };
-}
-
 export type KpiKey = 'openOrders' | 'tasksPerHour' | 'onTimePct' | 'utilisationPct' | 'emptyTravelPct';
 
 /** One KPI tile: its value and the line under it as read, and its recent samples for the sparkline. */
@@ -46,10 +31,10 @@ const series = (kpis: readonly LiveKpis[], pick: (k: LiveKpis) => number | undef
   });
 
 /**
- * The KPI tiles, from the samples (`LiveKpis`, oldest first) and the backlog now (`backlog`), which
- * changes faster than samples come.
+ * The KPI tiles, all from the latest of the samples (`LiveKpis`, oldest first), so that they agree with
+ * each other (the backlog and on time count the same overdue orders); their sparklines from all.
  */
-export function kpiTiles(kpis: readonly LiveKpis[], now: { open: number; overdue: number }): KpiTile[] {
+export function kpiTiles(kpis: readonly LiveKpis[]): KpiTile[] {
   const last = kpis.at(-1);
   const onTime = last?.onTimePct;
   const util = last?.utilisationPct;
@@ -57,9 +42,14 @@ export function kpiTiles(kpis: readonly LiveKpis[], now: { open: number; overdue
     {
       key: 'openOrders',
       label: 'Open orders',
-      value: String(now.open),
-      detail: now.overdue > 0 ? `${now.overdue} overdue` : 'none overdue',
-      tone: now.overdue > 0 ? 'bad' : 'normal',
+      value: last === undefined ? '—' : String(last.openOrders),
+      detail:
+        last === undefined
+          ? 'no sample yet'
+          : last.overdueOrders > 0
+            ? `${last.overdueOrders} overdue`
+            : 'none overdue',
+      tone: last !== undefined && last.overdueOrders > 0 ? 'bad' : 'normal',
       series: series(kpis, (k) => k.openOrders),
     },
     {
