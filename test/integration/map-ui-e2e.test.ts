@@ -329,6 +329,20 @@ describe('map UI in headless Chromium against the running demo plant', () => {
       /^(putaway|replenish|QA move|empties|custom) \S+ → \S+$/,
     );
     expect(await row.locator('.o-load').textContent()).toMatch(/SKU|HU|SSCC/);
+    // The KPIs see the backlog and the three orders past due (the next sample, 5 s at most): whether
+    // still open (overdue) or delivered since (late), on time is a percentage below 100, not 100 and
+    // not unknown.
+    const onTime = await waitFor(
+      'the KPIs counting the late orders',
+      async () => {
+        const text = await page.getByTestId('kpi-onTimePct').innerText();
+        const pct = /([\d.]+)%/.exec(text);
+        return pct && Number(pct[1]) < 100 ? Number(pct[1]) : undefined;
+      },
+      15_000,
+    );
+    expect(onTime).toBeGreaterThanOrEqual(0);
+    expect(Number(/\d+/.exec(await page.getByTestId('kpi-openOrders').innerText())?.[0])).toBeGreaterThan(0);
     await screenshot(page, 'map-ui-1280x720');
   });
 
