@@ -8,6 +8,10 @@ import { Toasts } from './panels/toast.ts';
 /** What tests and the B6 benchmark read from the page (`window.__fleetbridge`). */
 export interface FleetbridgeHook {
   robots(): { id: string; x: number; y: number; status: string }[];
+  /** Station codes as drawn: page CSS px boxes and the font size on screen. */
+  labels(): ReturnType<MapApp['drawnLabels']>;
+  /** The camera: scale (px/m), whether it shows the plant as fitted, the map's and the plant's boxes. */
+  view(): ReturnType<MapApp['view']>;
   fps(): number;
   frames(): number;
 }
@@ -26,6 +30,8 @@ let current: MapApp | undefined;
 
 window.__fleetbridge = {
   robots: () => current?.drawnRobots() ?? [],
+  labels: () => current?.drawnLabels() ?? [],
+  view: () => current?.view(),
   fps: () => current?.fps ?? 0,
   frames: () => current?.frames ?? 0,
 };

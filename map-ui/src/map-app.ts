@@ -6,8 +6,10 @@ import { Actions } from './panels/actions.ts';
 import { AlarmsPanel } from './panels/alarms-panel.ts';
 import { h, setText } from './panels/dom.ts';
 import { KpiPanel } from './panels/kpi-panel.ts';
+import { legendStrip } from './panels/legend-panel.ts';
 import { OrdersPanel } from './panels/orders-panel.ts';
 import { RobotsPanel } from './panels/robots-panel.ts';
+import { SideTabs } from './panels/side-tabs.ts';
 import { Toasts } from './panels/toast.ts';
 import { MapScene } from './scene/map-scene.ts';
 import { FleetModel } from './view-model/fleet-model.ts';
@@ -44,6 +46,7 @@ export class MapApp {
   private readonly ordersPanel: OrdersPanel;
   private readonly alarmsPanel: AlarmsPanel;
   private readonly kpiPanel = new KpiPanel();
+  private readonly tabs = new SideTabs();
   private readonly mapHost = h('div', { className: 'map', testid: 'map' });
   private fpsTimer: ReturnType<typeof setInterval> | undefined;
   private readonly followBox = h('input', { testid: 'map-follow' });
@@ -76,7 +79,12 @@ export class MapApp {
     this.host.replaceChildren(
       this.header(),
       this.banner,
-      h('div', { className: 'body' }, this.mapHost, this.sidebar()),
+      h(
+        'div',
+        { className: 'body' },
+        h('div', { className: 'map-column' }, this.mapHost, legendStrip()),
+        this.sidebar(),
+      ),
     );
     this.scene = await MapScene.create(this.mapHost, {
       robotTapped: (id) => {
@@ -133,6 +141,49 @@ export class MapApp {
   drawnRobots(): { id: string; x: number; y: number; status: string }[] {
     const drawn = this.scene?.drawnRobots() ?? [];
     return drawn.map((d) => ({ ...d, status: this.model.robots.get(d.id)?.status ?? 'unknown' }));
+  }
+
+  /** Station codes as drawn, in page coordinates (CSS px): the test hook. */
+  drawnLabels(): { id: string; left: number; top: number; width: number; height: number; fontPx: number }[] {
+    const r = this.mapHost.getBoundingClientRect();
+    return (this.scene?.drawnLabels() ?? []).map((l) => ({
+      ...l,
+      left: l.left + r.left,
+      top: l.top + r.top,
+    }));
+  }
+
+  /** The camera and the plant's box on screen, in page coordinates (CSS px), with the map's box: the test hook. */
+  view():
+    | {
+        scale: number;
+        fitted: boolean;
+        /** How much the layout bitmap (and its station codes) is stretched: 1 once redrawn for this zoom. */
+        bitmapScale: number | undefined;
+        map: { left: number; top: number; width: number; height: number };
+        plant?: { left: number; top: number; right: number; bottom: number };
+      }
+    | undefined {
+    const v = this.scene?.view();
+    if (!v) return undefined;
+    const r = this.mapHost.getBoundingClientRect();
+    const p = v.plant;
+    return {
+      scale: v.scale,
+      fitted: v.fitted,
+      bitmapScale: v.bitmapScale,
+      map: { left: r.left, top: r.top, width: v.viewport.width, height: v.viewport.height },
+      ...(p
+        ? {
+            plant: {
+              left: p.left + r.left,
+              right: p.right + r.left,
+              top: p.top + r.top,
+              bottom: p.bottom + r.top,
+            },
+          }
+        : {}),
+    };
   }
 
   get fps(): number {
@@ -194,6 +245,7 @@ export class MapApp {
   }
 
   private select(id: string | undefined): void {
+    if (id !== undefined) this.tabs.show('robots');
     this.scene?.select(id);
     this.robotsPanel.select(id);
     this.scene?.drawSelectedRoute(id === undefined ? undefined : this.model.robots.get(id));
@@ -225,7 +277,11 @@ export class MapApp {
   private renderPanels(): void {
     if (this.stopped) return;
     this.robotsPanel.render(this.model.robots, this.index.nodes);
-    this.ordersPanel.render(this.model.orders.values(), Date.now());
+    const nowMs = Date.now();
+    const counts = this.ordersPanel.render(this.model.orders.values(), nowMs);
+    this.tabs.setCount('orders', counts.open);
+    this.tabs.setCount('finished', counts.finished);
+    this.tabs.setCount('robots', this.model.robots.size);
     this.alarmsPanel.render(this.model.alarms.values());
     this.kpiPanel.render(this.model.kpis);
     const edges = this.model.blocked.edges;
@@ -292,14 +348,20 @@ export class MapApp {
     );
   }
 
+  /**
+   * KPIs and alarms on top, always in view; below them one box with tabs (open orders, finished orders,
+   * robots) that scrolls on its own.
+   */
   private sidebar(): HTMLElement {
+    this.tabs.add('orders', 'Open orders', this.ordersPanel.open);
+    this.tabs.add('finished', 'Finished', this.ordersPanel.finished);
+    this.tabs.add('robots', 'Robots', this.robotsPanel.root);
     return h(
       'aside',
-      { className: 'side' },
-      this.robotsPanel.root,
-      this.alarmsPanel.root,
-      this.ordersPanel.root,
+      { className: 'side', testid: 'side-panel' },
       this.kpiPanel.root,
+      this.alarmsPanel.root,
+      this.tabs.root,
     );
   }
 }

@@ -15,8 +15,15 @@
  *    snapshot; the client fetches `GET /v1/layout` again.
  */
 
-/** How a robot is drawn: its colour on the map. */
-export type LiveRobotStatus = 'moving' | 'working' | 'idle' | 'charging' | 'paused' | 'fault' | 'offline';
+/**
+ * What a robot is doing, as drawn (its colour on the map), first match wins: `offline` (connection not
+ * online), `fault` (a fatal error), `paused` (by itself or a supervisor), `charging`, `working` (a pick or
+ * drop at its goal), `moving` (released onto an edge, or driving), `waiting` (it has somewhere to go, an
+ * order leg, its order's resync, a charger or a parking spot not yet reached, and nothing released: held by
+ * traffic), `idle` (nothing to do).
+ */
+export type LiveRobotStatus =
+  'moving' | 'working' | 'waiting' | 'idle' | 'charging' | 'paused' | 'fault' | 'offline';
 
 export interface LiveRobot {
   readonly id: string;
@@ -45,12 +52,36 @@ export interface LiveRobot {
   }[];
 }
 
+/** What an order moves, as its request gave it; fields it did not give are absent. */
+export interface LiveLoad {
+  readonly handlingUnitId?: string;
+  /** 18-digit GS1 SSCC. */
+  readonly sscc?: string;
+  readonly sku?: string;
+  readonly quantity?: number;
+  readonly uom?: string;
+}
+
 export interface LiveOrder {
   readonly id: string;
+  /** The transport order's type: `fg-putaway`, `line-replenish`, `quality-move`, `empty-return`, `custom`. */
+  readonly type: string;
   readonly status: string;
   readonly priority: number;
+  /**
+   * Where the load is picked up: the plant location code (the station id) once intake resolved it, else
+   * the request's end as given: a location code, `zone <code>`, or `decided by the WMS`.
+   */
   readonly fromStation: string;
+  /** Where it goes, as `fromStation`. */
   readonly toStation: string;
+  readonly load: LiveLoad;
+  /** The caller's references, carried unchanged (`workOrder`, `warehouseTask`, ...). */
+  readonly externalRefs: Readonly<Record<string, string>>;
+  /** Why it failed (a stable code such as `no-space`); only on failed orders. */
+  readonly failureReason?: string;
+  /** When it was delivered, failed or cancelled, ISO 8601; absent while it is open. */
+  readonly endedAt?: string;
   readonly robotId?: string;
   /** Expected delivery, ISO 8601; absent before a robot is assigned. */
   readonly eta?: string;
@@ -71,15 +102,34 @@ export interface LiveAlarm {
   readonly acknowledged: boolean;
 }
 
+/**
+ * One KPI sample, in plant time (the orchestrator's clock). "Open" orders are those accepted and not yet
+ * delivered, failed or cancelled (received, planned, assigned, ..., dropping, on-hold): the backlog.
+ */
 export interface LiveKpis {
   readonly at: string;
-  /** Deliveries in the last hour of plant time. */
+  /** Orders delivered in the hour before `at` (by their `delivered` time). */
   readonly tasksPerHour: number;
-  /** Share of delivered orders that met their due time, 0..100 (100 when none had one). */
-  readonly onTimePct: number;
-  /** Share of robots working an order, 0..100. */
-  readonly utilisationPct: number;
-  /** Share of driven distance without a load, 0..100. */
+  /**
+   * On-time delivery, 0..100: of the orders with a due time that were delivered in the last hour, or are
+   * open and already past their due time (late whatever happens next), the share delivered by it. Absent
+   * when no order counts (none delivered with a due time, none overdue): unknown, never 100 by default.
+   */
+  readonly onTimePct?: number;
+  /** Open orders past their due time at `at`. */
+  readonly overdueOrders: number;
+  /** Open orders at `at`. */
+  readonly openOrders: number;
+  /**
+   * Robots that can work: connected, in service (not taken out by a supervisor) and without a fatal
+   * error. Charging and paused robots count: they are part of the working fleet, their time is not free.
+   */
+  readonly robotsAvailable: number;
+  /** Of `robotsAvailable`, those working an order (an order leg, or its resync after a restart). */
+  readonly robotsBusy: number;
+  /** `robotsBusy` of `robotsAvailable`, 0..100; absent when no robot is available. */
+  readonly utilisationPct?: number;
+  /** Share of the distance driven in the last hour without a load, 0..100 (0 when nothing was driven). */
   readonly emptyTravelPct: number;
 }
 
@@ -96,7 +146,7 @@ export interface LiveSnapshot {
   /** Open orders (not confirmed, failed or cancelled), and those closed in the last minutes. */
   readonly orders: readonly LiveOrder[];
   readonly alarms: readonly LiveAlarm[];
-  /** The recent KPI samples, oldest first (one a minute of plant time at most). */
+  /** The KPI samples of the last 20 minutes, oldest first (one each 5 s of plant time at most). */
   readonly kpis: readonly LiveKpis[];
   readonly blocked: LiveBlocks;
 }

@@ -1,11 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { computeKpis, KpiHistory, TravelTally, HOUR_MS } from './live-kpis.ts';
+import { computeKpis, KpiHistory, kpiRobot, TravelTally, HOUR_MS } from './live-kpis.ts';
+import { liveRobot } from './live-test-fixtures.ts';
 
 const NOW = Date.parse('2026-01-01T10:00:00.000Z');
 
 describe('computeKpis', () => {
+  const robot = (id: string, available: boolean, hasOrder: boolean) => ({ id, available, hasOrder });
+  const none = { deliveries: [], open: [], robots: [], travel: { emptyM: 0, loadedM: 0 } };
+
   it('when orders were delivered in and before the last hour, then only those in it count', () => {
     const kpis = computeKpis({
+      ...none,
       nowMs: NOW,
       deliveries: [
         { atMs: NOW - 1000, dueByMs: NOW },
@@ -14,10 +19,10 @@ describe('computeKpis', () => {
         { atMs: NOW - HOUR_MS - 1, dueByMs: NOW - HOUR_MS - 10 },
       ],
       robots: [
-        { id: 'r1', hasOrder: true },
-        { id: 'r2', hasOrder: false },
-        { id: 'r3', hasOrder: false },
-        { id: 'r4', hasOrder: true },
+        robot('r1', true, true),
+        robot('r2', true, false),
+        robot('r3', true, false),
+        robot('r4', true, true),
       ],
       travel: { emptyM: 30, loadedM: 90 },
     });
@@ -25,16 +30,90 @@ describe('computeKpis', () => {
       at: '2026-01-01T10:00:00.000Z',
       tasksPerHour: 3,
       onTimePct: 50,
+      overdueOrders: 0,
+      openOrders: 0,
+      robotsAvailable: 4,
+      robotsBusy: 2,
       utilisationPct: 50,
       emptyTravelPct: 25,
     });
   });
 
-  it('when nothing was delivered or driven, then on-time is 100 and the rest 0', () => {
-    const kpis = computeKpis({ nowMs: NOW, deliveries: [], robots: [], travel: { emptyM: 0, loadedM: 0 } });
-    expect([kpis.tasksPerHour, kpis.onTimePct, kpis.utilisationPct, kpis.emptyTravelPct]).toEqual([
-      0, 100, 0, 0,
-    ]);
+  it('when open orders are past their due time, then they count as late and as overdue', () => {
+    const kpis = computeKpis({
+      ...none,
+      nowMs: NOW,
+      deliveries: [{ atMs: NOW - 1000, dueByMs: NOW }],
+      open: [{ dueByMs: NOW - 1 }, { dueByMs: NOW - 60_000 }, { dueByMs: NOW + 60_000 }, {}],
+    });
+    // One delivered on time, two open and late already; the one due later and the undated one do not count.
+    expect(kpis.onTimePct).toBe(33.3);
+    expect(kpis.overdueOrders).toBe(2);
+    expect(kpis.openOrders).toBe(4);
+  });
+
+  it('when no delivered order had a due time and none open is overdue, then on-time is absent, not 100', () => {
+    const kpis = computeKpis({
+      ...none,
+      nowMs: NOW,
+      deliveries: [{ atMs: NOW - 1000 }],
+      open: [{ dueByMs: NOW + 1000 }, {}],
+    });
+    expect(kpis).not.toHaveProperty('onTimePct');
+    expect(JSON.parse(JSON.stringify(kpis))).not.toHaveProperty('onTimePct');
+  });
+
+  it('when robots are offline, out of service or faulted, then utilisation counts only the available ones', () => {
+    const kpis = computeKpis({
+      ...none,
+      nowMs: NOW,
+      robots: [
+        robot('r1', true, true),
+        robot('r2', true, false),
+        robot('off', false, false),
+        robot('held', false, true),
+      ],
+    });
+    expect([kpis.robotsAvailable, kpis.robotsBusy, kpis.utilisationPct]).toEqual([2, 1, 50]);
+  });
+
+  it('when no robot is available, then utilisation is absent; with nothing driven, empty travel is 0', () => {
+    const kpis = computeKpis({ ...none, nowMs: NOW, robots: [robot('off', false, false)] });
+    expect(kpis).not.toHaveProperty('utilisationPct');
+    expect([kpis.tasksPerHour, kpis.robotsAvailable, kpis.emptyTravelPct]).toEqual([0, 0, 0]);
+  });
+});
+
+describe('kpiRobot', () => {
+  const leg = {
+    kind: 'order-leg',
+    orderId: 'o1',
+    taskId: 't',
+    goalNodeId: 'D',
+    action: { actionId: 'x', type: 'pick' },
+    phase: 'travel',
+  } as const;
+
+  it.each([
+    ['a connected robot in service', liveRobot('r'), true],
+    ['a charging robot', liveRobot('r', { charging: true }), true],
+    ['a paused robot', liveRobot('r', { operatorPaused: true }), true],
+    [
+      'a robot with a warning',
+      liveRobot('r', { errors: [{ code: 'w', level: 'warning', message: 'm' }] }),
+      true,
+    ],
+    ['an offline robot', liveRobot('r', { connection: 'offline' }), false],
+    ['a robot out of service', liveRobot('r', { outOfService: true }), false],
+    ['a faulted robot', liveRobot('r', { errors: [{ code: 'f', level: 'fatal', message: 'm' }] }), false],
+  ] as const)('when it is %s, then available is %s', (_what, r, available) => {
+    expect(kpiRobot(r).available).toBe(available);
+  });
+
+  it('when a robot has an order leg or resyncs one, then it has an order; parking is no order', () => {
+    expect(kpiRobot(liveRobot('r', { task: leg })).hasOrder).toBe(true);
+    expect(kpiRobot(liveRobot('r', { task: { kind: 'resync', orderId: 'o1' } })).hasOrder).toBe(true);
+    expect(kpiRobot(liveRobot('r', { task: { kind: 'park', goalNodeId: 'P' } })).hasOrder).toBe(false);
   });
 });
 
@@ -90,8 +169,10 @@ describe('KpiHistory', () => {
     const sample = (n: number) => ({
       at: String(n),
       tasksPerHour: n,
-      onTimePct: 100,
-      utilisationPct: 0,
+      overdueOrders: 0,
+      openOrders: 0,
+      robotsAvailable: 0,
+      robotsBusy: 0,
       emptyTravelPct: 0,
     });
     expect(history.due(NOW)).toBe(true);

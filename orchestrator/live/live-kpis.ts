@@ -4,6 +4,7 @@
  */
 import type { LiveKpis } from '../http/live-contract.ts';
 import type { Pose } from '../domain/robot-messages.ts';
+import { orderIdOf, type RobotRuntime } from '../engine/engine-types.ts';
 
 export const HOUR_MS = 3_600_000;
 
@@ -16,8 +17,26 @@ export interface Delivery {
 /** What `computeKpis` needs of a robot. */
 export interface KpiRobot {
   readonly id: string;
+  /** Connected, in service and without a fatal error (`LiveKpis.robotsAvailable`). */
+  readonly available: boolean;
   /** The robot works on a transport order (an order leg or its resync). */
   readonly hasOrder: boolean;
+}
+
+/** What `computeKpis` needs of an open order (accepted, not yet delivered, failed or cancelled). */
+export interface OpenOrder {
+  /** Ms since the epoch. */
+  readonly dueByMs?: number;
+}
+
+/** A robot as the KPIs count it. */
+export function kpiRobot(robot: RobotRuntime): KpiRobot {
+  return {
+    id: robot.spec.id,
+    available:
+      robot.connection === 'online' && !robot.outOfService && !robot.errors.some((e) => e.level === 'fatal'),
+    hasOrder: orderIdOf(robot.task) !== undefined,
+  };
 }
 
 /** Distance driven in the window, metres, with and without a load on board. */
@@ -26,33 +45,42 @@ export interface TravelTotals {
   readonly loadedM: number;
 }
 
-function pct(part: number, whole: number, none: number): number {
-  return whole > 0 ? Math.round((part / whole) * 1000) / 10 : none;
+/** part / whole as a percentage with one decimal; undefined when `whole` is 0. */
+function pct(part: number, whole: number): number | undefined {
+  return whole > 0 ? Math.round((part / whole) * 1000) / 10 : undefined;
 }
 
 /**
- * - `tasksPerHour`: orders delivered in the hour before `nowMs` (their `delivered` timestamp);
- * - `onTimePct`: of those with a due time, the share delivered by it (100 when none had one);
- * - `utilisationPct`: of all robots of the fleet (offline ones included), the share working an order now;
- * - `emptyTravelPct`: the share of the distance driven in the last hour without a load (`TravelTally`;
- *   0 when nothing was driven).
+ * The KPIs at `nowMs`, as `LiveKpis` defines them: deliveries of the hour before `nowMs`, the open orders
+ * and the robots now, the distance driven in the last hour (`TravelTally`).
  */
 export function computeKpis(input: {
   readonly nowMs: number;
   readonly deliveries: readonly Delivery[];
+  readonly open: readonly OpenOrder[];
   readonly robots: readonly KpiRobot[];
   readonly travel: TravelTotals;
 }): LiveKpis {
-  const recent = input.deliveries.filter((d) => d.atMs > input.nowMs - HOUR_MS && d.atMs <= input.nowMs);
+  const { nowMs } = input;
+  const recent = input.deliveries.filter((d) => d.atMs > nowMs - HOUR_MS && d.atMs <= nowMs);
   const withDue = recent.filter((d) => d.dueByMs !== undefined);
   const onTime = withDue.filter((d) => d.atMs <= (d.dueByMs ?? Infinity)).length;
+  const overdue = input.open.filter((o) => o.dueByMs !== undefined && o.dueByMs < nowMs).length;
+  const available = input.robots.filter((r) => r.available);
+  const busy = available.filter((r) => r.hasOrder).length;
+  const onTimePct = pct(onTime, withDue.length + overdue);
+  const utilisationPct = pct(busy, available.length);
   const { emptyM, loadedM } = input.travel;
   return {
-    at: new Date(input.nowMs).toISOString(),
+    at: new Date(nowMs).toISOString(),
     tasksPerHour: recent.length,
-    onTimePct: pct(onTime, withDue.length, 100),
-    utilisationPct: pct(input.robots.filter((r) => r.hasOrder).length, input.robots.length, 0),
-    emptyTravelPct: pct(emptyM, emptyM + loadedM, 0),
+    ...(onTimePct === undefined ? {} : { onTimePct }),
+    overdueOrders: overdue,
+    openOrders: input.open.length,
+    robotsAvailable: available.length,
+    robotsBusy: busy,
+    ...(utilisationPct === undefined ? {} : { utilisationPct }),
+    emptyTravelPct: pct(emptyM, emptyM + loadedM) ?? 0,
   };
 }
 

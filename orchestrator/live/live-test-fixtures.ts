@@ -3,6 +3,7 @@
  * transport order, each with test defaults and a patch on top.
  */
 import type { TransportOrder } from '../domain/transport-order.ts';
+import type { LiveRoutes } from './live-routes.ts';
 import type { LiveRobotSource } from './live-view.ts';
 
 /** When the fixtures' orders were made (a minute before), and the tests' "now". */
@@ -58,3 +59,21 @@ export function storedOrder(id: string, patch: Partial<TransportOrder> = {}): Tr
     ...patch,
   };
 }
+
+/** A line A - B - C - D; station P at node B, station D at node D; 10 s per hop. */
+export const lineRoutes: LiveRoutes = {
+  path: (_type, from, goal) => {
+    const line = ['A', 'B', 'C', 'D'];
+    const i = line.indexOf(from);
+    const j = line.indexOf(goal);
+    if (i < 0 || j < 0) return undefined;
+    return i <= j ? line.slice(i + 1, j + 1) : line.slice(j, i).reverse();
+  },
+  seconds: (_type, from, goal) => {
+    const line = ['A', 'B', 'C', 'D'];
+    const i = line.indexOf(from);
+    const j = line.indexOf(goal);
+    return i < 0 || j < 0 ? Infinity : Math.abs(i - j) * 10;
+  },
+  stationNode: (station) => ({ P: 'B', D: 'D' })[station],
+};

@@ -6,34 +6,14 @@ import {
   hasChanges,
   liveSnapshot,
   robotStatus,
-  ACTION_ALLOWANCE_S,
   type LiveAlarmSource,
-  type LiveRoutes,
   type LiveViewInput,
 } from './live-view.ts';
-import { liveRobot, NOW, storedOrder } from './live-test-fixtures.ts';
+import { lineRoutes as routes, liveRobot, NOW, storedOrder } from './live-test-fixtures.ts';
 
 const robot = liveRobot;
 const order = (id: string, patch: Partial<TransportOrder> = {}): TransportOrder =>
   storedOrder(id, { fromStation: 'P', toStation: 'D', ...patch });
-
-/** A line A - B - C - D; station P at node B, station D at node D; 10 s per hop. */
-const routes: LiveRoutes = {
-  path: (_type, from, goal) => {
-    const line = ['A', 'B', 'C', 'D'];
-    const i = line.indexOf(from);
-    const j = line.indexOf(goal);
-    if (i < 0 || j < 0) return undefined;
-    return i <= j ? line.slice(i + 1, j + 1) : line.slice(j, i).reverse();
-  },
-  seconds: (_type, from, goal) => {
-    const line = ['A', 'B', 'C', 'D'];
-    const i = line.indexOf(from);
-    const j = line.indexOf(goal);
-    return i < 0 || j < 0 ? Infinity : Math.abs(i - j) * 10;
-  },
-  stationNode: (station) => ({ P: 'B', D: 'D' })[station],
-};
 
 function input(patch: Partial<LiveViewInput> = {}): LiveViewInput {
   return {
@@ -67,6 +47,11 @@ describe('robotStatus', () => {
     ['charging', robot('r', { charging: true, moving })],
     ['working', robot('r', { task: leg('acting'), moving })],
     ['moving', robot('r', { task: leg('travel'), moving })],
+    ['moving', robot('r', { task: leg('travel'), driving: true })],
+    ['waiting', robot('r', { task: leg('travel') })],
+    ['waiting', robot('r', { task: { kind: 'resync', orderId: 'o1' }, nodeId: 'D' })],
+    ['waiting', robot('r', { task: { kind: 'park', goalNodeId: 'P1' } })],
+    ['idle', robot('r', { task: { kind: 'park', goalNodeId: 'A' } })],
     ['idle', robot('r', { errors: [{ code: 'w', level: 'warning', message: 'm' }] })],
   ] as const)('when the robot is so, then it is drawn %s', (status, r) => {
     expect(robotStatus(r)).toBe(status);
@@ -115,63 +100,9 @@ describe('buildLiveView', () => {
     expect(r.batteryPct).toBe(80);
   });
 
-  it('when an order has a robot on its way to the pick, then its eta covers both drives and both actions', () => {
-    const view = buildLiveView(
-      input({
-        robots: [robot('r1', { nodeId: 'A' })],
-        orders: [order('o1', { status: 'to-pickup', robotId: 'r1' })],
-      }),
-    );
-    const o = view.orders.get('o1')!.value;
-    // A -> B (pick) 10 s, B -> D 20 s, two actions.
-    expect(Date.parse(o.eta!)).toBe(NOW + (30 + 2 * ACTION_ALLOWANCE_S) * 1000);
-    expect(o.robotId).toBe('r1');
-    expect(o.latenessS).toBe(0);
-  });
-
-  it('when an order is due before its eta, then its lateness is the seconds past due at the eta', () => {
-    const due = new Date(NOW + 10_000).toISOString();
-    const view = buildLiveView(
-      input({
-        robots: [robot('r1', { nodeId: 'C' })],
-        orders: [order('o1', { status: 'to-dropoff', robotId: 'r1', dueBy: due })],
-      }),
-    );
-    // C -> D 10 s plus the drop: eta now + 15 s, 5 s late.
-    expect(view.orders.get('o1')!.value.latenessS).toBe(ACTION_ALLOWANCE_S);
-  });
-
-  it('when an order has no robot and is overdue, then it has no eta and is late by the time past due', () => {
-    const o = buildLiveView(
-      input({ orders: [order('o1', { dueBy: new Date(NOW - 30_000).toISOString() })] }),
-    ).orders.get('o1')!.value;
-    expect(o.eta).toBeUndefined();
-    expect(o.latenessS).toBe(30);
-  });
-
-  it('when an order was delivered, then its eta is the delivery and its lateness is fixed at it', () => {
-    const o = buildLiveView(
-      input({
-        orders: [
-          order('o1', {
-            status: 'delivered',
-            robotId: 'r1',
-            dueBy: new Date(NOW - 60_000).toISOString(),
-            timestamps: { delivered: new Date(NOW - 20_000).toISOString() },
-          }),
-        ],
-      }),
-    ).orders.get('o1')!.value;
-    expect(o.eta).toBe(new Date(NOW - 20_000).toISOString());
-    expect(o.latenessS).toBe(40);
-  });
-
-  it('when an order names a zone not yet resolved, then its ends read as the zone', () => {
-    const { fromStation: _f, ...rest } = order('o1');
-    const o = buildLiveView(input({ orders: [{ ...rest, from: { zone: 'STORAGE-A' } }] })).orders.get(
-      'o1',
-    )!.value;
-    expect(o.fromStation).toBe('zone STORAGE-A');
+  it('when an order is listed, then the view holds it as the live feed shows it', () => {
+    const view = buildLiveView(input({ orders: [order('o1', { type: 'fg-putaway' })] }));
+    expect(view.orders.get('o1')?.value).toMatchObject({ id: 'o1', type: 'fg-putaway', fromStation: 'P' });
   });
 
   it('when alarms are built, then their fields and acknowledged flag carry over', () => {

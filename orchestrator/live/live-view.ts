@@ -3,9 +3,8 @@
  * robots, the open orders, the alarms and the blocks, and diffed against the view before it. Pure: no
  * I/O, no clock (it is given `nowMs`); the route and travel-time look-ups come in through `LiveRoutes`.
  */
-import type { LocationRef, TransportOrder } from '../domain/transport-order.ts';
-import type { NodeId, StationId, VehicleTypeId } from '../domain/layout.ts';
-import { TERMINAL_STATUSES } from '../domain/order-lifecycle.ts';
+import type { TransportOrder } from '../domain/transport-order.ts';
+import type { NodeId } from '../domain/layout.ts';
 import { endOfRelease, nodesHeldBy, orderIdOf, type RobotRuntime } from '../engine/engine-types.ts';
 import type { Alarm } from '../services/engine-runtime.ts';
 import type {
@@ -18,24 +17,13 @@ import type {
   LiveRobotStatus,
   LiveSnapshot,
 } from '../http/live-contract.ts';
+import { liveOrder } from './live-orders.ts';
+import type { LiveRoutes } from './live-routes.ts';
 
 /** A robot as the engine runtime holds it. */
 export type LiveRobotSource = RobotRuntime;
 /** An alarm as the runtime records it. */
 export type LiveAlarmSource = Alarm;
-
-/** Seconds allowed for one pick or drop when estimating an order's delivery time. */
-export const ACTION_ALLOWANCE_S = 5;
-
-/** Route and travel-time look-ups over the layout, with the blocks in force. */
-export interface LiveRoutes {
-  /** The nodes after `from` up to and including `goal` a robot of this type drives; undefined: no route. */
-  path(vehicleType: VehicleTypeId, from: NodeId, goal: NodeId): readonly NodeId[] | undefined;
-  /** Travel time at the type's top speed, seconds; Infinity when unreachable. */
-  seconds(vehicleType: VehicleTypeId, from: NodeId, goal: NodeId): number;
-  /** The node a robot stands on to work at a station. */
-  stationNode(station: StationId): NodeId | undefined;
-}
 
 export interface LiveViewInput {
   /** Milliseconds since the epoch. */
@@ -75,18 +63,23 @@ function roundTo(value: number, step: number): number {
   return Number(rounded.toFixed(2)) || 0;
 }
 
-/**
- * How a robot is drawn, first match wins: offline (connection not online), fault (a fatal error),
- * paused (by itself or by a supervisor), charging, working (at its goal doing a pick or drop), moving (released onto an edge), idle.
- */
+/** How a robot is drawn (`LiveRobotStatus`: the rules, first match wins). */
 export function robotStatus(robot: LiveRobotSource): LiveRobotStatus {
   if (robot.connection !== 'online') return 'offline';
   if (robot.errors.some((e) => e.level === 'fatal')) return 'fault';
   if (robot.paused || robot.operatorPaused) return 'paused';
   if (robot.charging || (robot.task?.kind === 'charge' && robot.task.phase === 'charging')) return 'charging';
   if (robot.task?.kind === 'order-leg' && robot.task.phase === 'acting') return 'working';
-  if (robot.moving) return 'moving';
+  if (robot.moving || robot.driving) return 'moving';
+  if (hasWayToGo(robot)) return 'waiting';
   return 'idle';
+}
+
+/** The robot's task takes it somewhere it has not reached (or, resyncing, it still has its order). */
+function hasWayToGo(robot: LiveRobotSource): boolean {
+  if (robot.task?.kind === 'resync') return true;
+  const goal = travelGoal(robot);
+  return goal !== undefined && goal !== robot.nodeId;
 }
 
 /** The goal a robot drives to for its task, when it is still driving there. */
@@ -139,90 +132,6 @@ export function liveRobot(robot: LiveRobotSource, routes: LiveRoutes): LiveRobot
     plannedNodeIds: [...planned],
     outOfService: robot.outOfService,
     errors: robot.errors.map((e) => ({ code: e.code, level: e.level, message: e.message })),
-  };
-}
-
-function locationText(ref: LocationRef): string {
-  if ('location' in ref) return ref.location;
-  if ('zone' in ref) return `zone ${ref.zone}`;
-  return 'decided by the WMS';
-}
-
-/**
- * When the order's robot should deliver it, ms since the epoch: travel time at top speed from the
- * robot's last node over what is left (to the pick, then to the drop) plus `ACTION_ALLOWANCE_S` per
- * action left; no waiting for traffic. Undefined without a robot or a route.
- */
-export function estimateDeliveryMs(
-  order: TransportOrder,
-  robot: LiveRobotSource | undefined,
-  routes: LiveRoutes,
-  nowMs: number,
-): number | undefined {
-  const delivered = order.timestamps.delivered;
-  if (delivered !== undefined) return Date.parse(delivered);
-  if (!robot || order.fromStation === undefined || order.toStation === undefined) return undefined;
-  const at = robot.nodeId ?? endOfRelease(robot);
-  const pick = routes.stationNode(order.fromStation);
-  const drop = routes.stationNode(order.toStation);
-  if (at === undefined || pick === undefined || drop === undefined) return undefined;
-  const type = robot.spec.vehicleType;
-  const a = ACTION_ALLOWANCE_S;
-  let seconds: number;
-  switch (order.status) {
-    case 'assigned':
-    case 'to-pickup':
-      seconds = routes.seconds(type, at, pick) + a + routes.seconds(type, pick, drop) + a;
-      break;
-    case 'picking':
-      seconds = a + routes.seconds(type, pick, drop) + a;
-      break;
-    case 'to-dropoff':
-      seconds = routes.seconds(type, at, drop) + a;
-      break;
-    case 'dropping':
-      seconds = a;
-      break;
-    case 'received':
-    case 'planned':
-    case 'on-hold':
-    case 'delivered':
-    case 'confirmed':
-    case 'failed':
-    case 'cancelled':
-      return undefined;
-  }
-  if (!Number.isFinite(seconds)) return undefined;
-  // Whole seconds: the estimate does not change every interval while the robot waits.
-  return Math.round((nowMs + seconds * 1000) / 1000) * 1000;
-}
-
-export function liveOrder(
-  order: TransportOrder,
-  robots: ReadonlyMap<string, LiveRobotSource>,
-  routes: LiveRoutes,
-  nowMs: number,
-): LiveOrder {
-  const robot = order.robotId === undefined ? undefined : robots.get(order.robotId);
-  const etaMs = order.robotId === undefined ? undefined : estimateDeliveryMs(order, robot, routes, nowMs);
-  const dueMs = order.dueBy === undefined ? undefined : Date.parse(order.dueBy);
-  // Late at delivery; at the end for one that ended otherwise; else at the estimate, or now when later.
-  const atMs =
-    order.timestamps.delivered !== undefined
-      ? Date.parse(order.timestamps.delivered)
-      : TERMINAL_STATUSES.has(order.status)
-        ? Date.parse(order.updatedAt)
-        : Math.max(etaMs ?? nowMs, nowMs);
-  return {
-    id: order.id,
-    status: order.status,
-    priority: order.priority,
-    fromStation: order.fromStation ?? locationText(order.from),
-    toStation: order.toStation ?? locationText(order.to),
-    ...(order.robotId === undefined ? {} : { robotId: order.robotId }),
-    ...(etaMs === undefined ? {} : { eta: new Date(etaMs).toISOString() }),
-    ...(order.dueBy === undefined ? {} : { dueBy: order.dueBy }),
-    latenessS: dueMs === undefined ? 0 : Math.max(0, Math.round((atMs - dueMs) / 1000)),
   };
 }
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import type { LiveDelta, LiveRobot, LiveSnapshot } from '../../orchestrator/http/live-contract.ts';
+import type { LiveDelta, LiveOrder, LiveRobot, LiveSnapshot } from '../../orchestrator/http/live-contract.ts';
 import { connectLive } from '../../orchestrator/live/live-test-client.ts';
 import { call } from '../support/api.ts';
 import { KEYS, startTestPlant, type TestPlant } from '../support/plant-harness.ts';
@@ -42,6 +42,7 @@ describe('the live feed, on the demo plant', () => {
         from: { location: 'DOCK-1' },
         to: { location: 'DOCK-2' },
         load: { handlingUnitId: 'HU-LIVE-1', sku: 'SKU-100', quantity: 1, uom: 'PAL' },
+        externalRefs: { warehouseTask: 'WT-LIVE-1' },
       },
     });
     expect(accepted.status).toBe(202);
@@ -49,7 +50,7 @@ describe('the live feed, on the demo plant', () => {
 
     const poses = new Map(snapshot.robots.map((r) => [r.id, poseOf(r)]));
     let seq = snapshot.seq;
-    let orderSeen = false;
+    let orderSeen: LiveOrder | undefined;
     let moved: string | undefined;
     const deadline = Date.now() + 20_000;
     while ((!moved || !orderSeen) && Date.now() < deadline) {
@@ -57,13 +58,20 @@ describe('the live feed, on the demo plant', () => {
       expect(delta.type).toBe('delta');
       expect(delta.seq).toBe(seq + 1);
       seq = delta.seq;
-      if (delta.orders?.upsert.some((o) => o.id === orderId)) orderSeen = true;
+      orderSeen ??= delta.orders?.upsert.find((o) => o.id === orderId);
       for (const r of delta.robots?.upsert ?? []) {
         if (poses.get(r.id) !== poseOf(r)) moved = r.id;
         poses.set(r.id, poseOf(r));
       }
     }
-    expect(orderSeen).toBe(true);
+    // The row a supervisor reads: type, from -> to as location codes, the load and the caller's reference.
+    expect(orderSeen).toMatchObject({
+      type: 'custom',
+      fromStation: 'DOCK-1',
+      toStation: 'DOCK-2',
+      load: { handlingUnitId: 'HU-LIVE-1', sku: 'SKU-100', quantity: 1, uom: 'PAL' },
+      externalRefs: { warehouseTask: 'WT-LIVE-1' },
+    });
     expect(moved).toBeDefined();
     client.ws.close();
   });

@@ -18,7 +18,7 @@ export class AlarmsPanel {
   ) {
     this.root = h(
       'section',
-      { className: 'panel', testid: 'panel-alarms' },
+      { className: 'panel panel-alarms', testid: 'panel-alarms' },
       h('h2', {}, 'Alarms ', this.count),
       this.list,
     );
@@ -29,6 +29,10 @@ export class AlarmsPanel {
     const allowed = this.actions.isAllowed('alarm');
     const open = sorted.filter((a) => !a.acknowledged).length;
     this.count.textContent = `(${open} open)`;
+    if (sorted.length === 0) {
+      this.list.replaceChildren(h('li', { className: 'muted empty' }, 'No alarms'));
+      return;
+    }
     this.list.replaceChildren(
       ...sorted.slice(0, MAX_ROWS).map((a) => {
         const row = h(

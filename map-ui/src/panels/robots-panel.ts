@@ -39,7 +39,6 @@ export class RobotsPanel {
   readonly root: HTMLElement;
   private readonly list = h('ul', { className: 'rows robot-rows', testid: 'robot-list' });
   private readonly details = h('div', { className: 'details', testid: 'robot-details' });
-  private readonly count = h('span', { className: 'muted' });
   private readonly rows = new Map<string, Row>();
   private readonly buttons = new Map<RobotIntervention, HTMLButtonElement>();
   private selectedId: string | undefined;
@@ -73,14 +72,7 @@ export class RobotsPanel {
       actionBar.append(btn);
     }
     this.details.append(h('div', { className: 'muted' }, 'Select a robot on the map or in the list.'));
-    this.root = h(
-      'section',
-      { className: 'panel', testid: 'panel-robots' },
-      h('h2', {}, 'Robots ', this.count),
-      this.details,
-      actionBar,
-      this.list,
-    );
+    this.root = h('div', { className: 'panel', testid: 'panel-robots' }, this.details, actionBar, this.list);
     this.actionBar = actionBar;
     this.refreshButtons();
   }
@@ -147,7 +139,6 @@ export class RobotsPanel {
       );
       this.list.append(...sorted.map(([, row]) => row.el));
     }
-    setText(this.count, `(${robots.size})`);
     this.renderDetails(this.selectedId === undefined ? undefined : robots.get(this.selectedId), nodes);
   }
 

@@ -20,12 +20,18 @@ export class LayoutCache {
   private zoomChangedAt = 0;
   private lastScale = 0;
   private lastTransform = '';
+  private lastPlacement: { k: number; tx: number; ty: number } | undefined;
 
+  /**
+   * @param overlay draws on the bitmap after the layout, in its pixels (y down, `region.pxPerM`): the
+   *   station codes, drawn as canvas text at their final pixel size.
+   */
   constructor(
     private readonly renderer: Renderer,
     private readonly content: Container,
     private readonly plant: Bounds,
     private readonly underlay: HTMLCanvasElement,
+    private readonly overlay: (ctx: CanvasRenderingContext2D, region: CacheRegion) => void = () => undefined,
   ) {
     this.texture = RenderTexture.create({ width: 16, height: 16, resolution: 1, antialias: true });
     this.holder.addChild(content);
@@ -33,6 +39,14 @@ export class LayoutCache {
 
   invalidate(): void {
     this.dirty = true;
+  }
+
+  /**
+   * Where the bitmap is on screen now: screen (CSS px, relative to the map) = (tx + k·u, ty + k·v) for
+   * bitmap pixel (u, v); undefined before the first render.
+   */
+  get placement(): { readonly k: number; readonly tx: number; readonly ty: number } | undefined {
+    return this.lastPlacement;
   }
 
   /** Call once a frame before rendering. */
@@ -65,6 +79,7 @@ export class LayoutCache {
     const k = cam.scale / region.pxPerM;
     const tx = region.bounds.minX * cam.scale + cam.offsetX;
     const ty = cam.offsetY - region.bounds.maxY * cam.scale;
+    this.lastPlacement = { k, tx, ty };
     const transform = `matrix(${k}, 0, 0, ${k}, ${tx}, ${ty})`;
     if (transform !== this.lastTransform) {
       this.lastTransform = transform;
@@ -92,7 +107,10 @@ export class LayoutCache {
     this.underlay.height = h;
     const ctx = this.underlay.getContext('2d');
     ctx?.clearRect(0, 0, w, h);
-    ctx?.drawImage(bitmap, 0, 0);
+    if (ctx) {
+      ctx.drawImage(bitmap, 0, 0);
+      this.overlay(ctx, region);
+    }
     this.region = region;
     this.dirty = false;
     this.lastTransform = '';

@@ -1,7 +1,10 @@
-import { BitmapText, Container, Graphics, type Renderer } from 'pixi.js';
+import { Container, Graphics, type Renderer } from 'pixi.js';
 import type { LiveBlocks } from '../../../orchestrator/http/live-contract.ts';
 import type { Camera, Viewport } from '../view-model/camera.ts';
+import type { CacheRegion } from '../view-model/cache-region.ts';
+import { HALO_PX, type LabelRequest, type PlacedLabel, placeLabels } from '../view-model/label-layout.ts';
 import type { LayoutIndex } from '../view-model/layout-model.ts';
+import { roleStyle } from '../view-model/legend.ts';
 import { LayoutCache } from './layout-cache.ts';
 
 /** Side of a drawing tile, metres. */
@@ -34,25 +37,35 @@ const PAD_M = 3;
 
 const EDGE = 0x5d6d7e;
 const BLOCKED = 0xe74c3c;
-const STATION = 0x48c9b0;
-const CHARGER = 0xf4d03f;
-const PARK = 0xa569bd;
-/** Station labels are shown from this zoom on (pixels per metre). */
-export const LABEL_MIN_SCALE = 20;
-/** Label height in metres (a 16 px font scaled): 0.32 m. */
-const LABEL_SCALE = 0.02;
+/** Half a station marker's side (a charger's radius), metres. */
+const MARKER_M = 0.45;
+const LABEL_FONT = 'system-ui, sans-serif';
+const LABEL_FILL = '#f4f6f7';
+const LABEL_HALO = '#0b1117';
+
+/** A station code as drawn: its box on screen (CSS px, relative to the map) and its font size there. */
+export interface DrawnLabel {
+  readonly id: string;
+  readonly left: number;
+  readonly top: number;
+  readonly width: number;
+  readonly height: number;
+  readonly fontPx: number;
+}
 
 /**
  * The plant, drawn once per layout in map coordinates (metres; the parent flips y): edges as 1 px lines
- * with an arrow at the middle of one-way ones, stations by role with their codes. Blocks are a separate,
- * small graphics redrawn when they change.
+ * with an arrow at the middle of one-way ones, stations by role (`roleStyle`). Blocks are a separate,
+ * small graphics redrawn when they change. Station codes are canvas text drawn on the cached bitmap at a
+ * fixed pixel size with a dark halo (`placeLabels`: where they fit without overlapping).
  */
 export class LayoutLayer {
   private readonly content = new Container();
   private readonly tileLayer = new Container();
   private readonly cache: LayoutCache;
-  private readonly labels = new Container();
   private readonly blocks = new Graphics();
+  private readonly labelRequests: LabelRequest[];
+  private placed: { labels: PlacedLabel[] } = { labels: [] };
 
   constructor(
     private readonly index: LayoutIndex,
@@ -92,25 +105,23 @@ export class LayoutLayer {
     }
     arrows.each((g) => g.fill({ color: EDGE }));
     const stations = new Tiles(this.tileLayer);
-    for (const s of index.stations) {
-      const colour = s.kind === 'charger' ? CHARGER : s.kind === 'park' ? PARK : STATION;
-      const g = stations.at(s.at.x, s.at.y);
-      if (s.kind === 'charger') g.circle(s.at.x, s.at.y, 0.5).fill({ color: colour });
+    for (const st of index.stations) {
+      const style = roleStyle(st.role);
+      const g = stations.at(st.at.x, st.at.y);
+      if (style.shape === 'circle') g.circle(st.at.x, st.at.y, MARKER_M).fill({ color: style.colour });
       else
-        g.rect(s.at.x - 0.4, s.at.y - 0.4, 0.8, 0.8).fill({
-          color: colour,
-          alpha: s.kind === 'park' ? 0.9 : 0.6,
+        g.rect(st.at.x - MARKER_M, st.at.y - MARKER_M, 2 * MARKER_M, 2 * MARKER_M).fill({
+          color: style.colour,
+          alpha: 0.85,
         });
-      const label = new BitmapText({
-        text: s.id,
-        style: { fontFamily: 'sans-serif', fontSize: 16, fill: colour },
-      });
-      label.position.set(s.at.x + 0.6, s.at.y + 0.3);
-      label.scale.set(LABEL_SCALE, -LABEL_SCALE);
-      label.cullable = true;
-      this.labels.addChild(label);
     }
-    this.content.addChild(this.tileLayer, this.blocks, this.labels);
+    this.labelRequests = index.stations.map((st) => ({
+      id: st.id,
+      at: st.at,
+      markerM: MARKER_M,
+      rank: roleStyle(st.role).labelRank,
+    }));
+    this.content.addChild(this.tileLayer, this.blocks);
     const b = index.bounds ?? { minX: 0, minY: 0, maxX: 1, maxY: 1 };
     this.cache = new LayoutCache(
       renderer,
@@ -122,16 +133,56 @@ export class LayoutLayer {
         maxY: b.maxY + PAD_M,
       },
       underlay,
+      (ctx, region) => {
+        this.drawLabels(ctx, region);
+      },
     );
   }
 
-  /** Call once a frame: labels only where they can be read; the cache follows the camera. */
-  frame(cam: Camera, viewport: Viewport, nowMs: number): void {
-    const labels = cam.scale >= LABEL_MIN_SCALE;
-    if (labels !== this.labels.visible) {
-      this.labels.visible = labels;
-      this.cache.invalidate();
+  /** How much the layout bitmap is stretched on screen now: 1 once it was drawn for this zoom. */
+  get bitmapScale(): number | undefined {
+    return this.cache.placement?.k;
+  }
+
+  /** The station codes drawn now, where they are on screen: the test hook. */
+  drawnLabels(): DrawnLabel[] {
+    const at = this.cache.placement;
+    if (!at) return [];
+    return this.placed.labels.map((l) => ({
+      id: l.id,
+      left: at.tx + at.k * l.x,
+      top: at.ty + at.k * l.y,
+      width: at.k * l.width,
+      height: at.k * l.height,
+      fontPx: at.k * l.fontPx,
+    }));
+  }
+
+  private drawLabels(ctx: CanvasRenderingContext2D, region: CacheRegion): void {
+    const font = (px: number) => `600 ${px}px ${LABEL_FONT}`;
+    const labels = placeLabels(this.labelRequests, region, (text, px) => {
+      ctx.font = font(px);
+      return ctx.measureText(text).width;
+    });
+    ctx.save();
+    ctx.textBaseline = 'middle';
+    ctx.lineJoin = 'round';
+    ctx.lineWidth = 2 * HALO_PX + 1;
+    ctx.strokeStyle = LABEL_HALO;
+    ctx.fillStyle = LABEL_FILL;
+    for (const l of labels) {
+      ctx.font = font(l.fontPx);
+      const x = l.x + HALO_PX;
+      const y = l.y + l.height / 2;
+      ctx.strokeText(l.id, x, y);
+      ctx.fillText(l.id, x, y);
     }
+    ctx.restore();
+    this.placed = { labels };
+  }
+
+  /** Call once a frame: the cache follows the camera. */
+  frame(cam: Camera, viewport: Viewport, nowMs: number): void {
     this.cache.update(cam, viewport, nowMs);
   }
 

@@ -2,6 +2,7 @@ import { Application, Container } from 'pixi.js';
 import type { LiveBlocks, LiveRobot } from '../../../orchestrator/http/live-contract.ts';
 import {
   type Camera,
+  cameraAfterResize,
   centreOn,
   fitToBounds,
   pan,
@@ -13,12 +14,13 @@ import {
 import type { FleetModel } from '../view-model/fleet-model.ts';
 import { nextInterval } from '../view-model/interpolate.ts';
 import type { LayoutIndex } from '../view-model/layout-model.ts';
-import { LayoutLayer } from './layout-layer.ts';
+import { type DrawnLabel, LayoutLayer } from './layout-layer.ts';
 import { attachMapInput } from './map-input.ts';
 import { RobotLayer } from './robot-layer.ts';
 import { RouteLayer } from './route-layer.ts';
 
-const FIT_MARGIN_PX = 24;
+/** Free space around the fitted plant, px: room for the station codes of the outermost stations. */
+const FIT_MARGIN_PX = 36;
 
 export interface MapSceneEvents {
   readonly robotTapped: (id: string) => void;
@@ -50,6 +52,13 @@ export class MapScene {
   private showReservations = false;
   /** Keep the selected robot centred. */
   follow = false;
+  /**
+   * The view shows the whole plant as `fit` made it, and the user has not panned or zoomed since: a
+   * resize fits the plant again (what a supervisor expects of a wall screen). Otherwise a resize keeps
+   * the scale and the point at the centre of the view.
+   */
+  private fitted = false;
+  private lastViewport = { width: 0, height: 0 };
 
   private constructor(
     private readonly app: Application,
@@ -66,9 +75,11 @@ export class MapScene {
           this.follow = false;
           this.events.followStopped();
         }
+        this.fitted = false;
         this.camera = pan(this.camera, dx, dy);
       },
       zoom: (at, factor) => {
+        this.fitted = false;
         this.camera = zoomAt(this.camera, at, factor);
       },
       tap: (at) => {
@@ -132,6 +143,7 @@ export class MapScene {
       this.events.followStopped();
     }
     this.camera = fitToBounds(bounds, this.viewport(), FIT_MARGIN_PX);
+    this.fitted = true;
   }
 
   select(id: string | undefined): void {
@@ -175,6 +187,39 @@ export class MapScene {
     this.routes.drawSelected(this.index, robot, pose);
   }
 
+  /** Station codes as drawn now (screen boxes relative to the map, font size on screen): the test hook. */
+  drawnLabels(): DrawnLabel[] {
+    return this.layoutLayer?.drawnLabels() ?? [];
+  }
+
+  /** The camera now: its scale (px/m), the map's size and the plant's box on screen (px): the test hook. */
+  view(): {
+    scale: number;
+    fitted: boolean;
+    bitmapScale: number | undefined;
+    viewport: { width: number; height: number };
+    plant?: { left: number; top: number; right: number; bottom: number };
+  } {
+    const b = this.index?.bounds;
+    const cam = this.camera;
+    return {
+      scale: cam.scale,
+      fitted: this.fitted,
+      bitmapScale: this.layoutLayer?.bitmapScale,
+      viewport: this.viewport(),
+      ...(b
+        ? {
+            plant: {
+              left: b.minX * cam.scale + cam.offsetX,
+              right: b.maxX * cam.scale + cam.offsetX,
+              top: cam.offsetY - b.maxY * cam.scale,
+              bottom: cam.offsetY - b.minY * cam.scale,
+            },
+          }
+        : {}),
+    };
+  }
+
   /** Robots as drawn now, map frame metres: the test hook. */
   drawnRobots(): { id: string; x: number; y: number }[] {
     const out: { id: string; x: number; y: number }[] = [];
@@ -212,6 +257,22 @@ export class MapScene {
     };
   }
 
+  /** After the map changed size: fit the plant again when it was fitted, else keep the centre and zoom. */
+  private followResize(): void {
+    const now = this.viewport();
+    const was = this.lastViewport;
+    if (now.width === was.width && now.height === was.height) return;
+    this.lastViewport = now;
+    if (was.width === 0 || was.height === 0) return;
+    const bounds = this.index?.bounds;
+    this.camera = cameraAfterResize(
+      this.camera,
+      was,
+      now,
+      this.fitted && bounds ? { bounds, marginPx: FIT_MARGIN_PX } : undefined,
+    );
+  }
+
   private tap(at: Point): void {
     const robot = this.robots.robotAt(this.camera, at, 14);
     if (robot !== undefined) {
@@ -225,6 +286,7 @@ export class MapScene {
   private frame(): void {
     try {
       const now = performance.now();
+      this.followResize();
       if (this.follow && this.selectedId !== undefined) {
         const pose = this.robots.poseOf(this.selectedId);
         if (pose) this.camera = centreOn(this.camera, pose, this.viewport());

@@ -26,11 +26,14 @@ describe('layout cache region', () => {
     expect(cacheStillGood(region, plant, pan(cam, 700, 0), viewport)).toBe(false);
   });
 
-  it('when the zoom changes by more than a quarter, then the cache must be rendered again', () => {
+  it('when zoomed in by more than a quarter, or out by more than 5 %, then the cache must be rendered again', () => {
     const cam = fitToBounds(plant, viewport, 0);
     const region = cacheRegionFor(plant, cam, viewport)!;
     expect(cacheStillGood(region, plant, zoomAt(cam, { x: 500, y: 400 }, 1.2), viewport)).toBe(true);
     expect(cacheStillGood(region, plant, zoomAt(cam, { x: 500, y: 400 }, 1.4), viewport)).toBe(false);
+    // Zoomed out, the station codes on the bitmap would shrink with it.
+    expect(cacheStillGood(region, plant, zoomAt(cam, { x: 500, y: 400 }, 0.97), viewport)).toBe(true);
+    expect(cacheStillGood(region, plant, zoomAt(cam, { x: 500, y: 400 }, 0.9), viewport)).toBe(false);
   });
 
   it('when the plant is out of view, then there is nothing to cache', () => {

@@ -61,7 +61,9 @@ export function cacheRegionFor(plant: Bounds, cam: Camera, viewport: Viewport): 
 
 /**
  * Whether a cached region still serves the camera: the part of the plant in view lies inside it, and its
- * resolution is within [0.8, 1.25] of the zoom (or is the most the texture allows).
+ * resolution is within [0.8, 1.05] of the zoom's (or is the most the texture allows). Zoomed in, the
+ * bitmap may be stretched by up to 1.25; zoomed out it may shrink by 5 % at most, so that the station
+ * codes drawn on it never shrink below their font size by more than that (issue 14: legible codes).
  */
 export function cacheStillGood(cached: CacheRegion, plant: Bounds, cam: Camera, viewport: Viewport): boolean {
   const inView = intersect(plant, visibleBounds(cam, viewport));
@@ -69,5 +71,5 @@ export function cacheStillGood(cached: CacheRegion, plant: Bounds, cam: Camera, 
   const wanted = cacheRegionFor(plant, cam, viewport);
   if (!wanted) return true;
   const ratio = cached.pxPerM / wanted.pxPerM;
-  return ratio >= 0.8 && ratio <= 1.25;
+  return ratio >= 0.8 && ratio <= 1.05;
 }

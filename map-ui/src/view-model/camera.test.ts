@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   boundsOf,
+  cameraAfterResize,
   centreOn,
   distanceToSegment,
   fitToBounds,
@@ -84,5 +85,22 @@ describe('camera', () => {
     ).toEqual({ minX: -3, minY: -2, maxX: 1, maxY: 4 });
     expect(distanceToSegment({ x: 5, y: 3 }, { x: 0, y: 0 }, { x: 10, y: 0 })).toBe(3);
     expect(distanceToSegment({ x: 13, y: 4 }, { x: 0, y: 0 }, { x: 10, y: 0 })).toBe(5);
+  });
+
+  it('when a fitted map is resized, then the plant is fitted to the new size; when panned, zoom and centre stay', () => {
+    const bounds = { minX: 0, minY: 0, maxX: 46, maxY: 28 };
+    const small = { width: 840, height: 640 };
+    const large = { width: 1600, height: 900 };
+    const fitted = fitToBounds(bounds, small, 36);
+    const refit = cameraAfterResize(fitted, small, large, { bounds, marginPx: 36 });
+    expect(refit).toEqual(fitToBounds(bounds, large, 36));
+    expect(refit.scale).toBeGreaterThan(fitted.scale);
+    const panned = pan(fitted, 40, -25);
+    const centre = screenToWorld(panned, { x: 420, y: 320 });
+    const kept = cameraAfterResize(panned, small, large, undefined);
+    expect(kept.scale).toBe(panned.scale);
+    const after = screenToWorld(kept, { x: 800, y: 450 });
+    expect(after.x).toBeCloseTo(centre.x);
+    expect(after.y).toBeCloseTo(centre.y);
   });
 });

@@ -89,6 +89,20 @@ export function centreOn(cam: Camera, world: Point, viewport: Viewport): Camera 
   };
 }
 
+/**
+ * The camera after the map changed size from `before` to `after`: when it showed the plant as fitted
+ * (`fit`), the plant fitted again; otherwise the same zoom with the same map point at the centre.
+ */
+export function cameraAfterResize(
+  cam: Camera,
+  before: Viewport,
+  after: Viewport,
+  fit: { readonly bounds: Bounds; readonly marginPx: number } | undefined,
+): Camera {
+  if (fit) return fitToBounds(fit.bounds, after, fit.marginPx);
+  return centreOn(cam, screenToWorld(cam, { x: before.width / 2, y: before.height / 2 }), after);
+}
+
 /** Moves the map by a screen-pixel drag. */
 export function pan(cam: Camera, dxPx: number, dyPx: number): Camera {
   return { scale: cam.scale, offsetX: cam.offsetX + dxPx, offsetY: cam.offsetY + dyPx };

@@ -35,6 +35,10 @@ const kpi = (i: number) => ({
   at: `2026-01-01T00:${String(i % 60).padStart(2, '0')}:00Z`,
   tasksPerHour: i,
   onTimePct: 100,
+  overdueOrders: 0,
+  openOrders: 3,
+  robotsAvailable: 4,
+  robotsBusy: 2,
   utilisationPct: 50,
   emptyTravelPct: 30,
 });
@@ -120,7 +124,17 @@ describe('FleetModel', () => {
         },
         orders: {
           upsert: [
-            { id: `O${i}`, status: 'received', priority: 3, fromStation: 'a', toStation: 'b', latenessS: 0 },
+            {
+              id: `O${i}`,
+              type: 'custom',
+              status: 'received',
+              priority: 3,
+              fromStation: 'a',
+              toStation: 'b',
+              load: {},
+              externalRefs: {},
+              latenessS: 0,
+            },
           ],
           remove: [`O${i - 1}`],
         },
@@ -151,6 +165,26 @@ describe('parseLiveMessage', () => {
     };
     expect(parseLiveMessage(bad1).ok).toBe(false);
     expect(parseLiveMessage(bad2).ok).toBe(false);
+  });
+
+  it('when an order comes without its load or references, then the message is refused', () => {
+    const full = {
+      id: 'O1',
+      type: 'custom',
+      status: 'planned',
+      priority: 5,
+      fromStation: 'A',
+      toStation: 'B',
+      load: { sku: 'SKU-1', quantity: 2 },
+      externalRefs: { warehouseTask: 'WT-1' },
+      latenessS: 0,
+    };
+    const { load: _l, ...noLoad } = full;
+    const { externalRefs: _r, ...noRefs } = full;
+    const with_ = (o: object) => ({ ...snapshot(1, []), orders: [o] });
+    expect(parseLiveMessage(with_(full)).ok).toBe(true);
+    expect(parseLiveMessage(with_(noLoad)).ok).toBe(false);
+    expect(parseLiveMessage(with_(noRefs)).ok).toBe(false);
   });
 
   it('when the type is unknown or seq missing, then it is refused with a reason', () => {

@@ -15,8 +15,8 @@ export type ApplyOutcome =
   /** The layout changed: fetch `GET /v1/layout` again; a new snapshot follows. */
   | { readonly kind: 'layout-changed'; readonly layoutVersion: string };
 
-/** KPI samples kept for the sparklines (one a minute of plant time: two hours). */
-export const KPI_HISTORY = 120;
+/** KPI samples kept for the sparklines (one each 5 s of plant time: 20 minutes). */
+export const KPI_HISTORY = 240;
 
 /**
  * The fleet as the live feed last described it. Mutable on purpose: at 5,000 robots and 10 deltas a

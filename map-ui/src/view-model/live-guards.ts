@@ -18,6 +18,7 @@ type Rec = Record<string, unknown>;
 const ROBOT_STATUSES: ReadonlySet<string> = new Set<LiveRobotStatus>([
   'moving',
   'working',
+  'waiting',
   'idle',
   'charging',
   'paused',
@@ -58,8 +59,13 @@ export function isLiveOrder(x: unknown): x is LiveOrder {
   return (
     isRec(x) &&
     isStr(x.id) &&
+    isStr(x.type) &&
     isStr(x.status) &&
     isNum(x.priority) &&
+    isStr(x.fromStation) &&
+    isStr(x.toStation) &&
+    isRec(x.load) &&
+    isRec(x.externalRefs) &&
     isNum(x.latenessS) &&
     isOptStr(x.robotId) &&
     isOptStr(x.eta) &&
@@ -76,8 +82,12 @@ export function isLiveKpis(x: unknown): x is LiveKpis {
     isRec(x) &&
     isStr(x.at) &&
     isNum(x.tasksPerHour) &&
-    isNum(x.onTimePct) &&
-    isNum(x.utilisationPct) &&
+    (x.onTimePct === undefined || isNum(x.onTimePct)) &&
+    isNum(x.overdueOrders) &&
+    isNum(x.openOrders) &&
+    isNum(x.robotsAvailable) &&
+    isNum(x.robotsBusy) &&
+    (x.utilisationPct === undefined || isNum(x.utilisationPct)) &&
     isNum(x.emptyTravelPct)
   );
 }

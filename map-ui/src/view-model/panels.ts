@@ -60,9 +60,3 @@ export function sparklinePoints(values: readonly number[], width: number, height
 export function shortId(id: string, max = 14): string {
   return id.length <= max ? id : `…${id.slice(-(max - 1))}`;
 }
-
-/** Orders still open come before those closed in the last minutes (confirmed, failed, cancelled). */
-export function openFirst<T extends { readonly status: string }>(orders: readonly T[]): T[] {
-  const closed = (o: T) => o.status === 'confirmed' || o.status === 'failed' || o.status === 'cancelled';
-  return [...orders.filter((o) => !closed(o)), ...orders.filter(closed)];
-}

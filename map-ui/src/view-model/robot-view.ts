@@ -5,6 +5,7 @@ import type { Point } from './camera.ts';
 export const STATUS_COLOURS: Readonly<Record<LiveRobotStatus, number>> = {
   moving: 0x2ecc71,
   working: 0x3498db,
+  waiting: 0xff6fb5,
   idle: 0xbdc3c7,
   charging: 0xf1c40f,
   paused: 0xe67e22,

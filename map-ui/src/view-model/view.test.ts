@@ -8,7 +8,6 @@ import {
   formatDuration,
   formatEta,
   formatLateness,
-  openFirst,
   orderQueue,
   shortId,
   sparklinePoints,
@@ -17,10 +16,13 @@ import { batteryColour, placeRobot, robotColour, STATUS_COLOURS } from './robot-
 
 const order = (id: string, priority: number, dueBy?: string): LiveOrder => ({
   id,
+  type: 'custom',
   status: 'received',
   priority,
   fromStation: 'A',
   toStation: 'B',
+  load: {},
+  externalRefs: {},
   latenessS: 0,
   ...(dueBy === undefined ? {} : { dueBy }),
 });
@@ -41,14 +43,7 @@ describe('order queue and formatting', () => {
     ]);
   });
 
-  it('when closed orders are listed, then open ones come first, order kept; long ids are shortened to their tail', () => {
-    const list = [
-      { id: 'a', status: 'confirmed' },
-      { id: 'b', status: 'to-pickup' },
-      { id: 'c', status: 'cancelled' },
-      { id: 'd', status: 'received' },
-    ];
-    expect(openFirst(list).map((o) => o.id)).toEqual(['b', 'd', 'a', 'c']);
+  it('when ids are long, then they are shortened to their tail', () => {
     expect(shortId('TO-d4b55e23-2602-447a-9c23-5e6daec0d141')).toBe('…-5e6daec0d141');
     expect(shortId('TO-1')).toBe('TO-1');
     expect(shortId('TO-d4b55e23-2602-447a-9c23-5e6daec0d141')).toHaveLength(14);
@@ -99,7 +94,7 @@ describe('robot view', () => {
     expect(robotColour({ status: 'fault', outOfService: true })).toBe(STATUS_COLOURS.fault);
     expect(robotColour({ status: 'moving', outOfService: true })).toBe(STATUS_COLOURS.offline);
     expect(robotColour({ status: 'charging', outOfService: false })).toBe(STATUS_COLOURS.charging);
-    expect(new Set(Object.values(STATUS_COLOURS)).size).toBe(7);
+    expect(new Set(Object.values(STATUS_COLOURS)).size).toBe(8);
     expect(batteryColour(10)).not.toBe(batteryColour(90));
   });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Layout, LayoutEdge } from '../domain/layout.ts';
 import { EngineContext } from '../engine/engine-context.ts';
 import type { LiveBlocks } from '../http/live-contract.ts';
-import { engineRoutes } from './live-source.ts';
+import { engineRoutes } from './live-routes.ts';
 
 /**
  * A - B - C along the bottom (1 m apart), A - D - E - C around the top (a longer way), both directions;
