@@ -7,6 +7,7 @@ import type { LiveRobotStatus } from './live-contract.ts';
 export const ROBOT_STATUSES = [
   'moving',
   'working',
+  'waiting',
   'idle',
   'charging',
   'paused',
