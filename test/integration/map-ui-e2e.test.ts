@@ -158,21 +158,38 @@ describe('map UI in headless Chromium against the running demo plant', () => {
       10_000,
     );
     // The robot that planned over it plans around it (or waits, if there is no other way), and for
-    // 5 s (50 plant s) no robot is released onto it.
+    // 5 s (50 plant s) no robot is released onto it. A robot released onto the edge before the block
+    // reached the engine may finish driving it (a block cannot stop a robot mid-edge): those show in the
+    // feed within a few of its 100 ms deltas. Any other robot, and those once they are off it, must never
+    // get it while it is blocked.
     const { edge } = target;
     const over = (nodes: readonly string[]) =>
       nodes.some((n, i) => n === edge.from && nodes[i + 1] === edge.to);
-    await waitFor(
-      'the route replanned',
-      () => Promise.resolve(over(feed.robots.get(target.robotId)!.plannedNodeIds) ? undefined : true),
-      10_000,
-    );
-    await screenshot(page, 'map-ui-blocked');
-    const until = Date.now() + 5000;
-    while (Date.now() < until) {
-      for (const r of feed.robots.values()) expect(over(r.releasedNodeIds), r.id).toBe(false);
-      await new Promise((r) => setTimeout(r, 100));
+    const excused = new Set<string>();
+    const settleUntil = Date.now() + 500;
+    while (Date.now() < settleUntil) {
+      for (const r of feed.robots.values()) if (over(r.releasedNodeIds)) excused.add(r.id);
+      await new Promise((r) => setTimeout(r, 50));
     }
+    const violations: string[] = [];
+    const watch = setInterval(() => {
+      for (const r of feed.robots.values()) {
+        if (!over(r.releasedNodeIds)) excused.delete(r.id);
+        else if (!excused.has(r.id)) violations.push(`${r.id} released onto blocked ${edge.id}`);
+      }
+    }, 100);
+    try {
+      await waitFor(
+        'the route replanned',
+        () => Promise.resolve(over(feed.robots.get(target.robotId)!.plannedNodeIds) ? undefined : true),
+        10_000,
+      );
+      await screenshot(page, 'map-ui-blocked');
+      await new Promise((r) => setTimeout(r, 5000));
+    } finally {
+      clearInterval(watch);
+    }
+    expect(violations).toEqual([]);
     feed.close();
   });
 
