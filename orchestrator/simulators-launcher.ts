@@ -44,12 +44,21 @@ function initialStockCount(bins: readonly string[]): number {
   return bins.filter(isInitiallyStocked).length;
 }
 
-/** Pallets per SKU in the storage bins now (restored from a previous run or as stocked at start). */
+/**
+ * Pallets per SKU storage will hold once the moves the WMS already decided are done: those in the bins,
+ * less those a pick under way takes out, plus those a putaway under way brings (after a restart these
+ * come from the resumed book).
+ */
 function storedBySku(wms: WmsSimulator, bins: readonly string[]): Record<string, number> {
   const binSet = new Set(bins);
   const bySku: Record<string, number> = {};
-  for (const p of wms.inventory.summary().stock)
-    if (binSet.has(p.location)) bySku[p.sku] = (bySku[p.sku] ?? 0) + 1;
+  const add = (sku: string, n: number): void => {
+    bySku[sku] = (bySku[sku] ?? 0) + n;
+  };
+  const book = wms.ledger.snapshot();
+  for (const p of book.inventory.stock) if (binSet.has(p.location)) add(p.sku, 1);
+  for (const e of book.expectations)
+    if (e.status === 'open') add(e.sku, e.kind === 'putaway' ? 1 : binSet.has(e.from) ? -1 : 0);
   return bySku;
 }
 

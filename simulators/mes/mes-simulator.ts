@@ -284,7 +284,13 @@ export function createMesSimulator(options: MesSimulatorOptions): MesSimulator {
     intervalMs,
     start() {
       if (timer) return;
-      seeded = open?.seed();
+      // Orders of an earlier run the WMS has not decided yet still change storage: book them.
+      seeded = open?.seed().then((undecided) => {
+        for (const o of undecided) {
+          if (o.type === 'fg-putaway') balance?.accepted('production.completed', o.sku);
+          if (o.type === 'line-replenish') balance?.accepted('material.requested', o.sku);
+        }
+      });
       timer = setInterval(() => {
         void tick();
       }, intervalMs);

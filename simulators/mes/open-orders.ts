@@ -31,16 +31,23 @@ export class OpenOrders {
 
   /**
    * Seeds the set with the open orders Fleetbridge already holds for this MES (after a restart of the
-   * simulator): the newest 500 it may see. Network errors leave the set as it is.
+   * simulator): the newest 500 it may see. Returns those still `received` (the WMS has not been asked
+   * yet), with their type and SKU. Network errors leave the set as it is.
    */
-  async seed(): Promise<void> {
+  async seed(): Promise<{ readonly type: string; readonly sku?: string }[]> {
     const page = await this.#get('/v1/transport-orders?limit=500');
     const items = isObject(page) && Array.isArray(page.items) ? (page.items as unknown[]) : [];
+    const undecided: { type: string; sku?: string }[] = [];
     for (const item of items) {
-      if (isObject(item) && typeof item.id === 'string' && typeof item.status === 'string') {
-        if (!DONE.has(item.status)) this.#ids.add(item.id);
+      if (!isObject(item) || typeof item.id !== 'string' || typeof item.status !== 'string') continue;
+      if (DONE.has(item.status)) continue;
+      this.#ids.add(item.id);
+      if (item.status === 'received' && typeof item.type === 'string') {
+        const sku = isObject(item.load) && typeof item.load.sku === 'string' ? item.load.sku : undefined;
+        undecided.push({ type: item.type, ...(sku === undefined ? {} : { sku }) });
       }
     }
+    return undecided;
   }
 
   /** Asks for each open order's status and forgets those that are done (or unknown: 404). */
