@@ -7,12 +7,6 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RosbridgeFleet } from './rosbridge-fleet.ts';
 import { withTimeout } from './wire-test-client.ts';
 
-interface GoalStatus {
-  goal_id: { id: string };
-  status: number;
-  text: string;
-}
-
 interface PoseWithCovarianceStamped {
   header: { frame_id: string; stamp: Record<string, number> };
   pose: { pose: { position: { x: number; y: number } } };
@@ -42,6 +36,29 @@ function targetPose(x: number, y: number, stamp: Record<string, number>) {
   };
 }
 
+/** A move_base goal for `/amr1` through roslib's actionlib client. */
+function moveBaseGoal(ros: Ros, x: number, y: number): { client: ActionClient; goal: Goal<unknown> } {
+  const client = new ActionClient({
+    ros,
+    serverName: '/amr1/move_base',
+    actionName: 'move_base_msgs/MoveBaseAction',
+  });
+  const goal = new Goal({
+    actionClient: client,
+    goalMessage: { target_pose: targetPose(x, y, { secs: 0, nsecs: 0 }) },
+  });
+  return { client, goal };
+}
+
+/** Resolves on the goal's next `name` event. */
+function event(goal: Goal<unknown>, name: 'feedback' | 'result'): Promise<void> {
+  return new Promise<void>((resolve) => {
+    goal.once(name, () => {
+      resolve();
+    });
+  });
+}
+
 beforeAll(async () => {
   fleet = await RosbridgeFleet.start({
     robots: [
@@ -62,25 +79,12 @@ afterAll(async () => {
 
 describe('roslib 2.x against the simulator', () => {
   it('when a roslib ActionClient sends a move_base goal, then it hears feedback, statuses and SUCCEEDED (3)', async () => {
-    const ros = await connect();
-    const client = new ActionClient({
-      ros,
-      serverName: '/amr1/move_base',
-      actionName: 'move_base_msgs/MoveBaseAction',
-    });
-    const goal = new Goal({
-      actionClient: client,
-      goalMessage: { target_pose: targetPose(2, 1, { secs: 0, nsecs: 0 }) },
-    });
+    const { client, goal } = moveBaseGoal(await connect(), 2, 1);
     const statuses: number[] = [];
     let feedbacks = 0;
     goal.on('status', (s) => statuses.push(s.status));
     goal.on('feedback', () => feedbacks++);
-    const result = new Promise<void>((resolve) =>
-      goal.on('result', () => {
-        resolve();
-      }),
-    );
+    const result = event(goal, 'result');
     goal.send();
     await withTimeout(result, 5000, 'the move_base result');
     expect(goal.status?.status).toBe(3);
@@ -91,30 +95,14 @@ describe('roslib 2.x against the simulator', () => {
   });
 
   it('when a roslib Goal is cancelled, then it ends PREEMPTED (2)', async () => {
-    const ros = await connect();
-    const client = new ActionClient({
-      ros,
-      serverName: '/amr1/move_base',
-      actionName: 'move_base_msgs/MoveBaseAction',
-    });
-    const goal = new Goal({
-      actionClient: client,
-      goalMessage: { target_pose: targetPose(40, 0, { secs: 0, nsecs: 0 }) },
-    });
-    const fed = new Promise<void>((resolve) =>
-      goal.once('feedback', () => {
-        resolve();
-      }),
-    );
-    const ended = new Promise<GoalStatus>((resolve) =>
-      goal.on('result', () => {
-        resolve(goal.status as GoalStatus);
-      }),
-    );
+    const { goal } = moveBaseGoal(await connect(), 40, 0);
+    const fed = event(goal, 'feedback');
+    const ended = event(goal, 'result');
     goal.send();
     await withTimeout(fed, 3000, 'feedback');
     goal.cancel();
-    expect((await withTimeout(ended, 3000, 'the result')).status).toBe(2);
+    await withTimeout(ended, 3000, 'the result');
+    expect(goal.status?.status).toBe(2);
   });
 
   it('when a roslib Topic subscribes to the latched amcl_pose, then the pose arrives at once', async () => {
