@@ -85,7 +85,7 @@ export class RosbridgeServer {
       try {
         session.handleText(text(data));
       } catch (err) {
-        this.opts.log('error', `[Client ${session.owner}] unexpected error: ${String(err)}`);
+        this.opts.log('error', `${session.owner}: unexpected error: ${String(err)}`);
       }
     });
     socket.on('error', (err) => {
