@@ -11,27 +11,46 @@ import type { Clock } from '../ports/clock.ts';
 import type { IntakeJob } from '../queue/queues.ts';
 import type { CreateResult, IdempotencyClaim, OrderStore } from '../store/order-store.ts';
 import type { Notifier } from './notifier.ts';
+import { LocalOrderChanges, type OrderChangeBus, type OrderListener } from '../cluster/order-changes.ts';
+import { FencedOutError, type Fence } from '../cluster/leader-lease.ts';
 
-export type OrderListener = (order: TransportOrder) => void;
+export type { OrderListener } from '../cluster/order-changes.ts';
 
 /**
  * Every write to an order goes through here: stored first (atomic, versioned), then its webhook is
  * enqueued. A crash between the two is healed by `redrive()` at start-up.
  */
 export class OrderService {
-  private readonly listeners = new Set<OrderListener>();
-
   constructor(
     private readonly store: OrderStore,
     private readonly intake: Queue<IntakeJob>,
     private readonly notifier: Notifier,
     private readonly clock: Clock,
     private readonly log: Logger,
+    /** Where changes are told: this process's listeners, and other instances' when clustered. */
+    private readonly changes: OrderChangeBus = new LocalOrderChanges(),
+    /** The leader's fence for the engine's writes; absent for writers that need none (API, intake, notify). */
+    private readonly fence?: () => Fence | undefined,
   ) {}
 
+  /**
+   * The same service, with every status change fenced by the leader's lease: refused (FencedOutError) once
+   * this instance is no longer the leader, so a deposed engine changes nothing.
+   */
+  fenced(fence: () => Fence | undefined): OrderService {
+    return new OrderService(
+      this.store,
+      this.intake,
+      this.notifier,
+      this.clock,
+      this.log,
+      this.changes,
+      fence,
+    );
+  }
+
   onChange(listener: OrderListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.changes.onChange(listener);
   }
 
   /** Stores a new order (or finds the one its idempotency key made) and queues it for intake. */
@@ -60,8 +79,10 @@ export class OrderService {
   async transition(id: OrderId, input: Omit<TransitionInput, 'at'>): Promise<TransportOrder | undefined> {
     const at = new Date(this.clock.now()).toISOString();
     try {
-      const order = await this.store.update(id, (current) =>
-        current.status === input.to ? undefined : transition(current, { ...input, at }),
+      const order = await this.store.update(
+        id,
+        (current) => (current.status === input.to ? undefined : transition(current, { ...input, at })),
+        this.currentFence(),
       );
       if (order.status === input.to) {
         await this.notifier.enqueueFor(order);
@@ -127,7 +148,15 @@ export class OrderService {
     return open;
   }
 
+  /** The fence to write with: none when unfenced; FencedOutError when fenced and no longer the leader. */
+  private currentFence(): Fence | undefined {
+    if (!this.fence) return undefined;
+    const fence = this.fence();
+    if (!fence) throw new FencedOutError('this instance is no longer the engine leader');
+    return fence;
+  }
+
   private publish(order: TransportOrder): void {
-    for (const listener of this.listeners) listener(order);
+    this.changes.publish(order);
   }
 }

@@ -10,6 +10,7 @@ import {
 import { isDone, TERMINAL_STATUSES } from '../domain/order-lifecycle.ts';
 import { parseStoredOrder } from './stored-order.ts';
 import type { RedisKeys } from './redis-keys.ts';
+import { FencedOutError, fenceCheckLua, type Fence } from '../cluster/leader-lease.ts';
 
 /**
  * What a new order claims: its idempotency key within its scope (with a fingerprint of its body), the
@@ -85,8 +86,10 @@ return {1, ''}
 `;
 
 // Compare-and-set on the order's version; moves it between status indexes and appends to the audit log.
-// When the move is done (ARGV[7] is '1'), the handling units it held (KEYS[6..]) are free again.
+// Fenced (ARGV[8] not empty): only while the leader lease (KEYS[6]) still holds the writer's value.
+// When the move is done (ARGV[7] is '1'), the handling units it held (KEYS[7..]) are free again.
 const UPDATE_LUA = `
+${fenceCheckLua(6, 8)}
 local cur = redis.call('GET', KEYS[1])
 if not cur then return -1 end
 if tostring(cjson.decode(cur).version) ~= ARGV[1] then return 0 end
@@ -98,7 +101,7 @@ if ARGV[5] ~= '' then
   redis.call('XADD', KEYS[5], 'MAXLEN', '~', tonumber(ARGV[6]), '*', 'orderId', ARGV[3], 'entry', ARGV[5])
 end
 if ARGV[7] == '1' then
-  for i = 6, #KEYS do
+  for i = 7, #KEYS do
     if redis.call('GET', KEYS[i]) == ARGV[3] then redis.call('DEL', KEYS[i]) end
   end
 end
@@ -188,11 +191,13 @@ export class OrderStore {
   /**
    * Read-modify-write with compare-and-set on `version`, retried on a concurrent write.
    * `change` returns the new order (version already bumped) or undefined to leave it as it is.
-   * Throws OrderNotFoundError; whatever `change` throws (e.g. IllegalTransitionError) propagates.
+   * With `fence`, the write happens only while the leader lease still holds the fence's value.
+   * Throws OrderNotFoundError, FencedOutError; whatever `change` throws (e.g. IllegalTransitionError) propagates.
    */
   async update(
     id: OrderId,
     change: (order: TransportOrder) => TransportOrder | undefined,
+    fence?: Fence,
   ): Promise<TransportOrder> {
     for (let attempt = 0; attempt < 20; attempt += 1) {
       const current = await this.get(id);
@@ -205,12 +210,13 @@ export class OrderStore {
         : [];
       const ok = await this.redis.eval(
         UPDATE_LUA,
-        5 + units.length,
+        6 + units.length,
         this.keys.order(id),
         this.keys.openOrders,
         this.keys.ordersInStatus(current.status),
         this.keys.ordersInStatus(next.status),
         this.keys.audit,
+        fence?.key ?? this.keys.order(id),
         ...units.map((u) => this.keys.openHandlingUnit(u.field, u.value)),
         String(current.version),
         JSON.stringify(next),
@@ -219,9 +225,11 @@ export class OrderStore {
         entry,
         String(AUDIT_MAX_LEN),
         units.length > 0 ? '1' : '0',
+        fence?.value ?? '',
       );
       if (ok === 1) return next;
       if (ok === -1) throw new OrderNotFoundError(id);
+      if (ok === -2) throw new FencedOutError(`order ${id}: the leader lease moved on; write refused`);
     }
     throw new Error(`order ${id}: too many concurrent writes`);
   }

@@ -58,6 +58,29 @@ export class RedisKeys {
   get rateLimits(): string {
     return `${this.prefix}:ratelimit`;
   }
+  /** The engine leader's lease: `<instance>:<token>`, with a ttl (cluster/leader-lease.ts). */
+  get leaderLease(): string {
+    return `${this.prefix}:leader`;
+  }
+  /** Counter of elections: the fencing token. */
+  get leaderEpoch(): string {
+    return `${this.prefix}:leader:epoch`;
+  }
+  /** Pub/sub channel of order changes, between instances. */
+  get orderChanges(): string {
+    return `${this.prefix}:orders:changed`;
+  }
+  /** Pub/sub channel of requests to the engine leader; answers go to `engineReplies(instance)`. */
+  get engineRequests(): string {
+    return `${this.prefix}:engine:rpc`;
+  }
+  engineReplies(instanceId: string): string {
+    return `${this.prefix}:engine:reply:${instanceId}`;
+  }
+  /** The leader's fleet view (robots, blocks, alarms): a key for the latest, a channel for each new one. */
+  get fleetView(): string {
+    return `${this.prefix}:fleet:view`;
+  }
   /** BullMQ key prefix, so queues live beside the site's data. */
   get queuePrefix(): string {
     return `${this.prefix}:bull`;
