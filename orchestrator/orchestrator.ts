@@ -276,6 +276,8 @@ async function startOn(server: RunningServer, options: OrchestratorOptions): Pro
     subscribers,
     webhooks: notifier,
     keyStore,
+    metrics,
+    metricsPublic: config.metricsPublic,
     ready: () => Promise.resolve(started && redis.status === 'ready'),
   });
   server.serve(app);
