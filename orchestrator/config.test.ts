@@ -43,7 +43,13 @@ describe('loadConfig', () => {
       demo: false,
       logLevel: 'info',
       liveAuthTimeoutMs: 5000,
+      metricsPublic: false,
     });
+  });
+
+  it('when METRICS_PUBLIC is 1, then /metrics is public; another value stops start-up', () => {
+    expect(loadConfig({ API_KEYS: KEYS, METRICS_PUBLIC: '1' }).metricsPublic).toBe(true);
+    expect(configError({ API_KEYS: KEYS, METRICS_PUBLIC: 'yes' })).toMatch(/METRICS_PUBLIC/);
   });
 
   it('when demo mode is on without API_KEYS, then the demo keys and demo webhook secret are used', () => {

@@ -5,10 +5,11 @@ import { TRAFFIC_GUIDANCE, type TrafficGuidance } from './engine/traffic/guidanc
 
 /** Fixed keys for the demo only; README lists them with a warning. The service refuses them outside demo mode. */
 export const DEMO_API_KEYS =
-  'mes=demo-mes-key,wms=demo-wms-key,supervisor=demo-supervisor-key,integrator=demo-integrator-key,admin=demo-admin-key';
+  'mes=demo-mes-key,wms=demo-wms-key,supervisor=demo-supervisor-key,integrator=demo-integrator-key,admin=demo-admin-key,metrics=demo-metrics-key';
 export const DEMO_WEBHOOK_SECRET = 'whsec_ZGVtby13ZWJob29rLXNlY3JldC0wMTIzNDU2Nzg5';
 
-export const ROLES = ['mes', 'wms', 'supervisor', 'integrator', 'admin'] as const;
+/** `metrics`: a scraper's key, `GET /metrics` only. */
+export const ROLES = ['mes', 'wms', 'supervisor', 'integrator', 'admin', 'metrics'] as const;
 export type Role = (typeof ROLES)[number];
 
 export interface ApiKeyEntry {
@@ -119,6 +120,8 @@ const envSchema = z.object({
   DEMO: z.enum(['0', '1']).default('0'),
   /** Milliseconds a `/v1/live` client has to send its auth message. */
   LIVE_AUTH_TIMEOUT_MS: intVar(1, 600_000).default(5000),
+  /** `1`: `GET /metrics` answers without an API key (a scraper inside the plant network). */
+  METRICS_PUBLIC: z.enum(['0', '1']).default('0'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -157,6 +160,8 @@ export interface Config {
   readonly logLevel: string;
   /** Milliseconds a `/v1/live` client has to authenticate (default 5000). */
   readonly liveAuthTimeoutMs: number;
+  /** `GET /metrics` without an API key (`METRICS_PUBLIC=1`). */
+  readonly metricsPublic: boolean;
 }
 
 export class ConfigError extends Error {
@@ -222,5 +227,6 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     demo,
     logLevel: e.LOG_LEVEL,
     liveAuthTimeoutMs: e.LIVE_AUTH_TIMEOUT_MS,
+    metricsPublic: e.METRICS_PUBLIC === '1',
   };
 }

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Worker } from 'bullmq';
@@ -31,6 +32,8 @@ import { LiveOrderFeed } from './live/live-orders.ts';
 import { SimRobotAdapter } from '../adapters/sim/sim-robot-adapter.ts';
 import { VdaRobotAdapter } from '../adapters/vda5050/vda-robot-adapter.ts';
 import { simVdaIdentity } from '../adapters/vda5050/sim-identity.ts';
+import { FleetbridgeMetrics } from './metrics/fleetbridge-metrics.ts';
+import { countRedisErrors } from './metrics/redis-errors.ts';
 
 export interface OrchestratorOptions {
   readonly config: Config;
@@ -115,6 +118,14 @@ async function startOn(server: RunningServer, options: OrchestratorOptions): Pro
   // The notifier confirms through the order service, which sends through the notifier, and raises alarms
   // in the runtime, which needs the order service: tie the knots late.
   const late: { orders?: OrderService; runtime?: EngineRuntime } = {};
+  const metrics = new FleetbridgeMetrics({
+    sources: {
+      orderCounts: () => store.countByStatus(),
+      queues,
+      robots: () => late.runtime?.robots() ?? [],
+      clock,
+    },
+  });
   const notifier = new Notifier({
     queue: queues.notify,
     subscribers,
@@ -129,6 +140,7 @@ async function startOn(server: RunningServer, options: OrchestratorOptions): Pro
     onAlarm: (alarm) => late.runtime?.alarm({ severity: 'warning', ...alarm }),
     clock,
     log,
+    metrics,
   });
   const orders = new OrderService(store, queues.intake, notifier, clock, log);
   late.orders = orders;
@@ -178,7 +190,7 @@ async function startOn(server: RunningServer, options: OrchestratorOptions): Pro
   const engine = createEngine(plant.layout, plant.fleet, { guidance: config.trafficGuidance });
   // Once per start: what the engine works around that the plant's integrator should fix (issue 14).
   for (const { message, ...warning } of engine.warnings) log.warn(warning, message);
-  const runtime = new EngineRuntime({ engine, adapters, orders, clock, log });
+  const runtime = new EngineRuntime({ engine, adapters, orders, clock, log, metrics });
   late.runtime = runtime;
   const orderAlarms = new OrderAlarms({
     alarm: (alarm) => {
@@ -208,6 +220,8 @@ async function startOn(server: RunningServer, options: OrchestratorOptions): Pro
   const blockStore = new LayoutBlockStore(redis, keys);
   const holdStore = new RobotHoldStore(redis, keys);
   await runtime.start(open, await blockStore.load(), await holdStore.load());
+  // Every instance runs the engine until leader election (issue 16) reports each change of leadership.
+  metrics.leadership(`${hostname()}-${process.pid}`, 'leader');
   const workerOptions = {
     redisUrl: config.redisUrl,
     prefix: keys.queuePrefix,
@@ -216,10 +230,15 @@ async function startOn(server: RunningServer, options: OrchestratorOptions): Pro
     notifySchedule: config.webhookRetriesMs,
   };
   orderAlarms.start();
-  const workers: Worker[] = [
-    startIntakeWorker(intake.process, workerOptions),
-    startNotifyWorker(notifier.process, workerOptions),
-  ];
+  const intakeWorker = startIntakeWorker(intake.process, workerOptions);
+  const notifyWorker = startNotifyWorker(notifier.process, workerOptions);
+  const workers: Worker[] = [intakeWorker, notifyWorker];
+  countRedisErrors(metrics, {
+    main: redis,
+    queues: queues.connection,
+    'intake-worker': intakeWorker,
+    'notify-worker': notifyWorker,
+  });
 
   let started = true;
   const keyStore = new ApiKeyStore(redis, config.redisPrefix);
@@ -257,6 +276,8 @@ async function startOn(server: RunningServer, options: OrchestratorOptions): Pro
     subscribers,
     webhooks: notifier,
     keyStore,
+    metrics,
+    metricsPublic: config.metricsPublic,
     ready: () => Promise.resolve(started && redis.status === 'ready'),
   });
   server.serve(app);

@@ -22,6 +22,7 @@ import { webhookRoutes, type WebhookRouteDeps } from './routes/webhook-routes.ts
 import { keyRoutes, type KeyRouteDeps } from './routes/key-routes.ts';
 import { robotRoutes, type RobotRouteDeps } from './routes/robot-routes.ts';
 import { mapUiRoutes } from '../live/map-ui-static.ts';
+import { countRequests, metricsRoutes, type MetricsRouteDeps } from '../metrics/http-metrics.ts';
 
 export interface AppDeps
   extends
@@ -31,7 +32,8 @@ export interface AppDeps
     OrderCommandRouteDeps,
     WebhookRouteDeps,
     KeyRouteDeps,
-    RobotRouteDeps {
+    RobotRouteDeps,
+    MetricsRouteDeps {
   /** Per-key request limit; none when absent. */
   readonly rateLimit?: RequestHandler;
   readonly log: Logger;
@@ -50,6 +52,7 @@ export function createApp(deps: AppDeps): Express {
   app.set('query parser', 'simple');
 
   app.use(traceRequests(deps.log));
+  app.use(countRequests(deps.metrics));
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -76,6 +79,8 @@ export function createApp(deps: AppDeps): Express {
     if (Object.hasOwn(PROBLEM_TYPES, req.params.code)) res.redirect(302, `/docs#problem-${req.params.code}`);
     else next();
   });
+
+  app.use(metricsRoutes(deps));
 
   const v1 = express.Router();
   v1.use(authenticate(deps.apiKeys, deps.keyStore));

@@ -103,13 +103,15 @@ function operationObject(id: string, op: Operation): JsonObject {
         ? {}
         : {
             content: {
-              'application/json': { schema: op.success.schema ? jsonSchema(op.success.schema) : {} },
+              [op.success.mediaType ?? 'application/json']: {
+                schema: op.success.schema ? jsonSchema(op.success.schema) : {},
+              },
             },
           }),
     },
   };
   const byStatus = new Map<number, ProblemCode[]>();
-  for (const code of [...op.problems, ...COMMON_PROBLEMS]) {
+  for (const code of [...op.problems, ...(op.commonProblems ?? COMMON_PROBLEMS)]) {
     const status = PROBLEM_TYPES[code].status;
     byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
   }
@@ -174,6 +176,7 @@ export function openApiDocument(): JsonObject {
       { name: 'layout', description: 'The plant layout and run-time blocks' },
       { name: 'webhooks', description: 'Webhook subscribers and the dead-letter list' },
       { name: 'keys', description: 'API keys with roles' },
+      { name: 'metrics', description: 'Prometheus metrics for plant IT (a `metrics` key, or public)' },
     ],
     paths,
     components: {

@@ -25,7 +25,7 @@ function mountedRoutes(stack: readonly Layer[], prefix: string): string[] {
 }
 
 describe('operations', () => {
-  it('when the app is built, then every route under /v1 is a documented operation and every operation is mounted', () => {
+  it('when the app is built, then every route under /v1 (and /metrics) is a documented operation and every operation is mounted', () => {
     const deps = {
       apiKeys: [],
       log: pino({ level: 'silent' }),
@@ -33,7 +33,9 @@ describe('operations', () => {
       layout: { edges: [], nodes: [] },
     } as unknown as AppDeps;
     const app = createApp(deps) as unknown as { router: { stack: Layer[] } };
-    const mounted = mountedRoutes(app.router.stack, '').filter((r) => r.includes(' /v1/'));
+    const mounted = mountedRoutes(app.router.stack, '').filter(
+      (r) => r.includes(' /v1/') || r === 'get /metrics',
+    );
     const documented = (Object.values(OPERATIONS) as Operation[]).map((op) => `${op.method} ${op.path}`);
     expect(mounted.sort()).toEqual(documented.sort());
   });

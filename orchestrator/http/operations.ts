@@ -26,7 +26,7 @@ export interface Operation {
   /** OpenAPI path, `{param}` style. */
   readonly path: string;
   readonly summary: string;
-  readonly tag: 'intake' | 'orders' | 'robots' | 'layout' | 'webhooks' | 'keys';
+  readonly tag: 'intake' | 'orders' | 'robots' | 'layout' | 'webhooks' | 'keys' | 'metrics';
   readonly roles: readonly Role[];
   readonly body?: z.ZodType;
   readonly query?: z.ZodObject;
@@ -34,9 +34,17 @@ export interface Operation {
   readonly params?: Readonly<Record<string, string | PathParam>>;
   /** Takes an `Idempotency-Key` header (or the body's own id). */
   readonly idempotent?: boolean;
-  readonly success: { readonly status: number; readonly description: string; readonly schema?: z.ZodType };
-  /** Problem types this operation answers with, beyond those every `/v1` operation may give. */
+  readonly success: {
+    readonly status: number;
+    readonly description: string;
+    readonly schema?: z.ZodType;
+    /** The answer's media type; default `application/json`. */
+    readonly mediaType?: string;
+  };
+  /** Problem types this operation answers with, beyond its `commonProblems`. */
   readonly problems: readonly ProblemCode[];
+  /** The problems it shares with others; default COMMON_PROBLEMS, those of every `/v1` operation. */
+  readonly commonProblems?: readonly ProblemCode[];
 }
 
 /** A path parameter that takes one of a fixed set of values. */
@@ -338,6 +346,23 @@ export const OPERATIONS = {
     params: { id: 'Key id' },
     success: { status: 204, description: 'Revoked' },
     problems: ['not-found', 'conflicting-state'],
+  },
+  getMetrics: {
+    method: 'get',
+    path: '/metrics',
+    summary:
+      'Prometheus metrics (text format): requests, orders by state, queues, webhooks, robots, engine steps, leader, Redis errors; no key needed when METRICS_PUBLIC=1',
+    tag: 'metrics',
+    roles: ['metrics', 'admin'],
+    success: {
+      status: 200,
+      description: 'Prometheus text exposition format 0.0.4; every series is named in the README',
+      schema: z.string(),
+      mediaType: 'text/plain; version=0.0.4',
+    },
+    problems: [],
+    // Outside /v1: neither rate limited nor refused while not ready.
+    commonProblems: ['unauthorized', 'forbidden', 'internal'],
   },
 } as const satisfies Record<string, Operation>;
 

@@ -46,6 +46,8 @@ const INTAKE_SCHEDULE_MS = [500, 1_000, 2_000, 5_000, 10_000, 30_000];
 export interface Queues {
   readonly intake: Queue<IntakeJob>;
   readonly notify: Queue<NotifyJob>;
+  /** The one connection both queues use (its `error` events are counted). */
+  readonly connection: Redis;
   close(): Promise<void>;
 }
 
@@ -87,6 +89,7 @@ export function createQueues(
   return {
     intake,
     notify,
+    connection,
     async close() {
       await Promise.all([intake.close(), notify.close()]);
       connection.disconnect();

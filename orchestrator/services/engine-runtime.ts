@@ -54,6 +54,8 @@ export interface EngineRuntimeOptions {
    * dispatch still assigns them as a batch. Default 20.
    */
   readonly promptTickMs?: number;
+  /** Times each step, by event type (`fleetbridge_engine_step_duration_seconds`). */
+  readonly metrics?: { engineStepStarted(event: EngineEvent['type']): () => void };
 }
 
 /**
@@ -307,6 +309,7 @@ export class EngineRuntime {
   private robotBatch: RobotEvent[] | undefined;
 
   private async run(event: EngineEvent): Promise<StepResult> {
+    const stepDone = this.options.metrics?.engineStepStarted(event.type);
     const result = this.options.engine.step(this.state, event, this.options.clock.now());
     this.state = result.state;
     const robotCommands: EngineCommand[] = [];
@@ -338,6 +341,7 @@ export class EngineRuntime {
       const adapter = this.options.adapters.find((a) => a.kind === robot?.spec.adapter);
       adapter?.execute(command.command);
     }
+    stepDone?.();
     return result;
   }
 

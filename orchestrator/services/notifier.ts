@@ -14,6 +14,14 @@ export class WebhookDeliveryError extends Error {
   readonly code = 'webhook-delivery-failed';
 }
 
+/**
+ * What became of one webhook attempt: `delivered` (2xx), `retried` (refused or not answered, with
+ * retries left), `dead-lettered` (the same, on the last attempt), `gone` (410: the subscriber is
+ * disabled), `dropped` (not sent: the subscriber is disabled or removed, or the order no longer exists).
+ */
+export const WEBHOOK_OUTCOMES = ['delivered', 'retried', 'dead-lettered', 'gone', 'dropped'] as const;
+export type WebhookOutcome = (typeof WEBHOOK_OUTCOMES)[number];
+
 export interface NotifierOptions {
   readonly queue: Queue<NotifyJob>;
   readonly subscribers: SubscriberDirectory;
@@ -26,6 +34,8 @@ export interface NotifierOptions {
   readonly timeoutMs?: number;
   /** Something an operator must see: a dead-lettered webhook, a subscriber gone. */
   readonly onAlarm?: (alarm: { code: string; message: string; orderId?: string }) => void;
+  /** Counts every attempt by its outcome (`fleetbridge_webhook_attempts_total`). */
+  readonly metrics?: { webhookAttempt(outcome: WebhookOutcome, subscriberId: string): void };
 }
 
 /** Lifecycle rank: a webhook waits until those of lower rank for the same order and subscriber are sent. */
@@ -113,6 +123,7 @@ export class Notifier {
         { subscriberId, orderId, disabled: subscriber?.disabled },
         'webhook dropped: subscriber gone or disabled, or order no longer exists',
       );
+      this.options.metrics?.webhookAttempt('dropped', subscriberId);
       return;
     }
     const nowMs = this.options.clock.now();
@@ -144,6 +155,7 @@ export class Notifier {
       throw new WebhookDeliveryError(`${subscriberId}: ${event} for ${orderId} not delivered`, { cause });
     }
     if (status === 410) {
+      this.options.metrics?.webhookAttempt('gone', subscriberId);
       await this.options.subscribers.disable(subscriberId, '410 Gone', new Date(nowMs).toISOString());
       this.options.onAlarm?.({
         code: 'webhook-subscriber-gone',
@@ -159,6 +171,7 @@ export class Notifier {
       this.deadLettered(lastAttempt, job.data, `answered ${status}`);
       throw new WebhookDeliveryError(`${subscriberId}: ${event} for ${orderId} answered ${status}`);
     }
+    this.options.metrics?.webhookAttempt('delivered', subscriberId);
     if (eventName === 'transport.delivered' && subscriber.confirmsDelivery) {
       await this.options.onDeliveryConfirmed(orderId, subscriberId);
     }
@@ -179,6 +192,7 @@ export class Notifier {
   }
 
   private deadLettered(lastAttempt: boolean, job: NotifyJob, why: string): void {
+    this.options.metrics?.webhookAttempt(lastAttempt ? 'dead-lettered' : 'retried', job.subscriberId);
     if (!lastAttempt) return;
     this.options.onAlarm?.({
       code: 'webhook-dead-lettered',

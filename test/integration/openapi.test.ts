@@ -143,6 +143,7 @@ describe('OpenAPI description, on real Redis and HTTP', () => {
         return { params: { id: added.body.id } };
       },
       listDeadLetters: () => ({}),
+      getMetrics: () => ({}),
       listKeys: () => ({}),
       addKey: () => ({ body: { role: 'wms', name: 'openapi test' } }),
       removeKey: async () => {
@@ -190,7 +191,9 @@ describe('OpenAPI description, on real Redis and HTTP', () => {
       );
       const success = Object.keys(op.responses as Json).find((s) => s.startsWith('2'))!;
       expect(`${id}: ${res.status}`, JSON.stringify(res.body)).toBe(`${id}: ${success}`);
-      const schema = op.responses[success].content?.['application/json'].schema as Json | undefined;
+      const [mediaType, media] = Object.entries((op.responses[success].content ?? {}) as Json)[0] ?? [];
+      if (mediaType) expect(res.headers.get('content-type'), id).toContain(mediaType.split(';')[0]);
+      const schema = (media as Json | undefined)?.schema as Json | undefined;
       if (schema) expect(ajv.validate(schema, res.body), `${id}: ${ajv.errorsText()}`).toBe(true);
       else expect(res.body).toBeUndefined();
     }

@@ -8,7 +8,8 @@ import { ROLES, type Role } from '../../orchestrator/config.ts';
  * route that opens to a role by mistake fails. `mes` and `wms` may post their own kind of request and
  * read, cancel and change their own orders; `supervisor` runs the plant; `integrator` reads everything
  * and manages the layout; `admin` manages keys and subscribers and may read; dead-lettered webhooks are
- * for admins and supervisors (who see their alarm).
+ * for admins and supervisors (who see their alarm); `metrics` (a scraper) reads `/metrics` and nothing else,
+ * which admins may read too.
  */
 const MATRIX: readonly { route: string; allowed: readonly Role[] }[] = [
   { route: 'POST /v1/mes/events', allowed: ['mes'] },
@@ -31,6 +32,7 @@ const MATRIX: readonly { route: string; allowed: readonly Role[] }[] = [
   { route: 'GET /v1/keys', allowed: ['admin'] },
   { route: 'POST /v1/keys', allowed: ['admin'] },
   { route: 'DELETE /v1/keys/{key}', allowed: ['admin'] },
+  { route: 'GET /metrics', allowed: ['metrics', 'admin'] },
 ];
 
 /** A body each route accepts when the role may call it (harmless: unblocks what is open, cancels nothing). */

@@ -8,6 +8,7 @@ export const KEYS = {
   supervisor: 'test-supervisor-key-0001',
   integrator: 'test-integrator-key-0001',
   admin: 'test-admin-key-0001',
+  metrics: 'test-metrics-key-0001',
 } as const;
 export const WEBHOOK_SECRET = 'whsec_dGVzdC13ZWJob29rLXNlY3JldC1mb3ItaW50ZWdyYXRpb24=';
 
