@@ -17,24 +17,9 @@ import type {
 import type { Clock } from '../ports/clock.ts';
 import type { RobotAdapter } from '../ports/robot-adapter.ts';
 import type { OrderService } from './order-service.ts';
+import { AlarmBook, type Alarm, type NewAlarm } from './alarm-book.ts';
 
-export interface Alarm {
-  readonly id: number;
-  readonly at: string;
-  readonly code: string;
-  readonly severity: 'info' | 'warning' | 'critical';
-  readonly message: string;
-  readonly robotId?: string;
-  readonly orderId?: string;
-  /** A supervisor has seen it (`POST /v1/alarms/{id}/acknowledge`). */
-  readonly acknowledged: boolean;
-  /** Who acknowledged it (an API key name), and when (ISO 8601). */
-  readonly acknowledgedBy?: string;
-  readonly acknowledgedAt?: string;
-}
-
-/** What an alarm is raised with; the runtime numbers, stamps and tracks acknowledgement. */
-export type NewAlarm = Omit<Alarm, 'id' | 'at' | 'acknowledged' | 'acknowledgedBy' | 'acknowledgedAt'>;
+export type { Alarm, NewAlarm } from './alarm-book.ts';
 
 /** The outcome of a supervisor's intervention: the robot after it, or why the engine refused it. */
 export type InterventionOutcome =
@@ -56,6 +41,13 @@ export interface EngineRuntimeOptions {
   readonly promptTickMs?: number;
   /** Times each step, by event type (`fleetbridge_engine_step_duration_seconds`). */
   readonly metrics?: { engineStepStarted(event: EngineEvent['type']): () => void };
+  /** The alarms; default a book of its own. */
+  readonly alarms?: AlarmBook;
+  /**
+   * Whether robot commands may go out now: false once this instance may no longer be the engine leader
+   * (its lease not renewed in time), so a leader that wakes up late sends nothing. Default: always.
+   */
+  readonly mayCommand?: () => boolean;
 }
 
 /**
@@ -68,11 +60,11 @@ export class EngineRuntime {
   private queue: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
   private readonly unsubscribe: (() => void)[] = [];
-  private readonly alarms: Alarm[] = [];
-  private alarmSeq = 0;
+  readonly alarms: AlarmBook;
 
   constructor(private readonly options: EngineRuntimeOptions) {
     this.state = options.engine.initialState();
+    this.alarms = options.alarms ?? new AlarmBook(options.clock, options.log);
   }
 
   /** Rebuilds state from stored open orders, layout blocks and robot holds, connects the adapters and starts ticking. */
@@ -250,26 +242,22 @@ export class EngineRuntime {
 
   /** The alarms kept (the last 500), newest first. An acknowledged one is a new object (diff by identity). */
   recentAlarms(): readonly Alarm[] {
-    return [...this.alarms].reverse();
+    return this.alarms.recent();
   }
 
-  /**
-   * Marks an alarm seen by `by` (an API key name); the first acknowledgement stands. Undefined when no
-   * alarm has that id (any more: only the last 500 are kept, and none survive a restart).
-   */
+  /** Marks an alarm seen by `by`; see AlarmBook.acknowledge. */
   acknowledgeAlarm(id: number, by: string): Alarm | undefined {
-    const i = this.alarms.findIndex((a) => a.id === id);
-    const alarm = this.alarms[i];
-    if (!alarm || alarm.acknowledged) return alarm;
-    const acknowledged: Alarm = {
-      ...alarm,
-      acknowledged: true,
-      acknowledgedBy: by,
-      acknowledgedAt: new Date(this.options.clock.now()).toISOString(),
-    };
-    this.alarms[i] = acknowledged;
-    this.options.log.info({ alarmId: id, by }, 'alarm acknowledged');
-    return acknowledged;
+    return this.alarms.acknowledge(id, by);
+  }
+
+  /** True when the engine holds this order (planned and not yet delivered or ended). */
+  holdsOrder(orderId: string): boolean {
+    return this.state.orders[orderId] !== undefined;
+  }
+
+  /** The parts of the state the fleet view shows; the same objects while nothing changed. */
+  fleetState(): { readonly robots: EngineState['robots']; readonly blocks: LayoutBlocks } {
+    return { robots: this.state.robots, blocks: this.blocks() };
   }
 
   /**
@@ -335,6 +323,13 @@ export class EngineRuntime {
           break;
       }
     }
+    if (robotCommands.length > 0 && this.options.mayCommand?.() === false) {
+      this.options.log.warn(
+        { commands: robotCommands.length },
+        'not the engine leader any more: commands not sent',
+      );
+      robotCommands.length = 0;
+    }
     for (const command of robotCommands) {
       if (command.type !== 'robot') continue;
       const robot = this.state.robots[command.command.robotId];
@@ -352,15 +347,7 @@ export class EngineRuntime {
 
   /** Records an alarm for operators (`GET /v1/alarms`): the engine's, and those of other services. */
   alarm(rest: NewAlarm): void {
-    this.alarmSeq += 1;
-    this.alarms.push({
-      id: this.alarmSeq,
-      at: new Date(this.options.clock.now()).toISOString(),
-      ...rest,
-      acknowledged: false,
-    });
-    if (this.alarms.length > 500) this.alarms.shift();
-    this.options.log.warn({ alarm: rest }, 'alarm');
+    this.alarms.raise(rest);
   }
 }
 
