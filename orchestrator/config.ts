@@ -90,8 +90,11 @@ const envSchema = z.object({
     .regex(/^[\w.-]+$/)
     .default('fb'),
   MQTT_URL: z.url().default('mqtt://127.0.0.1:1883'),
-  /** The protocol the simulated fleet speaks: in process (`sim`) or VDA 5050 over MQTT_URL (`vda5050`). */
-  FLEET: z.enum(['sim', 'vda5050']).default('sim'),
+  /**
+   * The protocol the simulated fleet speaks: in process (`sim`), VDA 5050 over MQTT_URL (`vda5050`), or
+   * ROS through rosbridge (`ros`: the rosbridge simulator's robots, ROS 1 move_base and ROS 2 Nav2 by turns).
+   */
+  FLEET: z.enum(['sim', 'vda5050', 'ros']).default('sim'),
   LAYOUT: z.string().optional(),
   SITE: z.string().optional(),
   /** Soft one-way lanes for traffic (`engine/traffic/guidance.ts`); default: crisscross on a `.map` grid. */
@@ -117,6 +120,11 @@ const envSchema = z.object({
   MES_MAX_OPEN_ORDERS: intVar(0, 1_000_000).optional(),
   /** Orders waiting for a robot above which the backlog alarm is raised; default 3 per robot, at least 10. */
   BACKLOG_ALARM_ORDERS: intVar(1, 10_000_000).optional(),
+  /**
+   * The engine leader's lease, ms: a follower takes over at most this long after the leader died (it renews
+   * every third of it). Default 3000.
+   */
+  LEADER_LEASE_MS: intVar(300, 60_000).default(3000),
   DEMO: z.enum(['0', '1']).default('0'),
   /** Milliseconds a `/v1/live` client has to send its auth message. */
   LIVE_AUTH_TIMEOUT_MS: intVar(1, 600_000).default(5000),
@@ -133,8 +141,8 @@ export interface Config {
   readonly redisUrl: string;
   readonly redisPrefix: string;
   readonly mqttUrl: string;
-  /** How the simulated fleet is driven: in process, or as VDA 5050 AGVs over MQTT. */
-  readonly fleet: 'sim' | 'vda5050';
+  /** How the simulated fleet is driven: in process, as VDA 5050 AGVs over MQTT, or as ROS robots over rosbridge. */
+  readonly fleet: 'sim' | 'vda5050' | 'ros';
   /** Path of the layout file (LIF, Moving AI or project JSON); undefined means the demo plant. */
   readonly layoutPath?: string;
   readonly sitePath?: string;
@@ -156,6 +164,8 @@ export interface Config {
   readonly mesMaxOpenOrders?: number;
   /** Undefined: 3 per robot, at least 10. */
   readonly backlogAlarmOrders?: number;
+  /** The engine leader's lease time to live, ms. */
+  readonly leaderLeaseMs: number;
   readonly demo: boolean;
   readonly logLevel: string;
   /** Milliseconds a `/v1/live` client has to authenticate (default 5000). */
@@ -224,6 +234,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     mesRatePerMin: e.MES_RATE_PER_MIN,
     ...(e.MES_MAX_OPEN_ORDERS === undefined ? {} : { mesMaxOpenOrders: e.MES_MAX_OPEN_ORDERS }),
     ...(e.BACKLOG_ALARM_ORDERS === undefined ? {} : { backlogAlarmOrders: e.BACKLOG_ALARM_ORDERS }),
+    leaderLeaseMs: e.LEADER_LEASE_MS,
     demo,
     logLevel: e.LOG_LEVEL,
     liveAuthTimeoutMs: e.LIVE_AUTH_TIMEOUT_MS,

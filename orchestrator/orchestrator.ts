@@ -1,18 +1,25 @@
+import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Worker } from 'bullmq';
 import type { Config } from './config.ts';
 import type { Plant } from './domain/site.ts';
-import type { RobotAdapter } from './ports/robot-adapter.ts';
 import type { WmsPort } from './ports/wms.ts';
 import { systemClock, type Clock } from './ports/clock.ts';
 import { createEngine } from './engine/engine.ts';
 import { createQueues, startIntakeWorker, startNotifyWorker, type Queues } from './queue/queues.ts';
 import { RedisKeys } from './store/redis-keys.ts';
 import { OrderStore } from './store/order-store.ts';
-import { RedisSimSnapshotStore } from './store/sim-snapshot-store.ts';
-import { EngineRuntime } from './services/engine-runtime.ts';
+import type { EngineRuntime } from './services/engine-runtime.ts';
+import type { SimRobotAdapter } from '../adapters/sim/sim-robot-adapter.ts';
+import { EngineGateway } from './cluster/engine-gateway.ts';
+import { EngineHost } from './cluster/engine-host.ts';
+import { EngineRpcClient, EngineRpcServer } from './cluster/engine-rpc.ts';
+import { startEngineSession } from './cluster/engine-session.ts';
+import { FleetView } from './cluster/fleet-view.ts';
+import { LeaderLease } from './cluster/leader-lease.ts';
+import { RedisOrderChanges } from './cluster/order-changes.ts';
 import { LayoutBlockStore } from './store/layout-block-store.ts';
 import { RobotHoldStore } from './store/robot-hold-store.ts';
 import { HttpWmsClient } from './services/http-wms-client.ts';
@@ -20,7 +27,6 @@ import { IntakeService } from './services/intake.ts';
 import { Notifier } from './services/notifier.ts';
 import { SubscriberDirectory, subscriberFrom, type Subscriber } from './services/subscriber-directory.ts';
 import { OrderService } from './services/order-service.ts';
-import { OrderAlarms } from './services/order-alarms.ts';
 import { PlantDirectory } from './services/plant-directory.ts';
 import { createApp, listen, type RunningServer } from './http/app.ts';
 import { rateLimit } from './http/rate-limit.ts';
@@ -29,9 +35,6 @@ import { resolveApiKey } from './http/auth.ts';
 import { LiveServer } from './live/live-server.ts';
 import { LiveSource } from './live/live-source.ts';
 import { LiveOrderFeed } from './live/live-orders.ts';
-import { SimRobotAdapter } from '../adapters/sim/sim-robot-adapter.ts';
-import { VdaRobotAdapter } from '../adapters/vda5050/vda-robot-adapter.ts';
-import { simVdaIdentity } from '../adapters/vda5050/sim-identity.ts';
 import { FleetbridgeMetrics } from './metrics/fleetbridge-metrics.ts';
 import { countRedisErrors } from './metrics/redis-errors.ts';
 
@@ -46,10 +49,15 @@ export interface OrchestratorOptions {
 
 export interface RunningOrchestrator {
   readonly url: string;
-  readonly runtime: EngineRuntime;
+  /** This instance in the cluster (host, pid and a random part). */
+  readonly instanceId: string;
   readonly store: OrderStore;
-  /** The in-process simulated fleet, when SIMULATE includes `fleet`. */
-  readonly simFleet?: SimRobotAdapter;
+  /** Whether this instance runs the engine now (holds the leader lease). */
+  leads(): boolean;
+  /** The engine runtime, while this instance leads. */
+  readonly runtime: EngineRuntime | undefined;
+  /** The in-process simulated fleet, while this instance leads and SIMULATE includes `fleet`. */
+  readonly simFleet: SimRobotAdapter | undefined;
   stop(): Promise<void>;
 }
 
@@ -115,14 +123,28 @@ async function startOn(server: RunningServer, options: OrchestratorOptions): Pro
     );
   }
   const subscribers = new SubscriberDirectory(redis, keys.webhookSubscriptions, fixedSubscribers);
+  // Cluster plumbing (issue 16): one subscriber connection for every pub/sub channel; order changes told to
+  // every instance; the engine on the lease holder only, reached from the others over engine-rpc.
+  const instanceId = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+  const subscriber = redis.duplicate({ enableAutoPipelining: false });
+  subscriber.on('error', (err) => {
+    log.warn({ err: err.message }, 'redis subscriber connection error');
+  });
+  const changes = new RedisOrderChanges({
+    redis,
+    subscriber,
+    channel: keys.orderChanges,
+    instanceId,
+    log,
+  });
   // The notifier confirms through the order service, which sends through the notifier, and raises alarms
-  // in the runtime, which needs the order service: tie the knots late.
-  const late: { orders?: OrderService; runtime?: EngineRuntime } = {};
+  // in the engine, which needs the order service: tie the knots late.
+  const late: { orders?: OrderService; gateway?: EngineGateway; fleetView?: FleetView } = {};
   const metrics = new FleetbridgeMetrics({
     sources: {
       orderCounts: () => store.countByStatus(),
       queues,
-      robots: () => late.runtime?.robots() ?? [],
+      robots: () => late.fleetView?.robots() ?? [],
       clock,
     },
   });
@@ -137,72 +159,93 @@ async function startOn(server: RunningServer, options: OrchestratorOptions): Pro
         note: 'WMS acknowledged transport.delivered',
       });
     },
-    onAlarm: (alarm) => late.runtime?.alarm({ severity: 'warning', ...alarm }),
+    onAlarm: (alarm) => late.gateway?.alarm({ severity: 'warning', ...alarm }),
     clock,
     log,
     metrics,
   });
-  const orders = new OrderService(store, queues.intake, notifier, clock, log);
+  const orders = new OrderService(store, queues.intake, notifier, clock, log, changes);
   late.orders = orders;
-
-  const adapters: RobotAdapter[] = [];
-  const simRobots = plant.fleet.filter((r) => r.adapter === 'sim');
-  let simFleet: SimRobotAdapter | undefined;
-  if (simRobots.length > 0 && config.simulate.has('fleet')) {
-    simFleet = new SimRobotAdapter({
-      layout: plant.layout,
-      fleet: simRobots,
-      clock,
-      speedup: config.simSpeedup,
-      snapshots: new RedisSimSnapshotStore(redis, keys.simRobots),
-    });
-    adapters.push(simFleet);
-  }
-  // VDA 5050 robots: with FLEET=vda5050 and a simulated fleet, AGVs of the VDA 5050 simulator
-  // (simulators/vda5050-fleet); otherwise real AGVs, addressed by the identity and profile of the site file.
-  const vdaSimulated = config.fleet === 'vda5050' && config.simulate.has('fleet');
-  const vdaRobots = plant.fleet.flatMap((r) => {
-    if (r.adapter !== 'vda5050') return [];
-    if (vdaSimulated) return [simVdaIdentity(r)];
-    return r.vda5050 ? [{ robotId: r.id, ...r.vda5050 }] : [];
-  });
-  if (vdaRobots.length > 0) {
-    adapters.push(
-      new VdaRobotAdapter({
-        brokerUrl: config.mqttUrl,
-        layout: plant.layout,
-        robots: vdaRobots,
-        clock,
-        log: log.child({ component: 'vda5050' }),
-      }),
-    );
-  }
-  const vdaDriven = new Set(vdaRobots.map((r) => r.robotId));
-  const driven = (r: (typeof plant.fleet)[number]): boolean =>
-    (config.simulate.has('fleet') && r.adapter === 'sim') || vdaDriven.has(r.id);
-  for (const robot of plant.fleet.filter((r) => !driven(r))) {
-    log.warn(
-      { robotId: robot.id, adapter: robot.adapter },
-      'no adapter available for this robot yet; it stays offline',
-    );
-  }
 
   const engine = createEngine(plant.layout, plant.fleet, { guidance: config.trafficGuidance });
   // Once per start: what the engine works around that the plant's integrator should fix (issue 14).
   for (const { message, ...warning } of engine.warnings) log.warn(warning, message);
-  const runtime = new EngineRuntime({ engine, adapters, orders, clock, log, metrics });
-  late.runtime = runtime;
-  const orderAlarms = new OrderAlarms({
-    alarm: (alarm) => {
-      runtime.alarm(alarm);
+  const blockStore = new LayoutBlockStore(redis, keys);
+  const holdStore = new RobotHoldStore(redis, keys);
+  // Closures below reach the lease, fleet view and RPC server built after it; they run once elected.
+  const host = new EngineHost({
+    startSession: async () => {
+      const session = await startEngineSession(
+        {
+          config,
+          plant,
+          engine,
+          redis,
+          keys,
+          store,
+          orders,
+          holdStore,
+          blockStore,
+          fleetView,
+          clock,
+          log,
+          metrics,
+        },
+        lease,
+      );
+      // Only the leader listens for engine requests (a follower's refusal could answer first).
+      await rpcServer.start();
+      return {
+        ...session,
+        async stop() {
+          await rpcServer.stop();
+          await session.stop();
+        },
+      };
     },
-    countByStatus: () => store.countByStatus(),
-    backlogThreshold: config.backlogAlarmOrders ?? Math.max(10, 3 * plant.fleet.length),
-    onError: (err) => {
-      log.warn({ err }, 'backlog count failed');
+    log,
+    onRole: (role) => {
+      metrics.leadership(instanceId, role);
     },
   });
-  const stopOrderAlarms = orders.onChange(orderAlarms.onOrder);
+  const fleetView = new FleetView({
+    redis,
+    subscriber,
+    key: keys.fleetView,
+    instanceId,
+    local: () => host.current()?.runtime,
+    log,
+  });
+  late.fleetView = fleetView;
+  const lease = new LeaderLease({
+    redis,
+    leaseKey: keys.leaderLease,
+    epochKey: keys.leaderEpoch,
+    instanceId,
+    ttlMs: config.leaderLeaseMs,
+    onElected: host.elected,
+    onDeposed: host.deposed,
+    log,
+  });
+  const rpc = new EngineRpcClient({
+    redis,
+    subscriber,
+    channels: { requests: keys.engineRequests, replies: (id) => keys.engineReplies(id) },
+    instanceId,
+  });
+  const rpcServer = new EngineRpcServer({
+    redis,
+    subscriber,
+    channels: { requests: keys.engineRequests, replies: (id) => keys.engineReplies(id) },
+    handle: (request) => {
+      const session = host.current();
+      if (!session) return Promise.reject(new Error('this instance is no longer the engine leader'));
+      return session.handle(request);
+    },
+    log,
+  });
+  const gateway = new EngineGateway({ local: () => host.current(), rpc, log });
+  late.gateway = gateway;
   const wms =
     options.wms ??
     (config.wmsUrl
@@ -212,16 +255,16 @@ async function startOn(server: RunningServer, options: OrchestratorOptions): Pro
     layout: plant.layout,
     orders,
     ...(wms ? { wms } : {}),
-    onPlanned: (order) => runtime.planned(order),
+    onPlanned: (order) => gateway.planned(order),
     log,
   });
 
+  await Promise.all([changes.start(), fleetView.start(), rpc.start()]);
   const open = await orders.redrive();
-  const blockStore = new LayoutBlockStore(redis, keys);
-  const holdStore = new RobotHoldStore(redis, keys);
-  await runtime.start(open, await blockStore.load(), await holdStore.load());
-  // Every instance runs the engine until leader election (issue 16) reports each change of leadership.
-  metrics.leadership(`${hostname()}-${process.pid}`, 'leader');
+  metrics.leadership(instanceId, 'follower');
+  // Campaigns at once: a lone instance (or the first of a cluster) is the leader before the doors open.
+  await lease.start();
+  await host.settled();
   const workerOptions = {
     redisUrl: config.redisUrl,
     prefix: keys.queuePrefix,
@@ -229,7 +272,6 @@ async function startOn(server: RunningServer, options: OrchestratorOptions): Pro
     log,
     notifySchedule: config.webhookRetriesMs,
   };
-  orderAlarms.start();
   const intakeWorker = startIntakeWorker(intake.process, workerOptions);
   const notifyWorker = startNotifyWorker(notifier.process, workerOptions);
   const workers: Worker[] = [intakeWorker, notifyWorker];
@@ -251,27 +293,17 @@ async function startOn(server: RunningServer, options: OrchestratorOptions): Pro
     plant: new PlantDirectory(plant.layout),
     layout: plant.layout,
     clock,
-    robots: () => runtime.robots(),
-    alarms: () => runtime.recentAlarms(),
-    intervene: async (robotId, action, by) => {
-      const outcome = await runtime.intervene(robotId, action, by);
-      // A pause or an out-of-service outlives a restart (the engine is restored with it).
-      if ('robot' in outcome) await holdStore.apply(robotId, action);
-      return outcome;
-    },
-    acknowledgeAlarm: (id, by) => runtime.acknowledgeAlarm(id, by),
-    blocks: () => runtime.blocks(),
-    cancelOrder: (id, mode, by) => runtime.cancel(id, mode, by),
+    robots: () => fleetView.robots(),
+    alarms: () => fleetView.alarms(),
+    intervene: (robotId, action, by) => gateway.intervene(robotId, action, by),
+    acknowledgeAlarm: (id, by) => gateway.acknowledgeAlarm(id, by),
+    blocks: () => fleetView.blocks(),
+    cancelOrder: (id, mode, by) => gateway.cancel(id, mode, by),
     reprioritize: (order) =>
-      runtime.submit({
-        type: 'order-reprioritized',
-        orderId: order.id,
-        priority: order.priority,
-        ...(order.dueBy ? { dueByMs: Date.parse(order.dueBy) } : {}),
-      }),
+      gateway.reprioritize(order.id, order.priority, order.dueBy ? Date.parse(order.dueBy) : undefined),
     setBlocked: async (target, id, blocked) => {
       await blockStore.set(target, id, blocked);
-      await runtime.submit({ type: 'block-changed', target, id, blocked });
+      await gateway.block(target, id, blocked);
     },
     subscribers,
     webhooks: notifier,
@@ -279,6 +311,14 @@ async function startOn(server: RunningServer, options: OrchestratorOptions): Pro
     metrics,
     metricsPublic: config.metricsPublic,
     ready: () => Promise.resolve(started && redis.status === 'ready'),
+    cluster: () => {
+      const leader = fleetView.leader();
+      return {
+        instance: instanceId,
+        engine: host.current() ? 'leader' : 'follower',
+        ...(leader === undefined ? {} : { leader }),
+      };
+    },
   });
   server.serve(app);
   const liveOrders = new LiveOrderFeed({
@@ -290,9 +330,9 @@ async function startOn(server: RunningServer, options: OrchestratorOptions): Pro
   const live = new LiveServer({
     server: server.server,
     source: new LiveSource({
-      robots: () => runtime.robots(),
-      alarms: () => runtime.recentAlarms(),
-      blocks: () => runtime.blocks(),
+      robots: () => fleetView.robots(),
+      alarms: () => fleetView.alarms(),
+      blocks: () => fleetView.blocks(),
       orders: liveOrders,
       context: engine.context,
     }),
@@ -309,23 +349,29 @@ async function startOn(server: RunningServer, options: OrchestratorOptions): Pro
 
   return {
     url: server.url,
-    runtime,
+    instanceId,
     store,
-    ...(simFleet ? { simFleet } : {}),
+    leads: () => host.current() !== undefined,
+    get runtime() {
+      return host.current()?.runtime;
+    },
+    get simFleet() {
+      return host.current()?.simFleet;
+    },
     async stop() {
       started = false;
-      orderAlarms.stop();
-      stopOrderAlarms();
       log.debug('stopping: live feed, http');
       await live.stop();
       liveOrders.stop();
       await server.close();
       log.debug('stopping: workers');
       await Promise.all(workers.map((w) => w.close()));
-      log.debug('stopping: engine');
-      await runtime.stop();
+      log.debug('stopping: engine (the lease handed back: a follower takes over at once)');
+      await lease.stop();
+      await Promise.all([changes.stop(), fleetView.stop(), rpc.stop()]);
       log.debug('stopping: queues');
       await queues.close();
+      subscriber.disconnect();
       redis.disconnect();
       log.debug('stopped');
     },

@@ -39,6 +39,12 @@ export interface AppDeps
   readonly log: Logger;
   /** True once Redis answers and the engine has started; `/readyz` and the API answer 503 until then. */
   readonly ready: () => Promise<boolean>;
+  /** This instance in the cluster, shown by `/readyz`: its id, whether it runs the engine, and the leader's id. */
+  readonly cluster?: () => {
+    readonly instance: string;
+    readonly engine: 'leader' | 'follower';
+    readonly leader?: string;
+  };
   /** The map UI's build (`npm run build:ui`), served at `/`; default `map-ui/dist`. */
   readonly mapUiDir?: string;
 }
@@ -62,7 +68,7 @@ export function createApp(deps: AppDeps): Express {
     res
       .status(ready ? 200 : 503)
       .set(ready ? {} : { 'Retry-After': '5' })
-      .json({ status: ready ? 'ready' : 'not-ready' });
+      .json({ status: ready ? 'ready' : 'not-ready', ...deps.cluster?.() });
   });
 
   // The contract's description is public: it holds no data and no secrets.

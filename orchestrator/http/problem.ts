@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { z } from 'zod';
+import { EngineUnavailableError } from '../cluster/engine-rpc.ts';
 
 /** One thing wrong with a request: a JSON pointer into the body, or a header name. */
 export type FieldError =
@@ -31,6 +32,10 @@ export const PROBLEM_TYPES = {
   unprocessable: { status: 422, title: 'Well-formed but unusable' },
   'rate-limited': { status: 429, title: 'Too many requests with this API key; see Retry-After' },
   'not-ready': { status: 503, title: 'Service not ready' },
+  'engine-unavailable': {
+    status: 503,
+    title: 'The engine leader did not answer (a takeover takes a few seconds); see Retry-After',
+  },
   internal: { status: 500, title: 'Internal error' },
 } as const;
 export type ProblemCode = keyof typeof PROBLEM_TYPES;
@@ -107,6 +112,8 @@ export function problemHandler(onUnexpected: (err: unknown) => void): ErrorReque
   return (err: unknown, req, res, _next) => {
     let problem: ProblemError;
     if (err instanceof ProblemError) problem = err;
+    else if (err instanceof EngineUnavailableError)
+      problem = new ProblemError('engine-unavailable', err.message, [], { 'Retry-After': '2' });
     else if (isBodyParserError(err) && err.type === 'entity.parse.failed')
       problem = new ProblemError('malformed-json', 'The body is not valid JSON', [
         { pointer: '/', detail: err.message },

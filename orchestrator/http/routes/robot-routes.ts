@@ -20,7 +20,7 @@ export interface RobotRouteDeps {
     by: string,
   ) => Promise<InterventionOutcome>;
   /** Marks an alarm seen (see EngineRuntime.acknowledgeAlarm); undefined when there is no such alarm. */
-  readonly acknowledgeAlarm: (id: number, by: string) => Alarm | undefined;
+  readonly acknowledgeAlarm: (id: number, by: string) => Promise<Alarm | undefined>;
 }
 
 function isIntervention(action: string): action is RobotIntervention {
@@ -60,10 +60,10 @@ export function robotRoutes(deps: RobotRouteDeps): Router {
     res.json(publicRobot(outcome.robot));
   });
 
-  router.post('/alarms/:id/acknowledge', requireRole(...rolesOf('acknowledgeAlarm')), (req, res) => {
+  router.post('/alarms/:id/acknowledge', requireRole(...rolesOf('acknowledgeAlarm')), async (req, res) => {
     const raw = String(req.params.id);
     const alarm = /^\d{1,15}$/.test(raw)
-      ? deps.acknowledgeAlarm(Number(raw), principalOf(req).name)
+      ? await deps.acknowledgeAlarm(Number(raw), principalOf(req).name)
       : undefined;
     if (!alarm) throw new ProblemError('not-found', `no alarm ${raw}`);
     res.json(alarm);

@@ -1,0 +1,74 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Config } from './config.ts';
+import type { Plant } from './domain/site.ts';
+import type { Clock } from './ports/clock.ts';
+import type { RobotAdapter } from './ports/robot-adapter.ts';
+import { RedisSimSnapshotStore } from './store/sim-snapshot-store.ts';
+import type { RedisKeys } from './store/redis-keys.ts';
+import { SimRobotAdapter } from '../adapters/sim/sim-robot-adapter.ts';
+import { VdaRobotAdapter } from '../adapters/vda5050/vda-robot-adapter.ts';
+import { simVdaIdentity } from '../adapters/vda5050/sim-identity.ts';
+
+export interface RobotAdapters {
+  readonly adapters: readonly RobotAdapter[];
+  /** The in-process simulated fleet, when SIMULATE includes `fleet` and the plant has `sim` robots. */
+  readonly simFleet?: SimRobotAdapter;
+}
+
+/**
+ * The adapters that drive the plant's robots, one per protocol, built fresh for each engine session (the
+ * leader owns them; a new leader builds its own): in-process simulated robots, VDA 5050 AGVs over
+ * MQTT_URL. A robot no adapter drives is logged and stays offline.
+ */
+export function buildRobotAdapters(options: {
+  readonly config: Config;
+  readonly plant: Plant;
+  readonly redis: Redis;
+  readonly keys: RedisKeys;
+  readonly clock: Clock;
+  readonly log: Logger;
+}): RobotAdapters {
+  const { config, plant, clock, log } = options;
+  const adapters: RobotAdapter[] = [];
+  const simRobots = plant.fleet.filter((r) => r.adapter === 'sim');
+  let simFleet: SimRobotAdapter | undefined;
+  if (simRobots.length > 0 && config.simulate.has('fleet')) {
+    simFleet = new SimRobotAdapter({
+      layout: plant.layout,
+      fleet: simRobots,
+      clock,
+      speedup: config.simSpeedup,
+      snapshots: new RedisSimSnapshotStore(options.redis, options.keys.simRobots),
+    });
+    adapters.push(simFleet);
+  }
+  // VDA 5050 robots: with a simulated fleet (SIMULATE has fleet), AGVs of the VDA 5050 simulator
+  // (simulators/vda5050-fleet); otherwise real AGVs, addressed by the identity and profile of the site file.
+  const vdaSimulated = config.simulate.has('fleet');
+  const vdaRobots = plant.fleet.flatMap((r) => {
+    if (r.adapter !== 'vda5050') return [];
+    if (vdaSimulated) return [simVdaIdentity(r)];
+    return r.vda5050 ? [{ robotId: r.id, ...r.vda5050 }] : [];
+  });
+  if (vdaRobots.length > 0) {
+    adapters.push(
+      new VdaRobotAdapter({
+        brokerUrl: config.mqttUrl,
+        layout: plant.layout,
+        robots: vdaRobots,
+        clock,
+        log: log.child({ component: 'vda5050' }),
+      }),
+    );
+  }
+  const driven = new Set(vdaRobots.map((r) => r.robotId));
+  for (const robot of plant.fleet) {
+    if ((simFleet && robot.adapter === 'sim') || driven.has(robot.id)) continue;
+    log.warn(
+      { robotId: robot.id, adapter: robot.adapter },
+      'no adapter available for this robot yet; it stays offline',
+    );
+  }
+  return { adapters, ...(simFleet ? { simFleet } : {}) };
+}
