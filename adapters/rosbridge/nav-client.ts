@@ -282,8 +282,8 @@ class Nav2Client implements NavClient {
         );
         return;
       }
-      case ROS2_STATUS.ABORTED: // After our own cancel a preempting server may answer ABORTED: it is the end we asked for.
-      {
+      case ROS2_STATUS.ABORTED: {
+        // After our own cancel a preempting server may answer ABORTED: it is the end we asked for.
         this.book.end(
           id,
           t,

@@ -9,7 +9,7 @@
  * it has one, is true; it fails on `result: false`, `success: false`, or no answer in time.
  */
 import { Service, type Ros } from 'roslib';
-import type { RobotActionType } from '../../orchestrator/domain/robot-messages.ts';
+import type { RobotAction, RobotActionType, RobotEvent } from '../../orchestrator/domain/robot-messages.ts';
 import { resolveName, ROS_TYPES, type RosNames, type RosProfile } from './ros-names.ts';
 import { serviceValuesSchema } from './wire.ts';
 
@@ -96,4 +96,85 @@ export function callService(
       settle({ ok: false, reason });
     },
   };
+}
+
+export interface NodeActionsSetup {
+  readonly robotId: string;
+  readonly ros: Ros;
+  readonly namespace: string;
+  readonly profile: RosProfile;
+  readonly names: RosNames;
+  readonly actions?: RosActionsConfig;
+  readonly timeoutMs: number;
+  readonly emit: (event: RobotEvent) => void;
+  /** A call ended on its own (answer, failure, timeout): the robot may drive on. */
+  readonly ended: () => void;
+}
+
+/**
+ * The engine's actions on one robot, each run at most once (not started -> running -> done), whatever the
+ * link does; and the loads its picks and drops leave on board (undefined until one has run: a navigation
+ * stack cannot tell).
+ */
+export class NodeActions {
+  private readonly phases = new Map<string, 'running' | 'done'>();
+  private running: { readonly action: RobotAction; readonly abandon: (reason: string) => void } | undefined;
+  loads: string[] | undefined;
+
+  constructor(private readonly s: NodeActionsSetup) {}
+
+  isDone(actionId: string): boolean {
+    return this.phases.get(actionId) === 'done';
+  }
+
+  get busy(): boolean {
+    return this.running !== undefined;
+  }
+
+  run(action: RobotAction): void {
+    this.phases.set(action.actionId, 'running');
+    const call = actionCall(action.type, this.s.profile, this.s.names, this.s.actions);
+    if (call === 'none') {
+      this.end(action, { ok: true });
+      return;
+    }
+    const handle = callService(this.s.ros, this.s.namespace, call, this.s.timeoutMs, (outcome) => {
+      if (this.running?.action === action) this.running = undefined;
+      this.end(action, outcome);
+      this.s.ended();
+    });
+    this.running = {
+      action,
+      abandon: (reason) => {
+        handle.abandon(reason);
+      },
+    };
+  }
+
+  /** The running call's answer can no longer come (the link dropped): it fails, and is not repeated. */
+  abandon(reason: string): void {
+    this.running?.abandon(reason);
+  }
+
+  /** Fails every action of `actions` not started yet (a running one ends on its own). */
+  failNotStarted(actions: readonly RobotAction[], reason: string): void {
+    for (const a of actions) {
+      if (this.phases.has(a.actionId)) continue;
+      this.phases.set(a.actionId, 'done');
+      this.s.emit({ type: 'action-failed', robotId: this.s.robotId, actionId: a.actionId, reason });
+    }
+  }
+
+  private end(action: RobotAction, outcome: CallOutcome): void {
+    this.phases.set(action.actionId, 'done');
+    const robotId = this.s.robotId;
+    if (!outcome.ok) {
+      this.s.emit({ type: 'action-failed', robotId, actionId: action.actionId, reason: outcome.reason });
+      return;
+    }
+    const others = (this.loads ?? []).filter((l) => l !== action.loadId);
+    if (action.type === 'pick' && action.loadId !== undefined) this.loads = [...others, action.loadId];
+    if (action.type === 'drop') this.loads = others;
+    this.s.emit({ type: 'action-finished', robotId, actionId: action.actionId });
+  }
 }

@@ -4,29 +4,24 @@
  * the shared `Ros` of its bridge; events go out through `emit`. See `rosbridge-robot-adapter.ts` for the
  * rules this implements.
  */
-import { Topic, type Ros } from 'roslib';
+import type { Ros } from 'roslib';
+import type { NodeId } from '../../orchestrator/domain/layout.ts';
 import type {
-  RobotAction,
+  Pose,
   RobotCommand,
   RobotEvent,
   RobotStateReport,
 } from '../../orchestrator/domain/robot-messages.ts';
 import type { ConnectionState, RobotError } from '../../orchestrator/domain/robot.ts';
-import type { Pose } from '../../orchestrator/domain/robot-messages.ts';
-import type { NodeId } from '../../orchestrator/domain/layout.ts';
-import { layoutToMap, mapToLayout, quaternionToYaw, type MapFrame } from './frames.ts';
+import { layoutToMap, type MapFrame } from './frames.ts';
 import type { GraphGeometry } from './graph-geometry.ts';
 import { navClient, type GoalEvent, type NavClient } from './nav-client.ts';
-import { actionCall, callService, type RosActionsConfig } from './robot-actions.ts';
+import { NodeActions, type RosActionsConfig } from './robot-actions.ts';
+import { readMapPose, subscribeRobotTopics } from './robot-topics.ts';
 import { goalHeading, RobotRoute, type ReleaseSegment } from './robot-route.ts';
 import { ROS_TYPES, type RosNames, type RosProfile } from './ros-names.ts';
-import {
-  batteryStateSchema,
-  odometrySchema,
-  poseWithCovarianceSchema,
-  zodReason,
-  type PoseStampedMsg,
-} from './wire.ts';
+import { ReportThrottle, roundPose } from './state-report.ts';
+import type { PoseStampedMsg } from './wire.ts';
 
 export interface RobotTiming {
   readonly nodeToleranceM: number;
@@ -67,24 +62,20 @@ interface GoalInFlight {
   resends: number;
 }
 
-type Phase = 'running' | 'done';
-
 export class RosRobot {
   readonly id: string;
   connection: ConnectionState = 'offline';
   private readonly nav: NavClient;
-  private readonly topics: Topic[] = [];
+  private readonly topics: { unsubscribe(): void };
   private goal: GoalInFlight | undefined;
   private paused = false;
   private lastNodeId: NodeId | undefined;
   private pose: Pose | undefined;
   private battery: { pct: number; charging: boolean } | undefined;
-  private loads: string[] | undefined;
-  private readonly phases = new Map<string, Phase>();
-  private running: { readonly action: RobotAction; abandon(reason: string): void } | undefined;
+  private readonly actions: NodeActions;
   private readonly errors = new Map<string, RobotError>();
   private lastOdomAtMs: number | undefined;
-  private lastReport: { material: string; full: string; atMs: number } | undefined;
+  private readonly throttle: ReportThrottle;
 
   constructor(private readonly s: RosRobotSetup) {
     this.id = s.robotId;
@@ -100,33 +91,34 @@ export class RosRobot {
       },
       onProblem: s.problem,
     });
-    this.subscribe(s.names.pose, types.pose, 0, (msg) => {
-      const read = poseWithCovarianceSchema.safeParse(msg);
-      if (!read.success) {
-        s.problem('bad-pose', `${s.names.pose}: ${zodReason(read.error)}`);
-        return;
-      }
-      this.onMapPose({ header: read.data.header, pose: read.data.pose.pose });
+    this.topics = subscribeRobotTopics(s.ros, s.profile, s.names, {
+      mapPose: (msg) => {
+        this.onMapPose(msg);
+      },
+      odometry: () => {
+        this.lastOdomAtMs = s.now();
+      },
+      battery: (pct, charging) => {
+        this.battery = { pct: pct ?? this.battery?.pct ?? 0, charging };
+        if (pct !== undefined) this.errors.delete('battery-unknown');
+        this.report();
+      },
+      problem: s.problem,
     });
-    this.subscribe(s.names.odom, types.odom, 500, (msg) => {
-      if (odometrySchema.safeParse(msg).success) this.lastOdomAtMs = s.now();
-      else s.problem('bad-odom', `${s.names.odom}: not a nav_msgs/Odometry`);
-    });
-    this.subscribe(s.names.battery, types.battery, 0, (msg) => {
-      const read = batteryStateSchema.safeParse(msg);
-      if (!read.success) {
-        s.problem('bad-battery', `${s.names.battery}: ${zodReason(read.error)}`);
-        return;
-      }
-      const p = read.data.percentage;
-      const known = p !== null && Number.isFinite(p) && p >= 0 && p <= 1;
-      if (!known) s.problem('battery-unknown', `percentage ${String(p)} is not in 0..1`);
-      this.battery = {
-        pct: known ? Math.round(p * 1000) / 10 : (this.battery?.pct ?? 0),
-        charging: read.data.power_supply_status === 1,
-      };
-      if (known) this.errors.delete('battery-unknown');
-      this.report();
+    this.throttle = new ReportThrottle(s.timing.reportEveryMs);
+    this.actions = new NodeActions({
+      robotId: s.robotId,
+      ros: s.ros,
+      namespace: s.namespace,
+      profile: s.profile,
+      names: s.names,
+      ...(s.actions ? { actions: s.actions } : {}),
+      timeoutMs: s.timing.actionTimeoutMs,
+      emit: s.emit,
+      ended: () => {
+        this.advance();
+        this.report();
+      },
     });
   }
 
@@ -142,7 +134,7 @@ export class RosRobot {
       case 'cancel-task': {
         this.dropGoal();
         const actions = this.s.route.clear();
-        this.failActions(actions, 'task cancelled');
+        this.actions.failNotStarted(actions, 'task cancelled');
         this.errors.delete('goal-aborted');
         break;
       }
@@ -167,7 +159,7 @@ export class RosRobot {
       this.advance();
     } else {
       if (this.goal) this.goal.lost = true;
-      this.running?.abandon('the link to the robot dropped during the call: outcome unknown, not repeated');
+      this.actions.abandon('the link to the robot dropped during the call: outcome unknown, not repeated');
     }
     this.report(true);
   }
@@ -206,14 +198,8 @@ export class RosRobot {
   }
 
   dispose(): void {
-    for (const t of this.topics) t.unsubscribe();
+    this.topics.unsubscribe();
     this.nav.dispose();
-  }
-
-  private subscribe(name: string, type: string, throttleMs: number, read: (msg: unknown) => void): void {
-    const topic = new Topic<unknown>({ ros: this.s.ros, name, messageType: type, throttle_rate: throttleMs });
-    topic.subscribe(read);
-    this.topics.push(topic);
   }
 
   private release(segment: ReleaseSegment): void {
@@ -224,7 +210,7 @@ export class RosRobot {
       Math.hypot(this.pose.x - start.x, this.pose.y - start.y) <= this.s.timing.nodeToleranceM;
     const verdict = this.s.route.release(segment, this.lastNodeId, onNode);
     if (!verdict.ok)
-      this.failActions(
+      this.actions.failNotStarted(
         segment.nodes.flatMap((n) => n.actions),
         verdict.reason,
       );
@@ -248,12 +234,12 @@ export class RosRobot {
         );
         return;
       }
-      const pending = head.actions.filter((a) => this.phases.get(a.actionId) !== 'done');
+      const pending = head.actions.filter((a) => !this.actions.isDone(a.actionId));
       const first = pending[0];
       if (first) {
         // Actions run on a robot standing on the node: after its goal has ended.
-        if (this.goal || this.running) return;
-        this.runAction(first);
+        if (this.goal || this.actions.busy) return;
+        this.actions.run(first);
         continue;
       }
       this.s.route.shift();
@@ -302,26 +288,17 @@ export class RosRobot {
 
   private goalFailed(text: string): void {
     this.errors.set('goal-aborted', { code: 'goal-aborted', level: 'fatal', message: text });
-    this.failActions(this.s.route.clear(), `the robot's goal failed: ${text}`);
+    this.actions.failNotStarted(this.s.route.clear(), `the robot's goal failed: ${text}`);
     this.report();
   }
 
   private onMapPose(msg: PoseStampedMsg): void {
-    const frame = msg.header.frame_id.replace(/^\//, '');
-    if (frame !== this.s.frameId) {
-      this.s.problem('pose-frame', `pose in frame ${JSON.stringify(frame)}, expected ${this.s.frameId}`);
+    const read = readMapPose(msg, this.s.frameId, this.s.mapFrame);
+    if (!read.ok) {
+      this.s.problem(read.kind, read.detail);
       return;
     }
-    const yaw = quaternionToYaw(msg.pose.orientation);
-    if (Number.isNaN(yaw)) {
-      this.s.problem('bad-pose', 'pose with a zero quaternion');
-      return;
-    }
-    const pose = mapToLayout(this.s.mapFrame, {
-      x: msg.pose.position.x,
-      y: msg.pose.position.y,
-      thetaRad: yaw,
-    });
+    const pose = read.pose;
     this.s.poseSeen();
     const offM = this.s.geometry.distanceToGraph(pose.x, pose.y);
     if (offM > this.s.timing.offGraphM) {
@@ -366,71 +343,11 @@ export class RosRobot {
     this.s.emit({ type: 'node-reached', robotId: this.id, nodeId: head.node.id });
   }
 
-  private runAction(action: RobotAction): void {
-    this.phases.set(action.actionId, 'running');
-    const call = actionCall(action.type, this.s.profile, this.s.names, this.s.actions);
-    if (call === 'none') {
-      this.actionEnded(action, { ok: true });
-      return;
-    }
-    const handle = callService(
-      this.s.ros,
-      this.s.namespace,
-      call,
-      this.s.timing.actionTimeoutMs,
-      (outcome) => {
-        if (this.running?.action === action) this.running = undefined;
-        this.actionEnded(action, outcome);
-        this.advance();
-        this.report();
-      },
-    );
-    this.running = {
-      action,
-      abandon: (reason) => {
-        handle.abandon(reason);
-      },
-    };
-  }
-
-  private actionEnded(action: RobotAction, outcome: { ok: true } | { ok: false; reason: string }): void {
-    this.phases.set(action.actionId, 'done');
-    if (!outcome.ok) {
-      this.s.emit({
-        type: 'action-failed',
-        robotId: this.id,
-        actionId: action.actionId,
-        reason: outcome.reason,
-      });
-      return;
-    }
-    if (action.loadId !== undefined && action.type === 'pick')
-      this.loads = [...(this.loads ?? []).filter((l) => l !== action.loadId), action.loadId];
-    if (action.type === 'drop') this.loads = (this.loads ?? []).filter((l) => l !== action.loadId);
-    this.s.emit({ type: 'action-finished', robotId: this.id, actionId: action.actionId });
-  }
-
-  /** Fails every action of `actions` not started yet (a running one ends on its own). */
-  private failActions(actions: readonly RobotAction[], reason: string): void {
-    for (const a of actions) {
-      if (this.phases.has(a.actionId)) continue;
-      this.phases.set(a.actionId, 'done');
-      this.s.emit({ type: 'action-failed', robotId: this.id, actionId: a.actionId, reason });
-    }
-  }
-
   /** A robot-state when something material changed, or the pose moved and `reportEveryMs` has passed. */
   report(force = false): void {
     const state = this.state();
-    const { pose: _pose, ...rest } = state;
-    const material = JSON.stringify(rest);
-    const full = JSON.stringify(state);
-    const now = this.s.now();
-    const last = this.lastReport;
-    if (!force && last && last.full === full) return;
-    if (!force && last && last.material === material && now - last.atMs < this.s.timing.reportEveryMs) return;
-    this.lastReport = { material, full, atMs: now };
-    this.s.emit({ type: 'robot-state', robotId: this.id, state });
+    if (this.throttle.due(state, this.s.now(), force))
+      this.s.emit({ type: 'robot-state', robotId: this.id, state });
   }
 
   state(): RobotStateReport {
@@ -444,19 +361,10 @@ export class RosRobot {
       charging: this.battery?.charging ?? false,
       driving: this.goal !== undefined,
       paused: this.paused,
-      ...(this.loads === undefined ? {} : { loads: [...this.loads] }),
+      ...(this.actions.loads === undefined ? {} : { loads: [...this.actions.loads] }),
       mode: 'automatic',
       errors,
       routeNodeIds: this.s.route.toReach,
     };
   }
-}
-
-/** Centimetres and milliradians: noise below that is no news. */
-function roundPose(p: Pose): Pose {
-  return {
-    x: Math.round(p.x * 100) / 100,
-    y: Math.round(p.y * 100) / 100,
-    thetaRad: Math.round(p.thetaRad * 1000) / 1000,
-  };
 }
