@@ -18,6 +18,8 @@ export interface RobotSpec {
   readonly maxPayloadKg: number;
   /** How a robot driven over VDA 5050 is addressed, from the site file (the simulated fleet has its own). */
   readonly vda5050?: VdaIdentity;
+  /** How a robot driven over rosbridge is reached, from the site file (`adapter: 'rosbridge'`). */
+  readonly rosbridge?: RosbridgeEndpoint;
   /**
    * Release the next edge while the robot still drives the current one, so it need not slow down to stop
    * at every node (VDA 5050 O14: further base before the decision point). One edge ahead at most. Default:
@@ -39,6 +41,26 @@ export interface VdaIdentity {
   readonly manufacturer: string;
   readonly serialNumber: string;
   readonly profile?: string | Readonly<Record<string, unknown>>;
+}
+
+/**
+ * A ROS robot behind a rosbridge server: its URL, navigation stack and where its map lies on the layout.
+ * Names and action overrides stay opaque here; the adapter's site schema checks them.
+ */
+export interface RosbridgeEndpoint {
+  /** `ws://host:port`. */
+  readonly url: string;
+  readonly profile: 'ros1-move-base' | 'ros2-nav2';
+  /** ROS namespace (`/amr1`); none by default. */
+  readonly namespace?: string;
+  /** The robot map origin in the layout frame: metres, radians. */
+  readonly mapFrame?: { readonly x: number; readonly y: number; readonly thetaRad: number };
+  /** Frame of goals and map poses; default `map`. */
+  readonly frameId?: string;
+  readonly names?: Readonly<Record<string, string>>;
+  readonly actions?: Readonly<Record<string, unknown>>;
+  /** Metres within which the robot stands on a node. */
+  readonly nodeToleranceM?: number;
 }
 
 export type OperatingMode = 'automatic' | 'manual' | 'service';

@@ -16,7 +16,8 @@ import { unreachableStations } from './reachability.ts';
  * `station-unreachable` (a station a vehicle type of the fleet cannot reach and leave; names both).
  * @throws LayoutImportError with every problem of the fleet, paths into the site file (`fleet[4].homeNode`):
  *   `site-duplicate-robot`, `site-unknown-home-node` (a station id given as home node says so and names
- *   the station's node), `site-home-node-vehicle-type` (the home node is closed to the robot's vehicle type).
+ *   the station's node), `site-home-node-vehicle-type` (the home node is closed to the robot's vehicle type),
+ *   `site-rosbridge-missing` (`adapter: 'rosbridge'` without a `rosbridge` block).
  */
 export function applySite(layout: Layout, site: Site): ImportResult<Plant> {
   const warnings: ImportWarning[] = [];
@@ -60,6 +61,13 @@ function fleetProblems(
         path: `fleet[${i}].id`,
       });
     } else firstIndex.set(robot.id, i);
+    if (robot.adapter === 'rosbridge' && robot.rosbridge === undefined) {
+      problems.push({
+        code: 'site-rosbridge-missing',
+        message: `${robot.id} has adapter rosbridge but no rosbridge block; give at least {"url": "ws://host:9090", "profile": "ros1-move-base"}`,
+        path: `fleet[${i}].rosbridge`,
+      });
+    }
     const path = `fleet[${i}].homeNode`;
     const home = nodes.get(robot.homeNode);
     if (home === undefined) {

@@ -92,6 +92,25 @@ describe('parseSite', () => {
       },
       'fleet[0].vda5050.profile',
     ],
+    [
+      'a rosbridge block with a misspelt key',
+      {
+        name: 'S',
+        fleet: [
+          {
+            ...robot,
+            adapter: 'rosbridge',
+            rosbridge: { url: 'ws://h:9090', profile: 'ros1-move-base', nameSpace: '/a' },
+          },
+        ],
+      },
+      'fleet[0].rosbridge.nameSpace',
+    ],
+    [
+      'a rosbridge block with an unknown profile',
+      { name: 'S', fleet: [{ ...robot, rosbridge: { url: 'ws://h:9090', profile: 'ros3' } }] },
+      'fleet[0].rosbridge.profile',
+    ],
   ])('when the site has %s, then it is rejected with the path', (_what, doc, path) => {
     const error = thrown(() => parseSite(doc));
     expect(error.code).toBe('site-invalid');
@@ -217,6 +236,29 @@ describe('applySite', () => {
     expect(thrown(() => applySite(layout, twice)).code).toBe('site-duplicate-robot');
     const big = parseSite({ name: 'S', fleet: [{ ...robot, vehicleType: 'big' }] });
     expect(thrown(() => applySite(layout, big)).code).toBe('site-home-node-vehicle-type');
+  });
+
+  it('when a robot has adapter rosbridge but no rosbridge block, then it is an error at fleet[i].rosbridge', () => {
+    const rosbridge = { url: 'ws://10.0.0.5:9090', profile: 'ros2-nav2', namespace: '/amr2' };
+    const fleet = [
+      { ...robot, adapter: 'rosbridge', rosbridge },
+      { ...robot, id: 'AMR-02', homeNode: 'N1', adapter: 'rosbridge' },
+    ];
+    const error = thrown(() => applySite(layout, parseSite({ name: 'S', fleet })));
+    expect(error.problems).toEqual([
+      {
+        code: 'site-rosbridge-missing',
+        path: 'fleet[1].rosbridge',
+        message:
+          'AMR-02 has adapter rosbridge but no rosbridge block; give at least {"url": "ws://host:9090", "profile": "ros1-move-base"}',
+      },
+    ]);
+    expect(
+      applySite(layout, parseSite({ name: 'S', fleet: fleet.slice(0, 1) })).value.fleet[0],
+    ).toMatchObject({
+      adapter: 'rosbridge',
+      rosbridge,
+    });
   });
 
   it('when two robots share a home node, then it is a warning', () => {

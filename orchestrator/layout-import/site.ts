@@ -9,6 +9,7 @@ import type { ImportResult, Layout } from '../domain/layout.ts';
 import { LayoutImportError, STATION_ROLES } from '../domain/layout.ts';
 import type { AdapterKind, RobotSpec } from '../domain/robot.ts';
 import type { Plant, Site } from '../domain/site.ts';
+import { rosbridgeSiteSchema } from '../../adapters/rosbridge/site-config.ts';
 import { profileRefSchema } from '../../adapters/vda5050/profile.ts';
 import { applySite } from './apply-site.ts';
 import { isJsonObject } from './import-errors.ts';
@@ -55,6 +56,7 @@ const robotSchema = z.strictObject({
       profile: profileRefSchema.exactOptional(),
     })
     .exactOptional(),
+  rosbridge: rosbridgeSiteSchema.exactOptional(),
   releaseAhead: z.boolean().exactOptional(),
 }) satisfies z.ZodType<RobotSpec>;
 
