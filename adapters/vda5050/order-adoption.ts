@@ -2,7 +2,7 @@ import type { AdapterLog } from './adapter-options.ts';
 import type { OrderTrack } from './order-builder.ts';
 import type { Link } from './vda-link.ts';
 import type { VdaState } from './wire.ts';
-import type { WireNodes } from './wire-nodes.ts';
+import { routeNode, type WireNodes } from './wire-nodes.ts';
 
 /**
  * C5, O20: the order the AGV reports, taken over from its state when this master did not send it (it
@@ -32,9 +32,7 @@ export class OrderAdoption {
     };
     link.track = track;
     link.acked = track;
-    link.released = released
-      .map((n) => ({ nodeId: n.nodeId, sequenceId: n.sequenceId }))
-      .sort((a, b) => a.sequenceId - b.sequenceId);
+    link.released.reset(released.map(routeNode));
     this.log.info(
       { robotId: link.robotId, orderId: state.orderId, orderUpdateId: state.orderUpdateId },
       'vda5050: continuing the order the AGV reports',

@@ -2,6 +2,7 @@ import type { AdapterContext } from './adapter-options.ts';
 import { fitOrder, minOrderIntervalMs } from './capabilities.ts';
 import type { FaultReporter } from './faults.ts';
 import { continuedOrder, type ReleaseSegment } from './order-builder.ts';
+import { routeNode } from './wire-nodes.ts';
 import type { VdaOutbox } from './outbox.ts';
 import type { Link } from './vda-link.ts';
 import type { VdaState } from './wire.ts';
@@ -126,10 +127,8 @@ export class OrderSender {
     if (!this.outbox.publish(link, 'order', body)) return;
     link.orderAtMs = this.ctx.clock.now();
     for (const a of built.actions) link.actions.set(a.wireId, a.engineId);
-    if (body.orderUpdateId === 0) link.released = [];
-    for (const n of body.nodes)
-      if (n.released && !link.released.some((r) => r.sequenceId === n.sequenceId && r.nodeId === n.nodeId))
-        link.released.push(n);
+    if (body.orderUpdateId === 0) link.released.reset();
+    link.released.release(body.nodes.filter((n) => n.released).map(routeNode));
     link.track = built.track;
     link.pendingOrder = {
       topic: 'order',

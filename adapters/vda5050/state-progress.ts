@@ -33,14 +33,8 @@ export class StateProgress {
       return;
     const ours = link.track?.orderId === state.orderId;
     const passed = ours
-      ? link.released.filter(
-          (n) =>
-            n.sequenceId > 0 &&
-            n.sequenceId <= now.sequenceId &&
-            (before.orderId !== now.orderId || n.sequenceId > before.sequenceId),
-        )
-      : [{ nodeId: now.nodeId, sequenceId: now.sequenceId }];
-    if (ours) link.released = link.released.filter((n) => n.sequenceId > now.sequenceId);
+      ? link.released.reach(now.sequenceId, before.orderId === now.orderId ? before.sequenceId : 0)
+      : [{ nodeId: now.nodeId }];
     for (const n of passed) {
       const nodeId = this.nodes.nodeOf(n.nodeId);
       if (nodeId === undefined) {

@@ -1,3 +1,4 @@
+import { ReleasedRoute } from '../kit/released-route.ts';
 import type { ConnectionState, RobotError } from '../../orchestrator/domain/robot.ts';
 import type { VdaRobotConfig } from './adapter-options.ts';
 import { NO_CAPABILITIES, type Capabilities } from './capabilities.ts';
@@ -61,7 +62,7 @@ export class Link {
    * Released nodes sent for the current order and not yet reported passed, in order: for node-reached
    * between two states. (An order may be continued for hours: what is passed is dropped.)
    */
-  released: { readonly nodeId: string; readonly sequenceId: number }[] = [];
+  readonly released = new ReleasedRoute();
   last: { readonly orderId: string; readonly nodeId: string; readonly sequenceId: number } | undefined;
   /** Problems the adapter found (rejected or unacknowledged orders), reported beside the AGV's errors. */
   readonly adapterErrors = new Map<string, RobotError>();

@@ -1,4 +1,5 @@
 import type { Layout, NodeId } from '../../orchestrator/domain/layout.ts';
+import type { RouteNode } from '../kit/released-route.ts';
 import { wireId } from './order-builder.ts';
 
 /** The layout's nodes by the id the AGVs use on the wire (`wireId`); two nodes may not share one. */
@@ -18,4 +19,9 @@ export class WireNodes {
   nodeOf(wire: string): NodeId | undefined {
     return this.nodeOfWire.get(wire);
   }
+}
+
+/** A released node of an order (or of a state's nodeStates) on the kit's released route: its sequenceId is its place. */
+export function routeNode(n: { readonly nodeId: string; readonly sequenceId: number }): RouteNode {
+  return { nodeId: n.nodeId, seq: n.sequenceId };
 }
