@@ -73,13 +73,11 @@ export class StatePublisher {
   }
 
   publishVisualization(): void {
-    const m = this.model;
     this.send(
       'visualization',
       {
         ...this.header('visualization'),
-        agvPosition: { ...m.pose, positionInitialized: true, localizationScore: 1 },
-        velocity: { vx: m.driving ? m.speed : 0, vy: 0, omega: 0 },
+        ...this.motionFields(),
       },
       { qos: 0, retain: false },
     );
@@ -136,14 +134,22 @@ export class StatePublisher {
         released: e.released,
         ...(e.edgeDescription !== undefined ? { edgeDescription: e.edgeDescription } : {}),
       })),
-      agvPosition: { ...m.pose, positionInitialized: true, localizationScore: 1 },
-      velocity: { vx: m.driving ? m.speed : 0, vy: 0, omega: 0 },
+      ...this.motionFields(),
       loads: m.loads.map((l) => ({ ...l })),
       actionStates: [...m.actions.values()].map((t) => actionState(t)),
       batteryState: { batteryCharge: Math.round(m.battery * 10) / 10, charging: m.charging },
       errors: m.errors.all,
       information: [],
       safetyState: { eStop: 'NONE', fieldViolation: false },
+    };
+  }
+
+  /** Where the vehicle is and how fast it goes, as state and visualization both report it. */
+  private motionFields(): Pick<AgvState, 'agvPosition' | 'velocity'> {
+    const m = this.model;
+    return {
+      agvPosition: { ...m.pose, positionInitialized: true, localizationScore: 1 },
+      velocity: { vx: m.driving ? m.speed : 0, vy: 0, omega: 0 },
     };
   }
 
