@@ -1,6 +1,6 @@
 import type { RobotSpec } from '../../orchestrator/domain/robot.ts';
 import { wireId } from './order-builder.ts';
-import type { VdaRobotConfig } from './vda-robot-adapter.ts';
+import type { VdaRobotConfig } from './adapter-options.ts';
 
 /** Manufacturer of the AGVs of our VDA 5050 simulator. */
 export const SIM_MANUFACTURER = 'Fleetbridge';
