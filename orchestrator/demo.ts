@@ -21,7 +21,7 @@ async function demo(argv: readonly string[]): Promise<void> {
     fleet = parseArgs({ args: [...argv], options: { fleet: { type: 'string' } }, strict: true }).values.fleet;
   } catch (err) {
     process.stderr.write(
-      `fleetbridge: ${(err as Error).message}\n  usage: npm start [-- --fleet sim|vda5050]\n`,
+      `fleetbridge: ${(err as Error).message}\n  usage: npm start [-- --fleet sim|vda5050|ros]\n`,
     );
     process.exit(2);
   }
@@ -51,7 +51,8 @@ async function demo(argv: readonly string[]): Promise<void> {
     config = { ...config, redisUrl: started.url };
   }
   let broker: EmbeddedBroker | undefined;
-  if (config.fleet === 'vda5050' && !(await mqttAnswers(config.mqttUrl))) {
+  const speaksVda = plant.fleet.some((r) => r.adapter === 'vda5050');
+  if (speaksVda && !(await mqttAnswers(config.mqttUrl))) {
     if (process.env.MQTT_URL !== undefined) {
       process.stderr.write(`fleetbridge: no MQTT broker answers at ${config.mqttUrl} (MQTT_URL).\n`);
       process.exit(3);
@@ -79,7 +80,12 @@ async function demo(argv: readonly string[]): Promise<void> {
     [
       '',
       `Fleetbridge demo plant "${running.plant.layout.name}": ${running.plant.fleet.length} robots, ${running.plant.layout.stations.length} stations`,
-      ...(config.fleet === 'vda5050'
+      ...(running.simulators.rosFleet
+        ? [
+            `  Fleet        rosbridge robot simulator on ${running.simulators.rosFleet.url} (ROS 1 move_base and ROS 2 Nav2, one namespace each)`,
+          ]
+        : []),
+      ...(speaksVda && running.simulators.vdaFleet
         ? [`  Fleet        VDA 5050 AGV simulator on ${config.mqttUrl} (topics uagv/v2/Fleetbridge/...)`]
         : []),
       `  Map          ${url}/   (sign in with the supervisor key: ${keys.supervisor ?? ''})`,

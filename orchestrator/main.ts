@@ -5,7 +5,7 @@ import { loadPlantFiles } from './layout-import/site.ts';
 import type { Plant } from './domain/site.ts';
 import { plantPaths } from './plant-paths.ts';
 import { startOrchestrator, type RunningOrchestrator } from './orchestrator.ts';
-import { startSimulators, type RunningSimulators } from './simulators-launcher.ts';
+import { startSimulators, withSimulatedRosEndpoints, type RunningSimulators } from './simulators-launcher.ts';
 import { exitOnStartupError } from './startup-errors.ts';
 
 export { DEMO_LAYOUT, DEMO_SITE } from './plant-paths.ts';
@@ -26,12 +26,11 @@ export async function loadPlant(config: Config, log: Logger): Promise<Plant> {
   const { layoutPath, sitePath } = plantPaths(config.layoutPath, config.sitePath);
   const { value, warnings } = await loadPlantFiles(layoutPath, sitePath);
   for (const w of warnings) log.warn({ code: w.code, path: w.path }, `layout: ${w.message}`);
-  if (config.fleet !== 'vda5050' || !config.simulate.has('fleet')) return value;
-  // FLEET=vda5050: the simulated robots are VDA 5050 AGVs of the simulator, driven over MQTT.
-  return {
-    ...value,
-    fleet: value.fleet.map((r) => (r.adapter === 'sim' ? { ...r, adapter: 'vda5050' as const } : r)),
-  };
+  if (config.fleet === 'sim' || !config.simulate.has('fleet')) return value;
+  // FLEET=vda5050: the simulated robots are VDA 5050 AGVs of the simulator, driven over MQTT; FLEET=ros:
+  // robots of the rosbridge simulator, driven over rosbridge.
+  const adapter = config.fleet === 'ros' ? ('rosbridge' as const) : ('vda5050' as const);
+  return { ...value, fleet: value.fleet.map((r) => (r.adapter === 'sim' ? { ...r, adapter } : r)) };
 }
 
 export interface RunPlantOptions {
@@ -49,9 +48,10 @@ export async function runPlant(
   log: Logger,
   options: RunPlantOptions = {},
 ): Promise<RunningPlant> {
-  const plant = options.plant ?? (await loadPlant(config, log));
+  const loaded = options.plant ?? (await loadPlant(config, log));
   const wmsSim = config.simulate.has('wms') && !config.wmsUrl;
-  const simulators = await startSimulators({ config, plant, log, phase: 'before', wms: wmsSim });
+  const simulators = await startSimulators({ config, plant: loaded, log, phase: 'before', wms: wmsSim });
+  const plant = simulators.rosFleet ? withSimulatedRosEndpoints(loaded, simulators.rosFleet.url) : loaded;
   const effective: Config = simulators.wmsUrl ? { ...config, wmsUrl: simulators.wmsUrl } : config;
   let orchestrator: RunningOrchestrator;
   try {

@@ -9,6 +9,8 @@ import type { RedisKeys } from './store/redis-keys.ts';
 import { SimRobotAdapter } from '../adapters/sim/sim-robot-adapter.ts';
 import { VdaRobotAdapter } from '../adapters/vda5050/vda-robot-adapter.ts';
 import { simVdaIdentity } from '../adapters/vda5050/sim-identity.ts';
+import { RosbridgeRobotAdapter } from '../adapters/rosbridge/rosbridge-robot-adapter.ts';
+import { rosRobotConfig } from '../adapters/rosbridge/site-config.ts';
 
 export interface RobotAdapters {
   readonly adapters: readonly RobotAdapter[];
@@ -19,7 +21,7 @@ export interface RobotAdapters {
 /**
  * The adapters that drive the plant's robots, one per protocol, built fresh for each engine session (the
  * leader owns them; a new leader builds its own): in-process simulated robots, VDA 5050 AGVs over
- * MQTT_URL. A robot no adapter drives is logged and stays offline.
+ * MQTT_URL, ROS robots over rosbridge. A robot no adapter drives is logged and stays offline.
  */
 export function buildRobotAdapters(options: {
   readonly config: Config;
@@ -62,7 +64,22 @@ export function buildRobotAdapters(options: {
       }),
     );
   }
-  const driven = new Set(vdaRobots.map((r) => r.robotId));
+  // ROS robots: each at the rosbridge endpoint of its site entry (the demo points simulated ones at the
+  // rosbridge simulator before the plant gets here).
+  const rosRobots = plant.fleet.flatMap((r) =>
+    r.adapter === 'rosbridge' && r.rosbridge ? [rosRobotConfig(r)] : [],
+  );
+  if (rosRobots.length > 0) {
+    adapters.push(
+      new RosbridgeRobotAdapter({
+        layout: plant.layout,
+        robots: rosRobots,
+        clock,
+        log: log.child({ component: 'rosbridge' }),
+      }),
+    );
+  }
+  const driven = new Set([...vdaRobots, ...rosRobots].map((r) => r.robotId));
   for (const robot of plant.fleet) {
     if ((simFleet && robot.adapter === 'sim') || driven.has(robot.id)) continue;
     log.warn(

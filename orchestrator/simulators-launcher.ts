@@ -10,6 +10,8 @@ import { simVdaIdentity } from '../adapters/vda5050/sim-identity.ts';
 import { wireId } from '../adapters/vda5050/order-builder.ts';
 import { RedisKeys } from './store/redis-keys.ts';
 import { RedisWmsStateStore } from '../simulators/wms/wms-state-store.ts';
+import { RosbridgeFleet } from '../simulators/rosbridge-fleet/rosbridge-fleet.ts';
+import type { RobotSpec } from './domain/robot.ts';
 
 export interface RunningSimulators {
   /** Set when the WMS simulator runs: the orchestrator's WMS_URL. */
@@ -17,6 +19,8 @@ export interface RunningSimulators {
   readonly wms?: WmsSimulator;
   /** Set when the simulated fleet speaks VDA 5050 (`FLEET=vda5050`): its AGVs, on MQTT_URL. */
   readonly vdaFleet?: VdaFleetSimulator;
+  /** Set when the plant has rosbridge robots and the fleet is simulated: our rosbridge simulator serving them. */
+  readonly rosFleet?: RosbridgeFleet;
   mes(): MesSimulator | undefined;
   startMes(orchestratorUrl: string): void;
   stopMes(): Promise<void>;
@@ -108,16 +112,19 @@ export async function startSimulators(options: {
     });
     log.info({ url: wms.url, bins: bins.length }, 'WMS simulator listening');
   }
+  const simulatedFleet = config.simulate.has('fleet');
   const vdaFleet =
-    config.simulate.has('fleet') && config.fleet === 'vda5050' ? vdaAgvs(config, plant) : undefined;
+    simulatedFleet && plant.fleet.some((r) => r.adapter === 'vda5050') ? vdaAgvs(config, plant) : undefined;
   if (vdaFleet) {
     await vdaFleet.start();
     log.info({ broker: config.mqttUrl, agvs: vdaFleet.vehicles.length }, 'VDA 5050 AGV simulator online');
   }
+  const rosFleet = simulatedFleet ? await rosRobots(config, plant, log) : undefined;
   let mes: MesSimulator | undefined;
   return {
     ...(wms ? { wms, wmsUrl: wms.url } : {}),
     ...(vdaFleet ? { vdaFleet } : {}),
+    ...(rosFleet ? { rosFleet } : {}),
     mes: () => mes,
     startMes(orchestratorUrl) {
       if (!config.simulate.has('mes')) return;
@@ -165,6 +172,7 @@ export async function startSimulators(options: {
       await wms?.close();
       wmsRedis?.disconnect();
       await vdaFleet?.stop();
+      await rosFleet?.close();
     },
   };
 }
@@ -189,4 +197,68 @@ function vdaAgvs(config: Config, plant: Plant): VdaFleetSimulator {
     speedup: config.simSpeedup,
     stateIntervalMs: 5000,
   });
+}
+
+/** A robot's ROS namespace in the rosbridge simulator: its id as a ROS name (`AMR-01` -> `/amr_01`). */
+export function rosSimNamespace(robotId: string): string {
+  return `/${robotId
+    .toLowerCase()
+    .replace(/[^a-z0-9_]/g, '_')
+    .replace(/^([^a-z])/, 'r$1')}`;
+}
+
+/** The profile a simulated rosbridge robot speaks: its site file's, else ROS 1 and ROS 2 by turns. */
+function rosSimProfile(robot: RobotSpec, index: number): 'ros1-move-base' | 'ros2-nav2' {
+  return robot.rosbridge?.profile ?? (index % 2 === 0 ? 'ros1-move-base' : 'ros2-nav2');
+}
+
+/**
+ * The plant's rosbridge robots as robots of our rosbridge simulator (one namespace each, on their home
+ * nodes, in the layout's frame), and each robot pointed at it: the service then drives them exactly as it
+ * would real ones.
+ */
+async function rosRobots(config: Config, plant: Plant, log: Logger): Promise<RosbridgeFleet | undefined> {
+  const robots = plant.fleet.filter((r) => r.adapter === 'rosbridge');
+  if (robots.length === 0) return undefined;
+  const nodes = new Map(plant.layout.nodes.map((n) => [n.id, n]));
+  const rosLog = log.child({ component: 'ros-sim' });
+  const xs = plant.layout.nodes.map((n) => Math.max(Math.abs(n.x), Math.abs(n.y)));
+  const fleet = await RosbridgeFleet.start({
+    robots: robots.map((robot, i) => {
+      const home = nodes.get(robot.homeNode)!;
+      return {
+        name: rosSimNamespace(robot.id).slice(1),
+        namespace: rosSimNamespace(robot.id),
+        profile: rosSimProfile(robot, i),
+        start: { x: home.x, y: home.y, thetaRad: 0 },
+        speedMps: robot.maxSpeedMps,
+      };
+    }),
+    port: 0,
+    speedup: config.simSpeedup,
+    // Every node of the plant is a reachable goal.
+    boxHalfSizeM: Math.max(50, ...xs) + 10,
+    log: (level, message) => {
+      rosLog[level === 'error' ? 'warn' : level](message);
+    },
+  });
+  log.info({ url: fleet.url, robots: robots.length }, 'rosbridge robot simulator online');
+  return fleet;
+}
+
+/** `plant` with its rosbridge robots pointed at the simulator at `url` (namespaces and profiles as it serves them). */
+export function withSimulatedRosEndpoints(plant: Plant, url: string): Plant {
+  let i = 0;
+  return {
+    ...plant,
+    fleet: plant.fleet.map((robot) => {
+      if (robot.adapter !== 'rosbridge') return robot;
+      const profile = rosSimProfile(robot, i);
+      i += 1;
+      return {
+        ...robot,
+        rosbridge: { ...robot.rosbridge, url, profile, namespace: rosSimNamespace(robot.id) },
+      };
+    }),
+  };
 }

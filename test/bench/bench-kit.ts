@@ -11,7 +11,7 @@ import type { Layout } from '../../orchestrator/domain/layout.ts';
 import { importMovingAiMap } from '../../orchestrator/layout-import/movingai.ts';
 
 /** B1-B8 are `specs/performance.md`'s suite; D1 is the demo plant's bar (issue 2). */
-export type BenchId = 'B1' | 'B2' | 'B3' | 'B4' | 'B5' | 'B6' | 'B7' | 'B8' | 'D1' | 'F1';
+export type BenchId = 'B1' | 'B2' | 'B3' | 'B4' | 'B5' | 'B6' | 'B7' | 'B8' | 'B9' | 'D1' | 'D2' | 'F1';
 
 /** What one benchmark reports; `npm run bench` joins the sections into `BENCHMARKS.md`. */
 export interface BenchSection {

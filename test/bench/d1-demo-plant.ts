@@ -36,10 +36,11 @@ const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
 interface OrderView {
   readonly status: string;
   readonly failureReason?: string;
+  readonly robotId?: string;
   readonly timestamps: Partial<Record<string, string>>;
 }
 
-interface RunResult {
+export interface RunResult {
   /** Seconds from the banner to the 20th confirmation; NaN when it did not happen within the bar. */
   readonly to20S: number;
   readonly confirmedAtBar: number;
@@ -48,6 +49,35 @@ interface RunResult {
   readonly cycleS: readonly number[];
   readonly discrepancies: number;
   readonly failures: Record<string, number>;
+  /** From `GET /v1/robots` every 250 ms: the closest two robots came (m), and samples closer than `CLOSE_M`. */
+  readonly closestM: number;
+  readonly closeCalls: number;
+  /** Orders confirmed per adapter of the robot that carried them. */
+  readonly confirmedByAdapter: Record<string, number>;
+}
+
+/**
+ * Two robots closer than this are counted as a collision: half the demo plant's shortest edge (1.5 m),
+ * less than any two reserved nodes can be apart.
+ */
+export const CLOSE_M = 0.75;
+
+interface RobotView {
+  readonly id: string;
+  readonly adapter: string;
+  readonly pose?: { readonly x: number; readonly y: number } | null;
+}
+
+/** The closest pair of robots with a pose, metres (Infinity with fewer than two). */
+function closestPair(robots: readonly RobotView[]): number {
+  let best = Infinity;
+  for (let i = 0; i < robots.length; i += 1)
+    for (let j = i + 1; j < robots.length; j += 1) {
+      const a = robots[i]!.pose;
+      const b = robots[j]!.pose;
+      if (a && b) best = Math.min(best, Math.hypot(a.x - b.x, a.y - b.y));
+    }
+  return best;
 }
 
 async function getJson<T>(url: string, key?: string): Promise<T> {
@@ -56,14 +86,27 @@ async function getJson<T>(url: string, key?: string): Promise<T> {
   return (await res.json()) as T;
 }
 
-async function oneRun(log: (line: string) => void, index: number): Promise<RunResult> {
+/** One fresh `npm start` (with `env` on top of the defaults), watched for BAR_S seconds. */
+export async function oneRun(
+  log: (line: string) => void,
+  index: number,
+  env: Record<string, string> = {},
+): Promise<RunResult> {
   const prefix = `fbbench-d1-${randomUUID().slice(0, 8)}`;
-  const demo = await startDemo({ PORT: '0', REDIS_URL, REDIS_PREFIX: prefix, LOG_LEVEL: 'warn' });
+  const demo = await startDemo({ PORT: '0', REDIS_URL, REDIS_PREFIX: prefix, LOG_LEVEL: 'warn', ...env });
   try {
     let to20S = NaN;
+    let closestM = Infinity;
+    let closeCalls = 0;
+    let adapterOf = new Map<string, string>();
     const barAt = demo.startedAtMs + BAR_S * 1000;
     while (Date.now() < barAt) {
       await new Promise((resolve) => setTimeout(resolve, 250));
+      const robots = await getJson<{ items: RobotView[] }>(`${demo.api}/v1/robots`, KEY);
+      adapterOf = new Map(robots.items.map((r) => [r.id, r.adapter]));
+      const closest = closestPair(robots.items);
+      closestM = Math.min(closestM, closest);
+      if (closest < CLOSE_M) closeCalls += 1;
       if (!Number.isNaN(to20S)) continue;
       const page = await getJson<{ items: unknown[] }>(
         `${demo.api}/v1/transport-orders?status=confirmed&limit=${BAR_ORDERS}`,
@@ -74,6 +117,11 @@ async function oneRun(log: (line: string) => void, index: number): Promise<RunRe
     const all = await getJson<{ items: OrderView[] }>(`${demo.api}/v1/transport-orders?limit=500`, KEY);
     const ledger = await getJson<{ discrepancies: unknown[] }>(`${demo.wms}/ledger`);
     const confirmed = all.items.filter((o) => o.status === 'confirmed');
+    const confirmedByAdapter: Record<string, number> = {};
+    for (const o of confirmed) {
+      const adapter = adapterOf.get(o.robotId ?? '') ?? '?';
+      confirmedByAdapter[adapter] = (confirmedByAdapter[adapter] ?? 0) + 1;
+    }
     const failures: Record<string, number> = {};
     for (const o of all.items)
       if (o.status === 'failed')
@@ -87,6 +135,9 @@ async function oneRun(log: (line: string) => void, index: number): Promise<RunRe
       ),
       discrepancies: ledger.discrepancies.length,
       failures,
+      closestM,
+      closeCalls,
+      confirmedByAdapter,
     };
     log(
       `D1 run ${index + 1}: 20th confirmation after ${fmt(to20S, 1)} s; ${result.confirmedAtBar} confirmed at ${BAR_S} s`,

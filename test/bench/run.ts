@@ -16,6 +16,7 @@ const SUITE: Record<string, () => Promise<BenchSection>> = {
   b6: async () => (await import('./b6-map-ui.ts')).run({ log: progress }),
   b8: async () => (await import('./b8-memory.ts')).run({ log: progress }),
   d1: async () => (await import('./d1-demo-plant.ts')).run({ log: progress }),
+  d2: async () => (await import('./d2-ros-demo.ts')).run({ log: progress }),
   f1: async () => (await import('./f1-eight-hours.ts')).run({ log: progress }),
 };
 
@@ -32,8 +33,8 @@ absolute number is context. Each section says when, where and at which commit it
 `;
 
 const wanted = process.argv.slice(2).map((a) => a.toLowerCase());
-/** Long runs (F1 takes about an hour and a half, D1 with its one-hour row 80 minutes) only when named. */
-const ON_REQUEST = new Set(['f1', 'd1']);
+/** Long runs (F1 about an hour and a half, D1 with its one-hour row 80 minutes, D2 8 minutes of demo) only when named. */
+const ON_REQUEST = new Set(['f1', 'd1', 'd2']);
 const ids = wanted.length > 0 ? wanted : Object.keys(SUITE).filter((id) => !ON_REQUEST.has(id));
 const unknown = ids.filter((id) => !(id in SUITE));
 if (unknown.length > 0) {
