@@ -14,6 +14,7 @@ const SUITE: Record<string, () => Promise<BenchSection>> = {
   b4: async () => (await import('./b4-mes-to-vda-order.ts')).run({ log: progress }),
   b5: async () => (await import('./b5-fleet-throughput.ts')).run({ log: progress }),
   b6: async () => (await import('./b6-map-ui.ts')).run({ log: progress }),
+  b7: async () => (await import('./b7-failover.ts')).run({ log: progress }),
   b8: async () => (await import('./b8-memory.ts')).run({ log: progress }),
   b9: async () => (await import('./b9-ros-release.ts')).run({ log: progress }),
   d1: async () => (await import('./d1-demo-plant.ts')).run({ log: progress }),
