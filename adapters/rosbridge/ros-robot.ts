@@ -75,6 +75,7 @@ export class RosRobot {
   private readonly actions: NodeActions;
   private readonly errors = new Map<string, RobotError>();
   private lastOdomAtMs: number | undefined;
+  private lastPoseAtMs: number | undefined;
   private readonly throttle: ReportThrottle;
 
   constructor(private readonly s: RosRobotSetup) {
@@ -181,7 +182,8 @@ export class RosRobot {
       }
     }
     if (stale && !this.errors.has('pose-stale')) {
-      const odom = this.lastOdomAtMs !== undefined && now - this.lastOdomAtMs < 2000;
+      // Odometry after the last map pose (its topic is throttled to 2 Hz): the robot lives, its localisation not.
+      const odom = this.lastOdomAtMs !== undefined && this.lastOdomAtMs > (this.lastPoseAtMs ?? 0) + 600;
       this.errors.set('pose-stale', {
         code: 'pose-stale',
         level: 'fatal',
@@ -299,6 +301,7 @@ export class RosRobot {
       return;
     }
     const pose = read.pose;
+    this.lastPoseAtMs = this.s.now();
     this.s.poseSeen();
     const offM = this.s.geometry.distanceToGraph(pose.x, pose.y);
     if (offM > this.s.timing.offGraphM) {
