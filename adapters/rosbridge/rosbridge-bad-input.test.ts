@@ -42,15 +42,15 @@ class TinyBridge {
       ws.on('message', (data: Buffer) => {
         const frame = JSON.parse(data.toString()) as Frame;
         this.received.push(frame);
-        if (frame.op === 'subscribe' && frame.topic === '/amr1/amcl_pose')
-          this.publish('/amr1/amcl_pose', amcl(0, 0));
+        const topic = String(frame.topic);
+        if (frame.op === 'subscribe' && topic.endsWith('/amcl_pose')) this.publish(topic, amcl(0, 0));
         for (const w of [...this.waiters]) w();
       });
     });
   }
 
-  static async start(): Promise<TinyBridge> {
-    const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  static async start(port = 0): Promise<TinyBridge> {
+    const server = new WebSocketServer({ host: '127.0.0.1', port });
     await new Promise((resolve) => server.once('listening', resolve));
     return new TinyBridge(server);
   }
@@ -58,6 +58,10 @@ class TinyBridge {
   get url(): string {
     const address = this.server.address();
     return `ws://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  }
+
+  get connections(): number {
+    return this.server.clients.size;
   }
 
   raw(text: string): void {
@@ -116,10 +120,12 @@ describe('RosbridgeRobotAdapter on bad input', () => {
     };
     adapter = new RosbridgeRobotAdapter({
       layout,
-      robots: [{ robotId: 'R1', url: bridge.url, profile: 'ros1-move-base', namespace: '/amr1' }],
       log,
       startTimeoutMs: 2000,
       ...options,
+      robots: (
+        options.robots ?? [{ robotId: 'R1', url: '', profile: 'ros1-move-base', namespace: '/amr1' }]
+      ).map((r) => ({ ...r, url: bridge.url })),
     });
     adapter.onEvent((e) => events.push(e));
     await adapter.start();
@@ -239,5 +245,62 @@ describe('RosbridgeRobotAdapter on bad input', () => {
     expect(kinds('unknown-goal-status')[0]!.details).toMatchObject({ robotId: 'R1' });
     expect(events).toContainEqual(expect.objectContaining({ type: 'action-failed', actionId: 'drop-1' }));
     expect(lastState()?.routeNodeIds).toEqual([]);
+  });
+
+  it('when two robots share a bridge URL, then one WebSocket carries both', async () => {
+    await start({
+      robots: [
+        { robotId: 'R1', url: '', profile: 'ros1-move-base', namespace: '/amr1' },
+        { robotId: 'R2', url: '', profile: 'ros2-nav2', namespace: '/amr2' },
+      ],
+    });
+    await until(
+      () => events.some((e) => e.type === 'robot-state' && e.robotId === 'R2' && e.state.nodeId === 'A'),
+      'R2 on A',
+    );
+    expect(bridge.connections).toBe(1);
+    const subscribed = bridge.received.filter((f) => f.op === 'subscribe').map((f) => String(f.topic));
+    expect(subscribed).toEqual(
+      expect.arrayContaining(['/amr1/amcl_pose', '/amr2/amcl_pose', '/amr1/move_base/status']),
+    );
+  });
+});
+
+describe('RosbridgeRobotAdapter when the bridge is down at start', () => {
+  it('when no bridge answers, then start resolves with the robot offline, and once one listens it is online on its node', async () => {
+    const probe = await TinyBridge.start();
+    const port = Number(new URL(probe.url).port);
+    await probe.close();
+    const events: RobotEvent[] = [];
+    const adapter = new RosbridgeRobotAdapter({
+      layout,
+      robots: [
+        { robotId: 'R1', url: `ws://127.0.0.1:${port}`, profile: 'ros1-move-base', namespace: '/amr1' },
+      ],
+      startTimeoutMs: 200,
+      reconnect: { initialMs: 50, maxMs: 200 },
+    });
+    adapter.onEvent((e) => events.push(e));
+    await adapter.start();
+    expect(events).toEqual([
+      { type: 'connection', robotId: 'R1', state: 'offline' },
+      expect.objectContaining({
+        type: 'robot-state',
+        robotId: 'R1',
+        state: expect.not.objectContaining({ nodeId: 'A' }),
+      }),
+    ]);
+    const bridge = await TinyBridge.start(port);
+    try {
+      const end = Date.now() + 4000;
+      while (!events.some((e) => e.type === 'robot-state' && e.state.nodeId === 'A')) {
+        if (Date.now() > end) throw new Error(`never online on A: ${JSON.stringify(events)}`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      expect(events).toContainEqual({ type: 'connection', robotId: 'R1', state: 'online' });
+    } finally {
+      await adapter.stop();
+      await bridge.close();
+    }
   });
 });

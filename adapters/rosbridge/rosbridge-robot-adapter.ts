@@ -18,6 +18,16 @@
  *   until poses come back; `off-graph` (a pose farther than `offGraphM` from every node and edge).
  * - Input is checked at the edge (`wire.ts`); what cannot be read is logged once per robot and kind (per
  *   bridge, naming its robots, for frames no robot owns) and ignored.
+ *
+ * Defaults: names are the stacks' own (`ros-names.ts`): ROS 1 action `move_base`, topics `amcl_pose`,
+ * `odom`, `battery_state`; ROS 2 actions `navigate_to_pose`, `navigate_through_poses`, topics `amcl_pose`,
+ * `battery_state`; both `robot/set_charging` (std_srvs/SetBool) for charging. Actions: `pick` and `drop`
+ * are `'none'`, they finish on arrival (most navigation-only AMRs hand loads over by conveyor or
+ * operator; configure a service call `{service, type, args?}` where the robot has one, judged by its
+ * `success` field when present); `start-charging` / `stop-charging` call `robot/set_charging` with
+ * `data: true` / `false`. No namespace, identity `mapFrame`, `frameId` `map`, node tolerance 0.25 m,
+ * `staleAfterMs` 5000, `goalAcceptTimeoutMs` 5000, `offGraphM` 2. Loads on board are the ones this
+ * adapter's picks left there (undefined until one ran: a navigation stack cannot tell).
  */
 import type { Layout } from '../../orchestrator/domain/layout.ts';
 import type { RobotCommand, RobotEvent } from '../../orchestrator/domain/robot-messages.ts';
@@ -36,6 +46,7 @@ import { RosRobot } from './ros-robot.ts';
 
 export type { RosActionCall } from './robot-actions.ts';
 export type { RosNames, RosProfile } from './ros-names.ts';
+export { DEFAULT_NAMES, ROS1_MOVE_BASE_NAMES, ROS2_NAV2_NAMES } from './ros-names.ts';
 
 /** What the adapter logs; pino's logger fits (the VDA 5050 adapter's shape). */
 export interface AdapterLog {
