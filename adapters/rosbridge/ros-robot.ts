@@ -248,8 +248,11 @@ export class RosRobot {
     }
   }
 
+  /**
+   * A new goal preempts the one before (move_base's and Nav2's action servers both do), with no cancel
+   * first: Nav2 then drives on without stopping. The old goal's end is no longer ours to hear.
+   */
   private sendGoal(nodeId: NodeId, target: Pose, resends: number): void {
-    if (this.goal && !this.goal.lost) this.nav.cancel(this.goal.id);
     const id = this.nav.send(target);
     this.goal = { id, nodeId, target, sentAtMs: this.s.now(), accepted: false, lost: false, resends };
   }
