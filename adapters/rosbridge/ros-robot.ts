@@ -102,6 +102,12 @@ export class RosRobot {
       battery: (pct, charging) => {
         this.battery = { pct: pct ?? this.battery?.pct ?? 0, charging };
         if (pct !== undefined) this.errors.delete('battery-unknown');
+        else
+          this.errors.set('battery-unknown', {
+            code: 'battery-unknown',
+            level: 'warning',
+            message: `${s.names.battery} gives no charge (percentage NaN): the last known one is shown`,
+          });
         this.report();
       },
       problem: s.problem,

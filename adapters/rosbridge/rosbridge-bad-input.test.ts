@@ -189,6 +189,11 @@ describe('RosbridgeRobotAdapter on bad input', () => {
       () => lastState()?.batteryPct === 50 && lastState()?.charging === true,
       'the good battery state',
     );
+    // rosbridge writes a NaN percentage as null: the charge is unknown, the last one is kept, with a warning.
+    bridge.publish('/amr1/battery_state', { percentage: null, power_supply_status: 2 });
+    await until(() => errorCodes().includes('battery-unknown'), 'battery-unknown');
+    expect(lastState()?.batteryPct).toBe(50);
+    expect(lastState()?.errors.find((e) => e.code === 'battery-unknown')?.level).toBe('warning');
   });
 
   it('when poses come in another frame only, then they are logged once and ignored, and the robot turns pose-stale until a map pose', async () => {
