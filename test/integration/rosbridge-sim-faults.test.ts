@@ -4,7 +4,10 @@
  * that stop, the bridge dying and coming back, and the default charging service.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { RosbridgeRobotAdapter } from '../../adapters/rosbridge/rosbridge-robot-adapter.ts';
+import {
+  RosbridgeRobotAdapter,
+  type RosRobotConfig,
+} from '../../adapters/rosbridge/rosbridge-robot-adapter.ts';
 import type { RosProfile } from '../../adapters/rosbridge/ros-names.ts';
 import type { Layout } from '../../orchestrator/domain/layout.ts';
 import type { RobotAction, RobotCommand } from '../../orchestrator/domain/robot-messages.ts';
@@ -55,14 +58,21 @@ describe('RosbridgeRobotAdapter on the rosbridge simulator fault API', () => {
     await sim.close();
   });
 
-  async function start(profile: RosProfile, speedup = 10, staleAfterMs = 5000): Promise<void> {
+  async function start(
+    profile: RosProfile,
+    speedup = 10,
+    staleAfterMs = 5000,
+    actions?: RosRobotConfig['actions'],
+  ): Promise<void> {
     sim = await RosbridgeFleet.start({
       robots: [{ name: 'amr1', profile, start: { x: 0, y: 0, thetaRad: 0 } }],
       speedup,
     });
     adapter = new RosbridgeRobotAdapter({
       layout,
-      robots: [{ robotId: ROBOT, url: sim.url, profile, namespace: '/amr1' }],
+      robots: [
+        { robotId: ROBOT, url: sim.url, profile, namespace: '/amr1', ...(actions ? { actions } : {}) },
+      ],
       goalAcceptTimeoutMs: 600,
       staleAfterMs,
       reconnect: { initialMs: 100, maxMs: 400 },
@@ -187,5 +197,41 @@ describe('RosbridgeRobotAdapter on the rosbridge simulator fault API', () => {
     await events.next('stop-charging finished', isActionFinished(ROBOT, 'chg-off'));
     await events.next('node-reached C', isNodeReached(ROBOT, 'C'));
     expect(sim.robot('amr1').snapshot().charging).toBe(false);
+  });
+
+  it('when only part of a route is released, then the robot stops on its last node, and a continuation of the task drives on', async () => {
+    await start('ros2-nav2', 4);
+    const first = { ...release(['A', 'B', 'C']), taskId: 'long' };
+    adapter.execute(first);
+    await events.next('node-reached B', isNodeReached(ROBOT, 'B'));
+    await events.next(
+      'standing on C',
+      isRobotState(ROBOT, (s) => s.nodeId === 'C' && !s.driving),
+    );
+    expect(sim.robot('amr1').snapshot().pose.x).toBeCloseTo(4, 1); // never beyond what was released
+    const mark = events.mark();
+    adapter.execute({ ...release(['C', 'D', 'E']), taskId: 'long' });
+    await events.next('node-reached E', isNodeReached(ROBOT, 'E'));
+    expect(events.since(mark).flatMap((e) => (e.type === 'node-reached' ? [e.nodeId] : []))).toEqual([
+      'D',
+      'E',
+    ]);
+  });
+
+  it('when a configured action service fails, then the action fails with the bridge text and the route goes on', async () => {
+    await start('ros1-move-base', 10, 5000, { pick: { service: 'lift/raise', type: 'std_srvs/Trigger' } });
+    const pick: RobotAction = { actionId: 'pick-s', type: 'pick', loadId: 'L' };
+    adapter.execute({
+      ...release(['A', 'B', 'C']),
+      nodes: [
+        { nodeId: 'A', actions: [] },
+        { nodeId: 'B', actions: [pick] },
+        { nodeId: 'C', actions: [] },
+      ],
+    });
+    const failed = await events.next('pick failed', isActionFailed(ROBOT, 'pick-s'));
+    expect(failed.reason).toMatch(/\/amr1\/lift\/raise failed: .*does not exist/);
+    await events.next('node-reached C', isNodeReached(ROBOT, 'C'));
+    expect(events.since(0).some(isActionFinished(ROBOT, 'pick-s'))).toBe(false);
   });
 });
