@@ -166,7 +166,7 @@ describe('RosbridgeRobotAdapter on bad input', () => {
     await barrier(0.1);
     for (const kind of ['malformed-json', 'no-op', 'unknown-op', 'decode-error']) {
       expect(kinds(kind), kind).toHaveLength(1);
-      expect(kinds(kind)[0]!.details).toMatchObject({ url: bridge.url, robotIds: ['R1'] });
+      expect(kinds(kind)[0]!.details).toMatchObject({ url: `${bridge.url}/`, robotIds: ['R1'] });
     }
     expect(errorCodes().filter((c) => c !== 'battery-unknown')).toEqual([]);
   });

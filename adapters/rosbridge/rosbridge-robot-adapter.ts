@@ -135,7 +135,7 @@ export class RosbridgeRobotAdapter implements RobotAdapter {
     const { layout } = this.options;
     const geometry = graphGeometry(layout);
     for (const config of this.options.robots) {
-      const connection = this.connection(config.url);
+      const connection = this.connection(bridgeKey(config.url));
       const namespace = normalizeNamespace(config.namespace);
       const robot: RosRobot = new RosRobot({
         robotId: config.robotId,
@@ -190,7 +190,7 @@ export class RosbridgeRobotAdapter implements RobotAdapter {
     if (this.stopped) return;
     this.announced = true;
     for (const robot of this.robots.values()) {
-      const conn = this.connections.get(this.configOf(robot.id).url)!;
+      const conn = this.connections.get(bridgeKey(this.configOf(robot.id).url))!;
       robot.linkChanged(conn.isOpen);
       if (!conn.isOpen) this.stale.forget(robot.id);
     }
@@ -228,7 +228,7 @@ export class RosbridgeRobotAdapter implements RobotAdapter {
     const connection = new RosConnection(url, {
       ...(this.options.reconnect ? { reconnect: this.options.reconnect } : {}),
       onProblem: (kind, detail) => {
-        const robotIds = this.options.robots.filter((r) => r.url === url).map((r) => r.robotId);
+        const robotIds = this.options.robots.filter((r) => bridgeKey(r.url) === url).map((r) => r.robotId);
         this.once(
           `${url}:${kind}`,
           { url, robotIds, kind, detail },
@@ -282,5 +282,14 @@ export class RosbridgeRobotAdapter implements RobotAdapter {
   private emit(event: RobotEvent): void {
     if (this.stopped || !this.announced) return;
     this.hub.emit(event);
+  }
+}
+
+/** One connection per bridge: `ws://h:9090` and `ws://h:9090/` are the same one. */
+function bridgeKey(url: string): string {
+  try {
+    return new URL(url).href;
+  } catch {
+    return url;
   }
 }
