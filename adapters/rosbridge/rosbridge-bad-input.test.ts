@@ -138,14 +138,24 @@ describe('RosbridgeRobotAdapter on bad input', () => {
   const kinds = (kind: string): typeof warnings => warnings.filter((w) => w.details.kind === kind);
   const errorCodes = (): string[] => lastState()?.errors.map((e) => e.code) ?? [];
 
-  /** Awaits a condition on what the adapter emitted (polling its recorded events, bounded). */
-  async function until(condition: () => boolean, what: string, timeoutMs = 3000): Promise<void> {
-    const end = Date.now() + timeoutMs;
-    while (!condition()) {
-      if (Date.now() > end)
-        throw new Error(`timed out waiting for ${what}; last state ${JSON.stringify(lastState())}`);
-      await new Promise((r) => setTimeout(r, 10));
-    }
+  /** Awaits a condition on what the adapter emitted: checked now and on each event, with a timeout. */
+  function until(condition: () => boolean, what: string, timeoutMs = 3000): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const check = (): void => {
+        if (!condition()) return;
+        clearTimeout(timer);
+        off();
+        resolve();
+      };
+      const off = adapter.onEvent(() => {
+        check();
+      });
+      const timer = setTimeout(() => {
+        off();
+        reject(new Error(`timed out waiting for ${what}; last state ${JSON.stringify(lastState())}`));
+      }, timeoutMs);
+      check();
+    });
   }
 
   /** A well-formed pose at (x, y): when it shows in robot-state, everything sent before it was handled. */
@@ -297,11 +307,18 @@ describe('RosbridgeRobotAdapter when the bridge is down at start', () => {
     ]);
     const bridge = await TinyBridge.start(port);
     try {
-      const end = Date.now() + 4000;
-      while (!events.some((e) => e.type === 'robot-state' && e.state.nodeId === 'A')) {
-        if (Date.now() > end) throw new Error(`never online on A: ${JSON.stringify(events)}`);
-        await new Promise((r) => setTimeout(r, 10));
-      }
+      await new Promise<void>((resolve, reject) => {
+        const onNode = (): boolean => events.some((e) => e.type === 'robot-state' && e.state.nodeId === 'A');
+        const timer = setTimeout(() => {
+          reject(new Error(`never online on A: ${JSON.stringify(events)}`));
+        }, 4000);
+        const off = adapter.onEvent(() => {
+          if (!onNode()) return;
+          clearTimeout(timer);
+          off();
+          resolve();
+        });
+      });
       expect(events).toContainEqual({ type: 'connection', robotId: 'R1', state: 'online' });
     } finally {
       await adapter.stop();
