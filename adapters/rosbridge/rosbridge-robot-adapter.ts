@@ -1,6 +1,6 @@
 /**
  * The robot port over rosbridge v2 (roslib 2.x), for navigation-stack AMRs: ROS 1 move_base
- * (`ros1-move-base`) and ROS 2 Nav2 (`ros2-nav2`). Facts it rests on: `../../../shared/specs/rosbridge.md`.
+ * (`ros1-move-base`) and ROS 2 Nav2 (`ros2-nav2`). It rests on facts measured against a real rosbridge_server (rosbridge_suite 0.11.17) and roslib 2.1: no `status` op is ever sent, roslib never reconnects, a rejected ROS 2 goal gets no answer.
  *
  * - The graph is the law: a release becomes goals on the layout poses of its nodes, in the robot's map
  *   frame (`mapFrame`), one released node at a time, heading toward the next released node (or along the
