@@ -238,6 +238,11 @@ class Nav2Client implements NavClient {
     if (!t || t.done) return;
     t.canceling = true;
     this.action.cancelGoal(goalId);
+    if (!t.accepted) {
+      // Never answered (a rejected goal gets no frame at all): stop listening for it.
+      this.o.ros.removeAllListeners(goalId);
+      t.done = true;
+    }
   }
 
   dispose(): void {

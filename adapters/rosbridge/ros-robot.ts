@@ -75,6 +75,7 @@ export class RosRobot {
   private readonly actions: NodeActions;
   private readonly errors = new Map<string, RobotError>();
   private lastOdomAtMs: number | undefined;
+  private lastPoseAtMs: number | undefined;
   private readonly throttle: ReportThrottle;
 
   constructor(private readonly s: RosRobotSetup) {
@@ -101,6 +102,12 @@ export class RosRobot {
       battery: (pct, charging) => {
         this.battery = { pct: pct ?? this.battery?.pct ?? 0, charging };
         if (pct !== undefined) this.errors.delete('battery-unknown');
+        else
+          this.errors.set('battery-unknown', {
+            code: 'battery-unknown',
+            level: 'warning',
+            message: `${s.names.battery} gives no charge (percentage NaN): the last known one is shown`,
+          });
         this.report();
       },
       problem: s.problem,
@@ -181,7 +188,8 @@ export class RosRobot {
       }
     }
     if (stale && !this.errors.has('pose-stale')) {
-      const odom = this.lastOdomAtMs !== undefined && now - this.lastOdomAtMs < 2000;
+      // Odometry after the last map pose (its topic is throttled to 2 Hz): the robot lives, its localisation not.
+      const odom = this.lastOdomAtMs !== undefined && this.lastOdomAtMs > (this.lastPoseAtMs ?? 0) + 600;
       this.errors.set('pose-stale', {
         code: 'pose-stale',
         level: 'fatal',
@@ -246,8 +254,11 @@ export class RosRobot {
     }
   }
 
+  /**
+   * A new goal preempts the one before (move_base's and Nav2's action servers both do), with no cancel
+   * first: Nav2 then drives on without stopping. The old goal's end is no longer ours to hear.
+   */
   private sendGoal(nodeId: NodeId, target: Pose, resends: number): void {
-    if (this.goal && !this.goal.lost) this.nav.cancel(this.goal.id);
     const id = this.nav.send(target);
     this.goal = { id, nodeId, target, sentAtMs: this.s.now(), accepted: false, lost: false, resends };
   }
@@ -299,6 +310,7 @@ export class RosRobot {
       return;
     }
     const pose = read.pose;
+    this.lastPoseAtMs = this.s.now();
     this.s.poseSeen();
     const offM = this.s.geometry.distanceToGraph(pose.x, pose.y);
     if (offM > this.s.timing.offGraphM) {

@@ -18,6 +18,16 @@
  *   until poses come back; `off-graph` (a pose farther than `offGraphM` from every node and edge).
  * - Input is checked at the edge (`wire.ts`); what cannot be read is logged once per robot and kind (per
  *   bridge, naming its robots, for frames no robot owns) and ignored.
+ *
+ * Defaults: names are the stacks' own (`ros-names.ts`): ROS 1 action `move_base`, topics `amcl_pose`,
+ * `odom`, `battery_state`; ROS 2 actions `navigate_to_pose`, `navigate_through_poses`, topics `amcl_pose`,
+ * `battery_state`; both `robot/set_charging` (std_srvs/SetBool) for charging. Actions: `pick` and `drop`
+ * are `'none'`, they finish on arrival (most navigation-only AMRs hand loads over by conveyor or
+ * operator; configure a service call `{service, type, args?}` where the robot has one, judged by its
+ * `success` field when present); `start-charging` / `stop-charging` call `robot/set_charging` with
+ * `data: true` / `false`. No namespace, identity `mapFrame`, `frameId` `map`, node tolerance 0.25 m,
+ * `staleAfterMs` 5000, `goalAcceptTimeoutMs` 5000, `offGraphM` 2. Loads on board are the ones this
+ * adapter's picks left there (undefined until one ran: a navigation stack cannot tell).
  */
 import type { Layout } from '../../orchestrator/domain/layout.ts';
 import type { RobotCommand, RobotEvent } from '../../orchestrator/domain/robot-messages.ts';
@@ -36,6 +46,7 @@ import { RosRobot } from './ros-robot.ts';
 
 export type { RosActionCall } from './robot-actions.ts';
 export type { RosNames, RosProfile } from './ros-names.ts';
+export { DEFAULT_NAMES, ROS1_MOVE_BASE_NAMES, ROS2_NAV2_NAMES } from './ros-names.ts';
 
 /** What the adapter logs; pino's logger fits (the VDA 5050 adapter's shape). */
 export interface AdapterLog {
@@ -124,7 +135,7 @@ export class RosbridgeRobotAdapter implements RobotAdapter {
     const { layout } = this.options;
     const geometry = graphGeometry(layout);
     for (const config of this.options.robots) {
-      const connection = this.connection(config.url);
+      const connection = this.connection(bridgeKey(config.url));
       const namespace = normalizeNamespace(config.namespace);
       const robot: RosRobot = new RosRobot({
         robotId: config.robotId,
@@ -179,7 +190,7 @@ export class RosbridgeRobotAdapter implements RobotAdapter {
     if (this.stopped) return;
     this.announced = true;
     for (const robot of this.robots.values()) {
-      const conn = this.connections.get(this.configOf(robot.id).url)!;
+      const conn = this.connections.get(bridgeKey(this.configOf(robot.id).url))!;
       robot.linkChanged(conn.isOpen);
       if (!conn.isOpen) this.stale.forget(robot.id);
     }
@@ -217,7 +228,7 @@ export class RosbridgeRobotAdapter implements RobotAdapter {
     const connection = new RosConnection(url, {
       ...(this.options.reconnect ? { reconnect: this.options.reconnect } : {}),
       onProblem: (kind, detail) => {
-        const robotIds = this.options.robots.filter((r) => r.url === url).map((r) => r.robotId);
+        const robotIds = this.options.robots.filter((r) => bridgeKey(r.url) === url).map((r) => r.robotId);
         this.once(
           `${url}:${kind}`,
           { url, robotIds, kind, detail },
@@ -271,5 +282,14 @@ export class RosbridgeRobotAdapter implements RobotAdapter {
   private emit(event: RobotEvent): void {
     if (this.stopped || !this.announced) return;
     this.hub.emit(event);
+  }
+}
+
+/** One connection per bridge: `ws://h:9090` and `ws://h:9090/` are the same one. */
+function bridgeKey(url: string): string {
+  try {
+    return new URL(url).href;
+  } catch {
+    return url;
   }
 }
