@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEMO_API_KEYS, DEMO_WEBHOOK_SECRET, loadConfig } from './config.ts';
+import { ConfigError, DEMO_API_KEYS, DEMO_WEBHOOK_SECRET, loadConfig, redisTarget } from './config.ts';
 import { NOTIFY_SCHEDULE_MS } from './queue/queues.ts';
 
 const KEYS = 'mes=mes-key-0001,wms=wms-key-0001,supervisor=sup-key-0001,admin=admin-key-0001';
@@ -23,6 +23,7 @@ describe('loadConfig', () => {
       port: 8080,
       host: '127.0.0.1',
       redisUrl: 'redis://127.0.0.1:6379',
+      redisSentinelName: 'mymaster',
       redisPrefix: 'fb',
       mqttUrl: 'mqtt://127.0.0.1:1883',
       fleet: 'sim',
@@ -44,7 +45,27 @@ describe('loadConfig', () => {
       logLevel: 'info',
       liveAuthTimeoutMs: 5000,
       metricsPublic: false,
+      leaderLeaseMs: 3000,
     });
+  });
+
+  it('when REDIS_SENTINELS is set, then Redis is reached through those sentinels; a malformed list stops start-up', () => {
+    const config = loadConfig({
+      API_KEYS: KEYS,
+      REDIS_SENTINELS: 's1:26379,10.0.0.2:26380',
+      REDIS_SENTINEL_NAME: 'plant',
+    });
+    expect(redisTarget(config)).toEqual({
+      url: 'redis://127.0.0.1:6379',
+      sentinels: [
+        { host: 's1', port: 26379 },
+        { host: '10.0.0.2', port: 26380 },
+      ],
+      name: 'plant',
+    });
+    expect(redisTarget(loadConfig({ API_KEYS: KEYS }))).toBe('redis://127.0.0.1:6379');
+    expect(configError({ API_KEYS: KEYS, REDIS_SENTINELS: 's1' })).toMatch(/REDIS_SENTINELS/);
+    expect(configError({ API_KEYS: KEYS, LEADER_LEASE_MS: '10' })).toMatch(/LEADER_LEASE_MS/);
   });
 
   it('when METRICS_PUBLIC is 1, then /metrics is public; another value stops start-up', () => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { RedisTarget } from './store/redis-connection.ts';
 import { subscriptionInput, type SubscriptionInput } from './services/subscriber-directory.ts';
 import { NOTIFY_SCHEDULE_MS } from './queue/queues.ts';
 import { TRAFFIC_GUIDANCE, type TrafficGuidance } from './engine/traffic/guidance.ts';
@@ -80,10 +81,25 @@ const retryDelays = z
   .transform((text) => text.split(',').map(Number))
   .pipe(z.array(z.number().int().min(1).max(86_400_000)).min(1).max(100));
 
+/** `REDIS_SENTINELS`: `host:port` pairs, comma-separated. */
+const sentinelList = z
+  .string()
+  .regex(/^[^\s,:]+:\d{1,5}(,[^\s,:]+:\d{1,5})*$/, 'must be host:port pairs, comma-separated')
+  .transform((text) =>
+    text.split(',').map((pair) => {
+      const at = pair.lastIndexOf(':');
+      return { host: pair.slice(0, at), port: Number(pair.slice(at + 1)) };
+    }),
+  );
+
 const envSchema = z.object({
   PORT: intVar(0, 65535).default(8080),
   HOST: z.string().default('127.0.0.1'),
   REDIS_URL: z.url().default('redis://127.0.0.1:6379'),
+  /** Redis Sentinel for high availability: the sentinels (host:port,...); REDIS_URL then gives only credentials and db. */
+  REDIS_SENTINELS: sentinelList.optional(),
+  /** The master's name the sentinels watch. */
+  REDIS_SENTINEL_NAME: z.string().min(1).default('mymaster'),
   /** Key prefix of this site in Redis (one per site/shard). */
   REDIS_PREFIX: z
     .string()
@@ -139,6 +155,9 @@ export interface Config {
   readonly port: number;
   readonly host: string;
   readonly redisUrl: string;
+  /** Set with REDIS_SENTINELS: connect through Sentinel (`redisTarget`). */
+  readonly redisSentinels?: readonly { readonly host: string; readonly port: number }[];
+  readonly redisSentinelName: string;
   readonly redisPrefix: string;
   readonly mqttUrl: string;
   /** How the simulated fleet is driven: in process, as VDA 5050 AGVs over MQTT, or as ROS robots over rosbridge. */
@@ -214,6 +233,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     port: e.PORT,
     host: e.HOST,
     redisUrl: e.REDIS_URL,
+    ...(e.REDIS_SENTINELS ? { redisSentinels: e.REDIS_SENTINELS } : {}),
+    redisSentinelName: e.REDIS_SENTINEL_NAME,
     redisPrefix: e.REDIS_PREFIX,
     mqttUrl: e.MQTT_URL,
     fleet: e.FLEET,
@@ -240,4 +261,13 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     liveAuthTimeoutMs: e.LIVE_AUTH_TIMEOUT_MS,
     metricsPublic: e.METRICS_PUBLIC === '1',
   };
+}
+
+/** Where this configuration's Redis is: REDIS_URL, or the Sentinel deployment of REDIS_SENTINELS. */
+export function redisTarget(
+  config: Pick<Config, 'redisUrl' | 'redisSentinels' | 'redisSentinelName'>,
+): RedisTarget {
+  return config.redisSentinels
+    ? { url: config.redisUrl, sentinels: config.redisSentinels, name: config.redisSentinelName }
+    : config.redisUrl;
 }

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Worker } from 'bullmq';
-import type { Config } from './config.ts';
+import { redisTarget, type Config } from './config.ts';
+import { connectRedis, describeTarget } from './store/redis-connection.ts';
 import type { Plant } from './domain/site.ts';
 import type { WmsPort } from './ports/wms.ts';
 import { systemClock, type Clock } from './ports/clock.ts';
@@ -86,7 +86,8 @@ async function startOn(server: RunningServer, options: OrchestratorOptions): Pro
   const { config, plant, log } = options;
   const clock = options.clock ?? systemClock;
   // Auto-pipelining: commands issued in one tick go out in one write (one syscall instead of many).
-  const redis = new Redis(config.redisUrl, {
+  const target = redisTarget(config);
+  const redis = connectRedis(target, {
     maxRetriesPerRequest: 3,
     lazyConnect: true,
     enableAutoPipelining: true,
@@ -99,11 +100,11 @@ async function startOn(server: RunningServer, options: OrchestratorOptions): Pro
     await redis.ping();
   } catch (cause) {
     redis.disconnect();
-    throw new RedisUnavailableError(`Redis is not reachable at ${config.redisUrl}`, { cause });
+    throw new RedisUnavailableError(`Redis is not reachable at ${describeTarget(target)}`, { cause });
   }
   const keys = new RedisKeys(config.redisPrefix);
   const store = new OrderStore(redis, keys);
-  const queues: Queues = createQueues(config.redisUrl, keys.queuePrefix, config.webhookRetriesMs);
+  const queues: Queues = createQueues(target, keys.queuePrefix, config.webhookRetriesMs);
 
   const fixedSubscribers: Subscriber[] = config.webhookSubscribers.map((input, i) =>
     subscriberFrom(input.id ?? `config-${i + 1}`, input, 'config'),
@@ -266,7 +267,7 @@ async function startOn(server: RunningServer, options: OrchestratorOptions): Pro
   await lease.start();
   await host.settled();
   const workerOptions = {
-    redisUrl: config.redisUrl,
+    redisUrl: target,
     prefix: keys.queuePrefix,
     concurrency: 8,
     log,

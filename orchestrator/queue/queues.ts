@@ -1,5 +1,6 @@
 import { Queue, Worker, type Job, type Processor } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { connectRedis, type RedisTarget } from '../store/redis-connection.ts';
 import type { Logger } from 'pino';
 
 /** Job data on the `intake` queue: one order to resolve and plan. Job id = order id. */
@@ -52,8 +53,8 @@ export interface Queues {
 }
 
 /** BullMQ needs its own ioredis connections with `maxRetriesPerRequest: null`. */
-export function bullConnection(redisUrl: string): Redis {
-  return new Redis(redisUrl, { maxRetriesPerRequest: null });
+export function bullConnection(target: RedisTarget): Redis {
+  return connectRedis(target, { maxRetriesPerRequest: null });
 }
 
 /**
@@ -61,7 +62,7 @@ export function bullConnection(redisUrl: string): Redis {
  * then the job stays failed: the dead-letter list.
  */
 export function createQueues(
-  redisUrl: string,
+  redisUrl: RedisTarget,
   prefix: string,
   notifySchedule: readonly number[] = NOTIFY_SCHEDULE_MS,
 ): Queues {
@@ -98,7 +99,8 @@ export function createQueues(
 }
 
 export interface WorkerOptions {
-  readonly redisUrl: string;
+  /** Where Redis is (a URL, or sentinels). */
+  readonly redisUrl: RedisTarget;
   readonly prefix: string;
   readonly concurrency: number;
   readonly log: Logger;
