@@ -22,6 +22,7 @@ import { importMovingAiMap } from '../../orchestrator/layout-import/movingai.ts'
 import { startOrchestratorProcess, type OrchestratorProcess } from '../support/orchestrator-process.ts';
 import { KEYS, testEnv } from '../support/test-env.ts';
 import type { BenchOptions, BenchSection } from './bench-kit.ts';
+import { closestPair, type RobotView } from './d1-demo-plant.ts';
 import {
   deleteRedisKeys,
   fmt,
@@ -47,11 +48,6 @@ export interface B7Options extends BenchOptions {
   readonly robots?: number;
   readonly kills?: number;
   readonly seed?: number;
-}
-
-interface RobotView {
-  readonly id: string;
-  readonly pose?: { readonly x: number; readonly y: number } | null;
 }
 
 interface Kill {
@@ -97,17 +93,6 @@ const engineOf = async (p: OrchestratorProcess): Promise<string | undefined> =>
 
 const poses = (page: { items: RobotView[] } | undefined): Map<string, string> =>
   new Map((page?.items ?? []).map((r) => [r.id, JSON.stringify(r.pose)]));
-
-function closest(robots: readonly RobotView[]): number {
-  let best = Infinity;
-  for (let i = 0; i < robots.length; i += 1)
-    for (let j = i + 1; j < robots.length; j += 1) {
-      const a = robots[i]!.pose;
-      const b = robots[j]!.pose;
-      if (a && b) best = Math.min(best, Math.hypot(a.x - b.x, a.y - b.y));
-    }
-  return best;
-}
 
 export async function run(options: B7Options = {}): Promise<BenchSection> {
   const log = options.log ?? (() => {});
@@ -213,7 +198,7 @@ export async function run(options: B7Options = {}): Promise<BenchSection> {
           ? (await json<{ items: RobotView[] }>(`${p.url}/v1/robots`, KEYS.supervisor))?.items
           : undefined;
         if (robots) {
-          const d = closest(robots);
+          const d = closestPair(robots);
           minDistance = Math.min(minDistance, d);
           if (d < CLOSE_M) collisions += 1;
         }

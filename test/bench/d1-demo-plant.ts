@@ -62,14 +62,14 @@ export interface RunResult {
  */
 export const CLOSE_M = 0.75;
 
-interface RobotView {
+export interface RobotView {
   readonly id: string;
   readonly adapter: string;
   readonly pose?: { readonly x: number; readonly y: number } | null;
 }
 
 /** The closest pair of robots with a pose, metres (Infinity with fewer than two). */
-function closestPair(robots: readonly RobotView[]): number {
+export function closestPair(robots: readonly RobotView[]): number {
   let best = Infinity;
   for (let i = 0; i < robots.length; i += 1)
     for (let j = i + 1; j < robots.length; j += 1) {

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
+import { redisAnswers } from '../../orchestrator/services/local-redis.ts';
 import { call } from '../support/api.ts';
 import { startOrchestratorProcess, type OrchestratorProcess } from '../support/orchestrator-process.ts';
 import { KEYS, testEnv } from '../support/test-env.ts';
@@ -25,19 +26,8 @@ function redisServer(args: string[]): ChildProcess {
   return child;
 }
 
-async function answers(port: number): Promise<true | undefined> {
-  const probe = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0 });
-  probe.on('error', () => undefined);
-  try {
-    await probe.connect();
-    await probe.ping();
-    return true;
-  } catch {
-    return undefined;
-  } finally {
-    probe.disconnect();
-  }
-}
+const answers = async (port: number): Promise<true | undefined> =>
+  (await redisAnswers(`redis://127.0.0.1:${port}`)) ? true : undefined;
 
 describe('Redis through Sentinel', () => {
   let orchestrator: OrchestratorProcess | undefined;
