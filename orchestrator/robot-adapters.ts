@@ -6,6 +6,7 @@ import type { Clock } from './ports/clock.ts';
 import type { RobotAdapter } from './ports/robot-adapter.ts';
 import { RedisSimSnapshotStore } from './store/sim-snapshot-store.ts';
 import type { RedisKeys } from './store/redis-keys.ts';
+import type { Fence } from './cluster/leader-lease.ts';
 import { SimRobotAdapter } from '../adapters/sim/sim-robot-adapter.ts';
 import { VdaRobotAdapter } from '../adapters/vda5050/vda-robot-adapter.ts';
 import { simVdaIdentity } from '../adapters/vda5050/sim-identity.ts';
@@ -30,6 +31,8 @@ export function buildRobotAdapters(options: {
   readonly keys: RedisKeys;
   readonly clock: Clock;
   readonly log: Logger;
+  /** The engine leader's fence: the simulated fleet's snapshots are written only while it holds. */
+  readonly fence?: () => Fence | undefined;
 }): RobotAdapters {
   const { config, plant, clock, log } = options;
   const adapters: RobotAdapter[] = [];
@@ -41,7 +44,7 @@ export function buildRobotAdapters(options: {
       fleet: simRobots,
       clock,
       speedup: config.simSpeedup,
-      snapshots: new RedisSimSnapshotStore(options.redis, options.keys.simRobots),
+      snapshots: new RedisSimSnapshotStore(options.redis, options.keys.simRobots, options.fence),
     });
     adapters.push(simFleet);
   }

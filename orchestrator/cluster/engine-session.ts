@@ -17,7 +17,7 @@ import type { RobotHoldStore } from '../store/robot-hold-store.ts';
 import type { SimRobotAdapter } from '../../adapters/sim/sim-robot-adapter.ts';
 import type { EngineRequest } from './engine-rpc.ts';
 import type { FleetView } from './fleet-view.ts';
-import type { LeaderLease } from './leader-lease.ts';
+import { FencedOutError, type LeaderLease } from './leader-lease.ts';
 
 export interface EngineSessionDeps {
   readonly config: Config;
@@ -60,7 +60,7 @@ export async function startEngineSession(
 ): Promise<EngineSession> {
   const { config, plant, store, clock, log } = deps;
   const fence = (): ReturnType<LeaderLease['fence']> => lease.fence();
-  const { adapters, simFleet } = buildRobotAdapters({ ...deps, log });
+  const { adapters, simFleet } = buildRobotAdapters({ ...deps, log, fence });
   const alarms = new AlarmBook(clock, log);
   alarms.restore(deps.fleetView.latest().alarms);
   const runtime = new EngineRuntime({
@@ -106,7 +106,11 @@ export async function startEngineSession(
       case 'intervene': {
         const outcome = await runtime.intervene(request.robotId, request.action, request.by);
         // A pause or an out-of-service outlives a restart (the engine is restored with it).
-        if ('robot' in outcome) await deps.holdStore.apply(request.robotId, request.action);
+        if ('robot' in outcome) {
+          const current = fence();
+          if (!current) throw new FencedOutError('no longer the engine leader: hold not recorded');
+          await deps.holdStore.apply(request.robotId, request.action, current);
+        }
         return outcome;
       }
       case 'reprioritize':

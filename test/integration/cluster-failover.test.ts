@@ -17,6 +17,8 @@ import { newOrder } from '../../orchestrator/services/order-factory.ts';
 import type { EngineRuntime } from '../../orchestrator/services/engine-runtime.ts';
 import { OrderStore } from '../../orchestrator/store/order-store.ts';
 import { RedisKeys } from '../../orchestrator/store/redis-keys.ts';
+import { RobotHoldStore } from '../../orchestrator/store/robot-hold-store.ts';
+import { RedisSimSnapshotStore } from '../../orchestrator/store/sim-snapshot-store.ts';
 import { createWmsSimulator, type WmsSimulator } from '../../simulators/wms/wms-simulator.ts';
 import { call, productionCompleted } from '../support/api.ts';
 import { startOrchestratorProcess, type OrchestratorProcess } from '../support/orchestrator-process.ts';
@@ -152,7 +154,7 @@ describe('the fencing token', () => {
     redis.disconnect();
   });
 
-  it('when a leader is deposed while it sleeps, then its late order write and its fleet view are refused, and the new leader writes', async () => {
+  it('when a leader is deposed while it sleeps, then its late order write, fleet view, simulated fleet snapshot and robot hold are refused, and the new leader writes', async () => {
     const elected: Leadership[] = [];
     const lease = (instanceId: string): LeaderLease =>
       new LeaderLease({
@@ -223,6 +225,22 @@ describe('the fencing token', () => {
     await new Promise((r) => setTimeout(r, 200));
     stale.stopPublishing();
     expect(await redis.get(keys.fleetView)).toBeNull();
+
+    // Nor its simulated fleet's snapshot, nor a robot hold.
+    const sims = new RedisSimSnapshotStore(redis, keys.simRobots, () => oldFence);
+    await expect(sims.save([{ id: 'R1', nodeId: 'N1', batteryPct: 50, loads: [] }])).rejects.toBeInstanceOf(
+      FencedOutError,
+    );
+    expect(await redis.get(keys.simRobots)).toBeNull();
+    const holds = new RobotHoldStore(redis, keys);
+    await expect(holds.apply('R1', 'pause', oldFence)).rejects.toBeInstanceOf(FencedOutError);
+    expect((await holds.load()).paused).toEqual([]);
+    await holds.apply('R1', 'pause', newFence);
+    expect((await holds.load()).paused).toEqual(['R1']);
+    await new RedisSimSnapshotStore(redis, keys.simRobots, () => newFence).save([
+      { id: 'R1', nodeId: 'N1', batteryPct: 50, loads: [] },
+    ]);
+    expect(await redis.get(keys.simRobots)).not.toBeNull();
 
     // The new leader's writes go through.
     expect((await store.update(order.id, planned, newFence)).status).toBe('planned');
