@@ -48,7 +48,7 @@ describe('describePlant', () => {
       '  STORAGE         1  B-1',
       '',
       'Fleet (1 robot)',
-      '  AGV-1  vda5050  fork  home P1 (PARK-1)  1.5 m/s, loads pallet, 1000 kg, vda5050 Acme/SN-1 profile spec',
+      '  AGV-1  vda5050   fork  home P1 (PARK-1)  1.5 m/s, loads pallet, 1000 kg, vda5050 Acme/SN-1 profile spec',
       '',
       'Warnings (1)',
       '  stations[0]: rule "X" matches no station [site-rule-unused]',

@@ -44,7 +44,7 @@ export function describePlant(plant: Plant, warnings: readonly ImportWarning[]):
     const at = stationAt.get(robot.homeNode);
     const home = `home ${robot.homeNode}${at !== undefined ? ` (${at})` : ''}`;
     lines.push(
-      `  ${robot.id.padEnd(idWidth)}  ${robot.adapter.padEnd(9)}${robot.vehicleType.padEnd(typeWidth)}  ${home}  ${robotDetails(robot)}`,
+      `  ${robot.id.padEnd(idWidth)}  ${robot.adapter.padEnd(10)}${robot.vehicleType.padEnd(typeWidth)}  ${home}  ${robotDetails(robot)}`,
     );
   }
   lines.push('', warnings.length === 0 ? 'Warnings: none' : `Warnings (${warnings.length})`);
@@ -63,6 +63,10 @@ function robotDetails(robot: RobotSpec): string {
     const profile = robot.vda5050.profile;
     const shown = profile === undefined ? 'spec' : typeof profile === 'string' ? profile : 'custom';
     parts.push(`vda5050 ${robot.vda5050.manufacturer}/${robot.vda5050.serialNumber} profile ${shown}`);
+  }
+  if (robot.rosbridge !== undefined) {
+    const ros = robot.rosbridge;
+    parts.push(`rosbridge ${ros.url} ${ros.profile}${ros.namespace ? ` ${ros.namespace}` : ''}`);
   }
   if (robot.releaseAhead !== undefined) parts.push(`releaseAhead ${robot.releaseAhead}`);
   return parts.join(', ');

@@ -36,7 +36,7 @@ describe('npm run check-plant', () => {
     expect(lines).toContain('  QUARANTINE      2  QA-01, QA-02');
     expect(lines).toContain('Fleet (8 robots)');
     expect(lines).toContain(
-      '  AMR-01  sim      amr-pallet  home S-PARK-1 (PARK-1)  2 m/s, loads pallet, 1000 kg',
+      '  AMR-01  sim       amr-pallet  home S-PARK-1 (PARK-1)  2 m/s, loads pallet, 1000 kg',
     );
     expect(lines.filter((l) => / {2}AMR-0\d {2}sim/.test(l))).toHaveLength(8);
     expect(lines).toContain('Warnings: none');
@@ -91,7 +91,7 @@ describe('npm run check-plant', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain('Fleet (2 robots)');
     expect(run.stdout).toMatch(
-      /AGV-07 {2}vda5050 {2}amr-pallet {2}home S-PARK-2 \(PARK-2\) {2}1\.2 m\/s, loads pallet\/cage, 1200 kg, vda5050 Acme\/SN-0007 profile spec/,
+      /AGV-07 {2}vda5050 {3}amr-pallet {2}home S-PARK-2 \(PARK-2\) {2}1\.2 m\/s, loads pallet\/cage, 1200 kg, vda5050 Acme\/SN-0007 profile spec/,
     );
     expect(run.stdout).toContain('Warnings: none');
   });
