@@ -37,6 +37,14 @@ export interface B3Options extends BenchOptions {
 
 const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
 const PLANNED_TIMEOUT_MS = 120_000;
+/** A positive number from the environment (`B3_RATE=3000 B3_SECONDS=15`), or undefined when unset. */
+function envNumber(name: string): number | undefined {
+  const text = process.env[name];
+  if (text === undefined || text === '') return undefined;
+  const value = Number(text);
+  if (!(value > 0)) throw new Error(`${name} must be a positive number, not ${text}`);
+  return value;
+}
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface OpenLoopResult {
@@ -79,8 +87,8 @@ async function openLoop(
 }
 
 export async function run(options: B3Options = {}): Promise<BenchSection> {
-  const rate = options.rate ?? 1000;
-  const seconds = options.seconds ?? 60;
+  const rate = options.rate ?? envNumber('B3_RATE') ?? 1000;
+  const seconds = options.seconds ?? envNumber('B3_SECONDS') ?? 60;
   const n = rate * seconds;
   const log = options.log ?? ((): void => undefined);
   const prefix = `fbbench-b3-${randomUUID().slice(0, 8)}`;
@@ -174,6 +182,7 @@ export async function run(options: B3Options = {}): Promise<BenchSection> {
     const queue = new Queue('b3', { connection, prefix: qPrefix });
     const added = new Map<string, number>();
     const processedLatency: number[] = [];
+    const workerConnection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
     const worker = new Worker(
       'b3',
       (job) => {
@@ -181,7 +190,7 @@ export async function run(options: B3Options = {}): Promise<BenchSection> {
         if (at !== undefined) processedLatency.push(performance.now() - at);
         return Promise.resolve();
       },
-      { connection: new Redis(REDIS_URL, { maxRetriesPerRequest: null }), prefix: qPrefix, concurrency: 8 },
+      { connection: workerConnection, prefix: qPrefix, concurrency: 8 },
     );
     const base = await openLoop(n, rate, async (i) => {
       added.set(`j${i}`, performance.now());
@@ -191,7 +200,9 @@ export async function run(options: B3Options = {}): Promise<BenchSection> {
     const baseDeadline = Date.now() + 60_000;
     while (processedLatency.length < n && Date.now() < baseDeadline) await sleep(200);
     await Promise.all([worker.close(), queue.close()]);
+    // Connections given to BullMQ stay open after close(); left open, they keep this process alive.
     connection.disconnect();
+    workerConnection.disconnect();
 
     const p = (xs: number[], q: number): number => percentile(xs, q);
     const sustained = measured.length / ours.wallS;
