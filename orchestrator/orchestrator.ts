@@ -24,6 +24,7 @@ import { LayoutBlockStore } from './store/layout-block-store.ts';
 import { RobotHoldStore } from './store/robot-hold-store.ts';
 import { HttpWmsClient } from './services/http-wms-client.ts';
 import { IntakeService } from './services/intake.ts';
+import { startIntakeRedrive } from './services/intake-redrive.ts';
 import { Notifier } from './services/notifier.ts';
 import { SubscriberDirectory, subscriberFrom, type Subscriber } from './services/subscriber-directory.ts';
 import { OrderService } from './services/order-service.ts';
@@ -37,6 +38,7 @@ import { LiveSource } from './live/live-source.ts';
 import { LiveOrderFeed } from './live/live-orders.ts';
 import { FleetbridgeMetrics } from './metrics/fleetbridge-metrics.ts';
 import { countRedisErrors } from './metrics/redis-errors.ts';
+import { FAIL_FAST_REDIS } from './store/redis-unavailable.ts';
 
 export interface OrchestratorOptions {
   readonly config: Config;
@@ -86,8 +88,10 @@ async function startOn(server: RunningServer, options: OrchestratorOptions): Pro
   const { config, plant, log } = options;
   const clock = options.clock ?? systemClock;
   // Auto-pipelining: commands issued in one tick go out in one write (one syscall instead of many).
+  // Fail fast (issue 16): request handlers wait on this connection, and while Redis is down they answer
+  // 503 at once instead of waiting for the reconnect.
   const redis = new Redis(config.redisUrl, {
-    maxRetriesPerRequest: 3,
+    ...FAIL_FAST_REDIS,
     lazyConnect: true,
     enableAutoPipelining: true,
   });
@@ -126,7 +130,8 @@ async function startOn(server: RunningServer, options: OrchestratorOptions): Pro
   // Cluster plumbing (issue 16): one subscriber connection for every pub/sub channel; order changes told to
   // every instance; the engine on the lease holder only, reached from the others over engine-rpc.
   const instanceId = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
-  const subscriber = redis.duplicate({ enableAutoPipelining: false });
+  // Its own options: a subscription waits for the reconnect (and is renewed by it) instead of failing fast.
+  const subscriber = new Redis(config.redisUrl, { maxRetriesPerRequest: 3, lazyConnect: true });
   subscriber.on('error', (err) => {
     log.warn({ err: err.message }, 'redis subscriber connection error');
   });
@@ -259,6 +264,8 @@ async function startOn(server: RunningServer, options: OrchestratorOptions): Pro
     log,
   });
 
+  // The queues' connection fails fast: the re-drive below must not add before it is up.
+  await Promise.all([queues.intake.waitUntilReady(), queues.notify.waitUntilReady()]);
   await Promise.all([changes.start(), fleetView.start(), rpc.start()]);
   const open = await orders.redrive();
   metrics.leadership(instanceId, 'follower');
@@ -275,6 +282,7 @@ async function startOn(server: RunningServer, options: OrchestratorOptions): Pro
   const intakeWorker = startIntakeWorker(intake.process, workerOptions);
   const notifyWorker = startNotifyWorker(notifier.process, workerOptions);
   const workers: Worker[] = [intakeWorker, notifyWorker];
+  const stopRedrive = startIntakeRedrive({ orders, clock, log });
   countRedisErrors(metrics, {
     main: redis,
     queues: queues.connection,
@@ -310,7 +318,9 @@ async function startOn(server: RunningServer, options: OrchestratorOptions): Pro
     keyStore,
     metrics,
     metricsPublic: config.metricsPublic,
-    ready: () => Promise.resolve(started && redis.status === 'ready'),
+    maxInFlight: config.maxInFlight,
+    // Not ready while either connection the API writes on is down (issue 16: writes answer 503 at once).
+    ready: () => Promise.resolve(started && redis.status === 'ready' && queues.connection.status === 'ready'),
     cluster: () => {
       const leader = fleetView.leader();
       return {
@@ -365,6 +375,7 @@ async function startOn(server: RunningServer, options: OrchestratorOptions): Pro
       liveOrders.stop();
       await server.close();
       log.debug('stopping: workers');
+      stopRedrive();
       await Promise.all(workers.map((w) => w.close()));
       log.debug('stopping: engine (the lease handed back: a follower takes over at once)');
       await lease.stop();

@@ -234,6 +234,12 @@ export class OrderStore {
     throw new Error(`order ${id}: too many concurrent writes`);
   }
 
+  /** Every order in `status` now (its status index). */
+  async inStatus(status: OrderStatus): Promise<TransportOrder[]> {
+    const ids = await this.redis.smembers(this.keys.ordersInStatus(status));
+    return this.getMany(ids);
+  }
+
   /** Every order not in a terminal status: what a restarted engine resumes. */
   async openOrders(): Promise<TransportOrder[]> {
     const ids = await this.redis.smembers(this.keys.openOrders);
