@@ -29,6 +29,8 @@ describe('loadConfig', () => {
       trafficGuidance: 'none',
       wmsTimeoutMs: 5000,
       rateLimitPerS: 2000,
+      maxInFlight: 256,
+      leaderLeaseMs: 3000,
       webhookSubscribers: [],
       webhookRetriesMs: NOTIFY_SCHEDULE_MS,
       apiKeys: [

@@ -31,6 +31,7 @@ import { OrderService } from './services/order-service.ts';
 import { PlantDirectory } from './services/plant-directory.ts';
 import { createApp, listen, type RunningServer } from './http/app.ts';
 import { rateLimit } from './http/rate-limit.ts';
+import { boundInFlight } from './http/overload.ts';
 import { ApiKeyStore } from './store/api-key-store.ts';
 import { resolveApiKey } from './http/auth.ts';
 import { LiveServer } from './live/live-server.ts';
@@ -38,6 +39,7 @@ import { LiveSource } from './live/live-source.ts';
 import { LiveOrderFeed } from './live/live-orders.ts';
 import { FleetbridgeMetrics } from './metrics/fleetbridge-metrics.ts';
 import { countRedisErrors } from './metrics/redis-errors.ts';
+import { OVERLOADED_ROUTE } from './metrics/http-metrics.ts';
 import { FAIL_FAST_REDIS } from './store/redis-unavailable.ts';
 
 export interface OrchestratorOptions {
@@ -320,7 +322,6 @@ async function startOn(server: RunningServer, options: OrchestratorOptions): Pro
     keyStore,
     metrics,
     metricsPublic: config.metricsPublic,
-    maxInFlight: config.maxInFlight,
     // Not ready while either connection the API writes on is down (issue 16: writes answer 503 at once).
     ready: () => Promise.resolve(started && redis.status === 'ready' && queues.connection.status === 'ready'),
     cluster: () => {
@@ -332,7 +333,14 @@ async function startOn(server: RunningServer, options: OrchestratorOptions): Pro
       };
     },
   });
-  server.serve(app);
+  // In front of express: a request refused for overload costs no routing, no Redis and no log line.
+  const bounded = boundInFlight(app, {
+    maxInFlight: config.maxInFlight,
+    onRefused: (req) => {
+      metrics.httpRequest(req.method ?? 'GET', OVERLOADED_ROUTE, 503, 0);
+    },
+  });
+  server.serve(bounded);
   const liveOrders = new LiveOrderFeed({
     onChange: (listener) => orders.onChange(listener),
     openOrders: () => store.openOrders(),
@@ -376,6 +384,7 @@ async function startOn(server: RunningServer, options: OrchestratorOptions): Pro
       await live.stop();
       liveOrders.stop();
       await server.close();
+      bounded.stop();
       log.debug('stopping: workers');
       stopRedrive();
       await Promise.all(workers.map((w) => w.close()));

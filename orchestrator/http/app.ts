@@ -14,7 +14,6 @@ import {
 import { openApiDocument } from './openapi.ts';
 import { docsPage } from './docs-page.ts';
 import { traceRequests } from './trace.ts';
-import { boundInFlight } from './overload.ts';
 import { intakeRoutes, type IntakeRouteDeps } from './routes/intake-routes.ts';
 import { queryRoutes, type QueryRouteDeps } from './routes/query-routes.ts';
 import { layoutRoutes, type LayoutRouteDeps } from './routes/layout-routes.ts';
@@ -46,8 +45,6 @@ export interface AppDeps
     readonly engine: 'leader' | 'follower';
     readonly leader?: string;
   };
-  /** Requests in flight on `/v1` above which `503 overloaded` is answered at once; no bound when absent. */
-  readonly maxInFlight?: number;
   /** The map UI's build (`npm run build:ui`), served at `/`; default `map-ui/dist`. */
   readonly mapUiDir?: string;
 }
@@ -112,8 +109,6 @@ export function createApp(deps: AppDeps): Express {
   v1.use(webhookRoutes(deps));
   v1.use(keyRoutes(deps));
   v1.use(robotRoutes(deps));
-  // Before authentication (it may read Redis): a refused request costs nothing.
-  if (deps.maxInFlight !== undefined) app.use('/v1', boundInFlight({ maxInFlight: deps.maxInFlight }));
   app.use('/v1', v1);
   // After the API and the docs: the map UI shadows none of their paths.
   app.use(mapUiRoutes(deps.mapUiDir));
@@ -133,7 +128,7 @@ export interface RunningServer {
   /** The Node server, for protocols that upgrade from HTTP (`ws /v1/live`). */
   readonly server: Server;
   /** Starts answering with `app`; until then every request gets `503 not-ready` with `Retry-After`. */
-  serve(app: Express): void;
+  serve(app: RequestListener): void;
   close(): Promise<void>;
 }
 

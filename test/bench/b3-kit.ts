@@ -2,6 +2,7 @@
  * What the B3 runs share: the open-loop sender, the transport request they post, and the read-back of
  * accepted orders from Redis (lost and time to planned).
  */
+import { Agent, request } from 'node:http';
 import type { Redis } from 'ioredis';
 import { OrderStore } from '../../orchestrator/store/order-store.ts';
 import { RedisKeys } from '../../orchestrator/store/redis-keys.ts';
@@ -53,27 +54,79 @@ const BINS = Array.from(
   (_, i) => `B-0${1 + Math.floor(i / 10)}-${String(1 + (i % 10)).padStart(2, '0')}`,
 );
 
+/** What a POST was answered. */
+export interface Answer {
+  readonly status: number;
+  readonly retryAfter: string | undefined;
+  /** The JSON body's `id` (202) or `type` (problem). */
+  readonly id?: string;
+  readonly type?: string;
+}
+
+/**
+ * One keep-alive agent for every request: node:http, not fetch. On this 2-core machine fetch (undici's
+ * WHATWG layer) cannot itself offer 3,000 req/s: against a server that answers 503 at once it measured
+ * p50 742 ms and p99 2.3 s, where node:http measured p50 1.8 ms and p99 6.6 ms (15,000 requests).
+ */
+const agent = new Agent({ keepAlive: true, maxSockets: 2048 });
+
+/** Closes the idle keep-alive connections (so the process can exit). */
+export function closeConnections(): void {
+  agent.destroy();
+}
+
 /** POSTs transport request `i` (idempotency key `<tag>-<i>`, its own handling unit) to `url`. */
 export function postTransportRequest(
   url: string,
   tag: string,
   i: number,
   signal?: AbortSignal,
-): Promise<Response> {
-  return fetch(`${url}/v1/transport-requests`, {
-    method: 'POST',
-    headers: {
-      authorization: `Bearer ${KEYS.wms}`,
-      'content-type': 'application/json',
-      'idempotency-key': `${tag}-${i}`,
-    },
-    body: JSON.stringify({
-      type: 'custom',
-      from: { location: 'DOCK-1' },
-      to: { location: BINS[i % BINS.length] },
-      load: { handlingUnitId: `HU-${tag}-${i}`, sku: 'SKU-100', quantity: 1, uom: 'PAL' },
-    }),
-    ...(signal ? { signal } : {}),
+): Promise<Answer> {
+  const body = JSON.stringify({
+    type: 'custom',
+    from: { location: 'DOCK-1' },
+    to: { location: BINS[i % BINS.length] },
+    load: { handlingUnitId: `HU-${tag}-${i}`, sku: 'SKU-100', quantity: 1, uom: 'PAL' },
+  });
+  return new Promise((resolve, reject) => {
+    const req = request(
+      `${url}/v1/transport-requests`,
+      {
+        method: 'POST',
+        agent,
+        headers: {
+          authorization: `Bearer ${KEYS.wms}`,
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          'idempotency-key': `${tag}-${i}`,
+        },
+        ...(signal ? { signal } : {}),
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('error', reject);
+        res.on('end', () => {
+          let parsed: unknown;
+          try {
+            parsed = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+          } catch {
+            parsed = undefined;
+          }
+          const fields =
+            typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {};
+          const retryAfter = res.headers['retry-after'];
+          resolve({
+            status: res.statusCode ?? 0,
+            retryAfter: typeof retryAfter === 'string' ? retryAfter : undefined,
+            ...(typeof fields.id === 'string' ? { id: fields.id } : {}),
+            ...(typeof fields.type === 'string' ? { type: fields.type } : {}),
+          });
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
   });
 }
 
