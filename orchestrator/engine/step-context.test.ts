@@ -43,6 +43,11 @@ describe('StepContext order book', () => {
       // The next step of an in-place runtime starts from the same book and sees the same list.
       const next = new StepContext(ctx.finish(), 1, undefined, { orders: mode });
       expect(next.allOrders().map((o) => `${o.id}:${o.status}`)).toEqual(['b:assigned', 'a:planned']);
+      next.setOrder(order('c', 'on-hold'));
+      next.setOrder(order('b', 'on-hold'));
+      expect(next.ordersOnHold().map((o) => o.id)).toEqual(['b', 'c']);
+      next.setOrder(order('b', 'to-pickup'));
+      expect(next.ordersOnHold().map((o) => o.id)).toEqual(['c']);
       if (mode === 'copy-on-write') expect(Object.keys(input.orders)).toEqual(['a', 'b', 'c']);
       else expect(after.orders).toBe(input.orders);
     });

@@ -11,6 +11,8 @@ import type { EngineCommand, EngineOrder, EngineState, RobotRuntime } from './en
 interface OrderList {
   slots: (EngineOrder | undefined)[];
   readonly at: Map<OrderId, number>;
+  /** The ids of the orders on hold: what each tick looks at for reassignment, without a walk of all. */
+  readonly held: Set<OrderId>;
   /** `slots` without the holes, until the next change. */
   live: EngineOrder[] | undefined;
 }
@@ -23,7 +25,12 @@ function orderListOf(orders: Record<OrderId, EngineOrder>): OrderList {
   if (!list) {
     const slots = Object.values(orders);
     // `live` is never `slots` itself: a caller may loop over it while the step sets orders.
-    list = { slots, at: new Map(slots.map((o, i) => [o.id, i])), live: undefined };
+    list = {
+      slots,
+      at: new Map(slots.map((o, i) => [o.id, i])),
+      held: new Set(slots.filter((o) => o.status === 'on-hold').map((o) => o.id)),
+      live: undefined,
+    };
     orderLists.set(orders, list);
   }
   return list;
@@ -72,6 +79,15 @@ export class StepContext {
 
   allRobots(): RobotRuntime[] {
     return Object.values(this.robots);
+  }
+
+  /** The orders on hold, in the order `allOrders` lists them. */
+  ordersOnHold(): EngineOrder[] {
+    const list = orderListOf(this.orders);
+    return [...list.held]
+      .map((id) => ({ at: list.at.get(id) ?? 0, order: this.orders[id] }))
+      .sort((a, b) => a.at - b.at)
+      .flatMap(({ order }) => (order ? [order] : []));
   }
 
   /** Every order, in the order they were first set; the caller must not change the array. */
@@ -124,6 +140,8 @@ export class StepContext {
         list.at.set(order.id, list.slots.length);
         list.slots.push(order);
       } else list.slots[at] = order;
+      if (order.status === 'on-hold') list.held.add(order.id);
+      else list.held.delete(order.id);
       list.live = undefined;
     }
     this.orders[order.id] = order;
@@ -137,6 +155,7 @@ export class StepContext {
     if (list && at !== undefined) {
       list.slots[at] = undefined;
       list.at.delete(id);
+      list.held.delete(id);
       list.live = undefined;
       if (list.at.size * 2 < list.slots.length) orderLists.delete(this.orders); // rebuilt when next asked
     }
