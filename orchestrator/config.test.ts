@@ -30,6 +30,8 @@ describe('loadConfig', () => {
       trafficGuidance: 'none',
       wmsTimeoutMs: 5000,
       rateLimitPerS: 2000,
+      maxInFlight: 256,
+      leaderLeaseMs: 3000,
       webhookSubscribers: [],
       webhookRetriesMs: NOTIFY_SCHEDULE_MS,
       apiKeys: [
@@ -45,7 +47,6 @@ describe('loadConfig', () => {
       logLevel: 'info',
       liveAuthTimeoutMs: 5000,
       metricsPublic: false,
-      leaderLeaseMs: 3000,
     });
   });
 

@@ -127,6 +127,11 @@ const envSchema = z.object({
   API_KEYS: apiKeys.optional(),
   /** Requests per second one API key may make (429 with Retry-After above it); 0 turns the limit off. */
   RATE_LIMIT_PER_S: intVar(0, 1_000_000).default(2000),
+  /**
+   * Requests one instance works on at once (issue 16); above it `503 overloaded` with `Retry-After` at once.
+   * Health, readiness and metrics are not counted.
+   */
+  MAX_IN_FLIGHT: intVar(1, 1_000_000).default(256),
   SIMULATE: z.string().default('fleet,mes,wms'),
   /** Plant time speed-up of the simulated fleet (tests and demos). */
   SIM_SPEEDUP: z.coerce.number().positive().default(1),
@@ -176,6 +181,8 @@ export interface Config {
   readonly webhookRetriesMs: readonly number[];
   readonly apiKeys: readonly ApiKeyEntry[];
   readonly rateLimitPerS: number;
+  /** Requests in flight per instance above which `503 overloaded` is answered (`MAX_IN_FLIGHT`, default 256). */
+  readonly maxInFlight: number;
   readonly simulate: ReadonlySet<Simulated>;
   readonly simSpeedup: number;
   readonly mesRatePerMin: number;
@@ -250,6 +257,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     webhookRetriesMs: e.WEBHOOK_RETRIES_MS ?? NOTIFY_SCHEDULE_MS,
     apiKeys: keys,
     rateLimitPerS: e.RATE_LIMIT_PER_S,
+    maxInFlight: e.MAX_IN_FLIGHT,
     simulate,
     simSpeedup: e.SIM_SPEEDUP,
     mesRatePerMin: e.MES_RATE_PER_MIN,

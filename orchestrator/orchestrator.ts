@@ -24,12 +24,14 @@ import { LayoutBlockStore } from './store/layout-block-store.ts';
 import { RobotHoldStore } from './store/robot-hold-store.ts';
 import { HttpWmsClient } from './services/http-wms-client.ts';
 import { IntakeService } from './services/intake.ts';
+import { startIntakeRedrive } from './services/intake-redrive.ts';
 import { Notifier } from './services/notifier.ts';
 import { SubscriberDirectory, subscriberFrom, type Subscriber } from './services/subscriber-directory.ts';
 import { OrderService } from './services/order-service.ts';
 import { PlantDirectory } from './services/plant-directory.ts';
 import { createApp, listen, type RunningServer } from './http/app.ts';
 import { rateLimit } from './http/rate-limit.ts';
+import { boundInFlight } from './http/overload.ts';
 import { ApiKeyStore } from './store/api-key-store.ts';
 import { resolveApiKey } from './http/auth.ts';
 import { LiveServer } from './live/live-server.ts';
@@ -37,6 +39,8 @@ import { LiveSource } from './live/live-source.ts';
 import { LiveOrderFeed } from './live/live-orders.ts';
 import { FleetbridgeMetrics } from './metrics/fleetbridge-metrics.ts';
 import { countRedisErrors } from './metrics/redis-errors.ts';
+import { OVERLOADED_ROUTE } from './metrics/http-metrics.ts';
+import { FAIL_FAST_REDIS } from './store/redis-unavailable.ts';
 
 export interface OrchestratorOptions {
   readonly config: Config;
@@ -86,9 +90,11 @@ async function startOn(server: RunningServer, options: OrchestratorOptions): Pro
   const { config, plant, log } = options;
   const clock = options.clock ?? systemClock;
   // Auto-pipelining: commands issued in one tick go out in one write (one syscall instead of many).
+  // Fail fast (issue 16): request handlers wait on this connection, and while Redis is down they answer
+  // 503 at once instead of waiting for the reconnect.
   const target = redisTarget(config);
   const redis = connectRedis(target, {
-    maxRetriesPerRequest: 3,
+    ...FAIL_FAST_REDIS,
     lazyConnect: true,
     enableAutoPipelining: true,
   });
@@ -127,7 +133,8 @@ async function startOn(server: RunningServer, options: OrchestratorOptions): Pro
   // Cluster plumbing (issue 16): one subscriber connection for every pub/sub channel; order changes told to
   // every instance; the engine on the lease holder only, reached from the others over engine-rpc.
   const instanceId = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
-  const subscriber = redis.duplicate({ enableAutoPipelining: false });
+  // Its own options: a subscription waits for the reconnect (and is renewed by it) instead of failing fast.
+  const subscriber = connectRedis(target, { maxRetriesPerRequest: 3, lazyConnect: true });
   subscriber.on('error', (err) => {
     log.warn({ err: err.message }, 'redis subscriber connection error');
   });
@@ -260,6 +267,8 @@ async function startOn(server: RunningServer, options: OrchestratorOptions): Pro
     log,
   });
 
+  // The queues' connection fails fast: the re-drive below must not add before it is up.
+  await Promise.all([queues.intake.waitUntilReady(), queues.notify.waitUntilReady()]);
   await Promise.all([changes.start(), fleetView.start(), rpc.start()]);
   const open = await orders.redrive();
   metrics.leadership(instanceId, 'follower');
@@ -273,9 +282,12 @@ async function startOn(server: RunningServer, options: OrchestratorOptions): Pro
     log,
     notifySchedule: config.webhookRetriesMs,
   };
-  const intakeWorker = startIntakeWorker(intake.process, workerOptions);
+  // Intake jobs mostly wait on Redis (and the WMS): 8 at a time caps intake near 800 orders/s, below
+  // B3's 1,000 req/s, and every order waits in the queue; 64 keeps up with the API.
+  const intakeWorker = startIntakeWorker(intake.process, { ...workerOptions, concurrency: 64 });
   const notifyWorker = startNotifyWorker(notifier.process, workerOptions);
   const workers: Worker[] = [intakeWorker, notifyWorker];
+  const stopRedrive = startIntakeRedrive({ orders, clock, log });
   countRedisErrors(metrics, {
     main: redis,
     queues: queues.connection,
@@ -311,7 +323,8 @@ async function startOn(server: RunningServer, options: OrchestratorOptions): Pro
     keyStore,
     metrics,
     metricsPublic: config.metricsPublic,
-    ready: () => Promise.resolve(started && redis.status === 'ready'),
+    // Not ready while either connection the API writes on is down (issue 16: writes answer 503 at once).
+    ready: () => Promise.resolve(started && redis.status === 'ready' && queues.connection.status === 'ready'),
     cluster: () => {
       const leader = fleetView.leader();
       return {
@@ -321,7 +334,14 @@ async function startOn(server: RunningServer, options: OrchestratorOptions): Pro
       };
     },
   });
-  server.serve(app);
+  // In front of express: a request refused for overload costs no routing, no Redis and no log line.
+  const bounded = boundInFlight(app, {
+    maxInFlight: config.maxInFlight,
+    onRefused: (req) => {
+      metrics.httpRequest(req.method ?? 'GET', OVERLOADED_ROUTE, 503, 0);
+    },
+  });
+  server.serve(bounded);
   const liveOrders = new LiveOrderFeed({
     onChange: (listener) => orders.onChange(listener),
     openOrders: () => store.openOrders(),
@@ -365,7 +385,9 @@ async function startOn(server: RunningServer, options: OrchestratorOptions): Pro
       await live.stop();
       liveOrders.stop();
       await server.close();
+      bounded.stop();
       log.debug('stopping: workers');
+      stopRedrive();
       await Promise.all(workers.map((w) => w.close()));
       log.debug('stopping: engine (the lease handed back: a follower takes over at once)');
       await lease.stop();

@@ -5,7 +5,7 @@
 import type { Layout, LayoutEdge } from '../domain/layout.ts';
 import type { RobotSpec } from '../domain/robot.ts';
 import type { RobotStateReport } from '../domain/robot-messages.ts';
-import type { createEngine } from './engine.ts';
+import type { createEngine, StepOptions } from './engine.ts';
 import type { EngineCommand, EngineEvent, EngineState } from './engine-types.ts';
 
 /** A robot of type `amr` at 1 m/s carrying pallets; `releaseAhead` only when given. */
@@ -96,11 +96,12 @@ export function run(
   engine: ReturnType<typeof createEngine>,
   state: EngineState,
   events: EngineEvent[],
+  options?: StepOptions,
 ): { state: EngineState; commands: EngineCommand[] } {
   const commands: EngineCommand[] = [];
   let s = state;
   events.forEach((event, i) => {
-    const r = engine.step(s, event, 1_000 + i);
+    const r = engine.step(s, event, 1_000 + i, options);
     s = r.state;
     commands.push(...r.commands);
   });

@@ -142,6 +142,50 @@ describe('engine', () => {
     });
   });
 
+  it('when the runtime consumes its input state, then the engine decides as it does on a kept one, and leaves a kept one as it was', () => {
+    const engine = createEngine(lineLayout(), [spec('R1', 'A'), spec('R2', 'D')]);
+    const events: EngineEvent[] = [
+      ...online('R1', 'A'),
+      ...online('R2', 'D'),
+      planned('o1'),
+      {
+        type: 'orders-planned',
+        orders: [
+          { id: 'o2', fromStation: 'P', toStation: 'Q', priority: 3, createdAtMs: 0 },
+          { id: 'o3', fromStation: 'P', toStation: 'X', priority: 1, createdAtMs: 0 }, // fails: X is on no node
+          { id: 'o4', fromStation: 'P', toStation: 'Q', priority: 1, createdAtMs: 0 },
+        ],
+      },
+      tick,
+      { type: 'order-cancel-requested', orderId: 'o4', mode: 'normal', by: 'test' },
+      reached('R1', 'B'),
+      tick,
+      planned('o5'),
+      reached('R2', 'C'),
+      tick,
+      tick,
+    ];
+    const kept: { state: EngineState; commands: EngineCommand[] }[] = [];
+    let state = engine.initialState();
+    for (const event of events) {
+      const before = structuredClone(state);
+      const r = run(engine, state, [event]);
+      expect(state).toEqual(before);
+      kept.push(r);
+      state = r.state;
+    }
+    let consumed = engine.initialState();
+    for (const [i, event] of events.entries()) {
+      const r = run(engine, consumed, [event], { input: 'consumed' });
+      expect(r.commands).toEqual(kept[i]?.commands);
+      expect(r.state).toEqual(kept[i]?.state);
+      expect(Object.keys(r.state.orders)).toEqual(Object.keys(kept[i]!.state.orders));
+      consumed = r.state;
+    }
+    expect(transitions(kept.flatMap((r) => r.commands))).toContain('failed');
+    expect(Object.keys(state.orders).length).toBeGreaterThan(1);
+  });
+
   it('when planned orders arrive as one batch, then each is taken in as if it came alone', () => {
     const engine = createEngine(lineLayout(), [spec('R1', 'A'), spec('R2', 'D')]);
     const orders = [

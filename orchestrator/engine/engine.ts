@@ -56,7 +56,17 @@ export interface Engine {
    * working on wait for that robot's state report and then resume from what it reports.
    */
   restore(orders: readonly EngineOrder[], blocks?: LayoutBlocks, holds?: RobotHolds): EngineState;
-  step(state: EngineState, event: EngineEvent, nowMs: number): StepResult;
+  step(state: EngineState, event: EngineEvent, nowMs: number, options?: StepOptions): StepResult;
+}
+
+export interface StepOptions {
+  /**
+   * `kept` (default): the input state is left as it was; a step that changes an order copies the order
+   * book, O(orders held). `consumed`: the caller replaces the input state by the result and never reads it
+   * again (the runtime), so the order book is changed in place, O(orders changed): with tens of thousands
+   * of orders waiting (B3), a copy per step is what held intake back. Same decisions either way.
+   */
+  readonly input?: 'kept' | 'consumed';
 }
 
 /** Blocked edges and nodes, as stored. */
@@ -123,8 +133,10 @@ export function createEngine(
     return { ...state, robots, orders: Object.fromEntries(orders.map((o) => [o.id, o])) };
   };
 
-  const step = (state: EngineState, event: EngineEvent, nowMs: number): StepResult => {
-    const ctx = new StepContext(state, nowMs, (edges, nodes) => context.closedEdges(edges, nodes));
+  const step = (state: EngineState, event: EngineEvent, nowMs: number, options?: StepOptions): StepResult => {
+    const ctx = new StepContext(state, nowMs, (edges, nodes) => context.closedEdges(edges, nodes), {
+      orders: options?.input === 'consumed' ? 'in-place' : 'copy-on-write',
+    });
     let refusal: InterventionRefusal | undefined;
     switch (event.type) {
       case 'order-planned':

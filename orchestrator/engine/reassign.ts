@@ -50,7 +50,8 @@ export function requeue(ctx: StepContext, order: EngineOrder, why: string, by?: 
  * or dropped off keeps its place (traffic plans around it), the order goes to another robot.
  */
 export function requeueHeldOrders(ctx: StepContext, policy: ReassignPolicy): void {
-  for (const order of ctx.allOrders()) {
+  // Only those on hold: a walk of every order each tick was a fifth of B3's CPU with 45,000 planned.
+  for (const order of ctx.ordersOnHold()) {
     if (order.status !== 'on-hold' || order.heldAtMs === undefined) continue;
     if (ctx.nowMs - order.heldAtMs < policy.heldOrderAfterMs) continue;
     if (order.heldFrom !== 'assigned' && order.heldFrom !== 'to-pickup') continue;

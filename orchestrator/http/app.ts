@@ -128,9 +128,12 @@ export interface RunningServer {
   /** The Node server, for protocols that upgrade from HTTP (`ws /v1/live`). */
   readonly server: Server;
   /** Starts answering with `app`; until then every request gets `503 not-ready` with `Retry-After`. */
-  serve(app: Express): void;
+  serve(app: RequestListener): void;
   close(): Promise<void>;
 }
+
+/** Connections waiting to be accepted. */
+const LISTEN_BACKLOG = 4096;
 
 /** Why the HTTP server could not listen; `host` and `port` are the ones asked for. */
 export class ListenError extends Error {
@@ -171,7 +174,10 @@ export function listen(host: string, port: number): Promise<RunningServer> {
     server.once('error', (cause: NodeJS.ErrnoException) => {
       reject(new ListenError(LISTEN_ERRORS[cause.code ?? ''] ?? 'listen-failed', host, port, { cause }));
     });
-    server.listen(port, host, () => {
+    // A burst of new connections beyond the accept backlog (Node's default 511) has its SYNs dropped: the
+    // client retries after 1, 3, 7 s, a hang the overload bound never sees (issue 16, B3 at 3,000 req/s).
+    // The kernel caps it at net.core.somaxconn.
+    server.listen({ port, host, backlog: LISTEN_BACKLOG }, () => {
       const address = server.address() as AddressInfo;
       resolve({
         url: `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`,

@@ -72,6 +72,8 @@ export const PROBLEM_HELP: Readonly<Record<ProblemCode, string>> = {
     'Well-formed but unusable: unknown location, quantity not above 0, bad SSCC, unknown event type.',
   'rate-limited': 'The key made more requests per second than allowed; retry after `Retry-After` seconds.',
   'not-ready': 'The service is starting or has lost Redis; retry after `Retry-After` seconds.',
+  overloaded:
+    'This instance is working on as many requests as it may at once (`MAX_IN_FLIGHT`); nothing was done. Retry after `Retry-After` seconds, or on another instance.',
   'engine-unavailable':
     'A robot or order command needs the engine, and its leader instance did not answer (no leader during a takeover, which takes a few seconds, or a timeout); nothing was changed. Retry after `Retry-After` seconds.',
   internal: 'An unexpected error; the request was not accepted. It is logged with the request.',

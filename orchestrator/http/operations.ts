@@ -59,6 +59,7 @@ export const COMMON_PROBLEMS: readonly ProblemCode[] = [
   'forbidden',
   'rate-limited',
   'not-ready',
+  'overloaded',
   'internal',
 ];
 /** Problems of every operation that reads a JSON body. */

@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { z } from 'zod';
 import { EngineUnavailableError } from '../cluster/engine-rpc.ts';
+import { isRedisUnavailable } from '../store/redis-unavailable.ts';
 
 /** One thing wrong with a request: a JSON pointer into the body, or a header name. */
 export type FieldError =
@@ -32,6 +33,7 @@ export const PROBLEM_TYPES = {
   unprocessable: { status: 422, title: 'Well-formed but unusable' },
   'rate-limited': { status: 429, title: 'Too many requests with this API key; see Retry-After' },
   'not-ready': { status: 503, title: 'Service not ready' },
+  overloaded: { status: 503, title: 'This instance has too many requests in flight; see Retry-After' },
   'engine-unavailable': {
     status: 503,
     title: 'The engine leader did not answer (a takeover takes a few seconds); see Retry-After',
@@ -112,6 +114,15 @@ export function problemHandler(onUnexpected: (err: unknown) => void): ErrorReque
   return (err: unknown, req, res, _next) => {
     let problem: ProblemError;
     if (err instanceof ProblemError) problem = err;
+    else if (isRedisUnavailable(err))
+      problem = new ProblemError(
+        'not-ready',
+        'Redis is unreachable; retry (with the same Idempotency-Key: the same order is answered)',
+        [],
+        {
+          'Retry-After': '2',
+        },
+      );
     else if (err instanceof EngineUnavailableError)
       problem = new ProblemError('engine-unavailable', err.message, [], { 'Retry-After': '2' });
     else if (isBodyParserError(err) && err.type === 'entity.parse.failed')

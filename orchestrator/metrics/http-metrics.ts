@@ -13,6 +13,8 @@ export interface HttpMetrics {
 
 /** The route label of a request no route pattern matched (map UI assets, unknown paths). */
 export const OTHER_ROUTE = 'other';
+/** The route label of an API request refused for overload before routing (`MAX_IN_FLIGHT`). */
+export const OVERLOADED_ROUTE = 'overloaded';
 
 const OPERATION_ROUTES = (Object.values(OPERATIONS) as Operation[]).map((op) => ({
   method: op.method.toUpperCase(),

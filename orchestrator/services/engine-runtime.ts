@@ -298,7 +298,10 @@ export class EngineRuntime {
 
   private async run(event: EngineEvent): Promise<StepResult> {
     const stepDone = this.options.metrics?.engineStepStarted(event.type);
-    const result = this.options.engine.step(this.state, event, this.options.clock.now());
+    // The runtime holds one state and replaces it by each result: the step may change it in place.
+    const result = this.options.engine.step(this.state, event, this.options.clock.now(), {
+      input: 'consumed',
+    });
     this.state = result.state;
     const robotCommands: EngineCommand[] = [];
     for (const command of result.commands) {

@@ -53,15 +53,43 @@ export class OrderService {
     return this.changes.onChange(listener);
   }
 
-  /** Stores a new order (or finds the one its idempotency key made) and queues it for intake. */
+  /**
+   * Stores a new order (or finds the one its idempotency key made) and queues it for intake; resolves only
+   * once both are done, so an order answered 202 is never lost (issue 16). A replay of an order still
+   * `received` queues its intake again (idempotent: job id = order id): the first attempt may have stored
+   * the order and failed before its job was added.
+   */
   async create(order: TransportOrder, claim: IdempotencyClaim): Promise<CreateResult> {
     const result = await this.store.create(order, claim);
     if (result.kind === 'created') {
-      await this.intake.add('intake', { orderId: order.id }, { jobId: order.id });
+      await this.queueIntake(order.id);
       await this.notifier.enqueueFor(order);
       this.publish(order);
+    } else if (result.kind === 'replayed') {
+      const stored = await this.store.get(result.orderId);
+      if (stored?.status === 'received') await this.queueIntake(stored.id);
     }
     return result;
+  }
+
+  /**
+   * Queues intake again for orders still `received` that were created before `beforeMs` (ms since epoch):
+   * those whose job was never added (stored, then Redis went away before the add). Idempotent (job id =
+   * order id), so safe to run on every instance at any time. Returns how many it queued.
+   */
+  async redriveReceived(beforeMs: number): Promise<number> {
+    const stale = (await this.store.inStatus('received')).filter(
+      (o) => o.status === 'received' && Date.parse(o.createdAt) < beforeMs,
+    );
+    for (const order of stale) {
+      await this.queueIntake(order.id);
+      await this.notifier.enqueueFor(order);
+    }
+    return stale.length;
+  }
+
+  private async queueIntake(orderId: OrderId): Promise<void> {
+    await this.intake.add('intake', { orderId }, { jobId: orderId });
   }
 
   get(id: OrderId): Promise<TransportOrder | undefined> {
@@ -141,8 +169,7 @@ export class OrderService {
   async redrive(): Promise<TransportOrder[]> {
     const open = await this.store.openOrders();
     for (const order of open) {
-      if (order.status === 'received')
-        await this.intake.add('intake', { orderId: order.id }, { jobId: order.id });
+      if (order.status === 'received') await this.queueIntake(order.id);
       await this.notifier.enqueueFor(order);
     }
     return open;

@@ -9,6 +9,7 @@ import {
 } from '../domain/transport-order.ts';
 import { isDone, TERMINAL_STATUSES } from '../domain/order-lifecycle.ts';
 import { parseStoredOrder } from './stored-order.ts';
+import { LuaScript } from './lua-script.ts';
 import type { RedisKeys } from './redis-keys.ts';
 import { FencedOutError, fenceCheckLua, type Fence } from '../cluster/leader-lease.ts';
 
@@ -108,6 +109,9 @@ end
 return 1
 `;
 
+const CREATE_SCRIPT = new LuaScript(CREATE_LUA);
+const UPDATE_SCRIPT = new LuaScript(UPDATE_LUA);
+
 function parseCursor(cursor: string | undefined): { score: number; id: string } | undefined {
   if (cursor === undefined) return undefined;
   const at = cursor.indexOf(':');
@@ -137,28 +141,31 @@ export class OrderStore {
     const entry = JSON.stringify(order.history.at(-1) ?? {});
     const units = claim.handlingUnits ?? [];
     const idempotencyKey = this.keys.idempotency(claim.scope, claim.key);
-    const result = (await this.redis.eval(
-      CREATE_LUA,
-      7 + units.length,
-      idempotencyKey,
-      this.keys.order(order.id),
-      this.keys.ordersByTime,
-      this.keys.openOrders,
-      this.keys.ordersInStatus(order.status),
-      this.keys.audit,
-      claim.identity === undefined
-        ? idempotencyKey
-        : this.keys.requestIdentity(claim.scope, claim.identity.sourceSystem, claim.identity.id),
-      ...units.map((u) => this.keys.openHandlingUnit(u.field, u.value)),
-      claim.fingerprint,
-      JSON.stringify(order),
-      order.id,
-      String(Date.parse(order.createdAt)),
-      String(IDEMPOTENCY_TTL_S),
-      entry,
-      String(AUDIT_MAX_LEN),
-      claim.identity === undefined ? '0' : '1',
-      claim.openHandlingUnits ?? 'refuse',
+    const result = (await CREATE_SCRIPT.run(
+      this.redis,
+      [
+        idempotencyKey,
+        this.keys.order(order.id),
+        this.keys.ordersByTime,
+        this.keys.openOrders,
+        this.keys.ordersInStatus(order.status),
+        this.keys.audit,
+        claim.identity === undefined
+          ? idempotencyKey
+          : this.keys.requestIdentity(claim.scope, claim.identity.sourceSystem, claim.identity.id),
+        ...units.map((u) => this.keys.openHandlingUnit(u.field, u.value)),
+      ],
+      [
+        claim.fingerprint,
+        JSON.stringify(order),
+        order.id,
+        String(Date.parse(order.createdAt)),
+        String(IDEMPOTENCY_TTL_S),
+        entry,
+        String(AUDIT_MAX_LEN),
+        claim.identity === undefined ? '0' : '1',
+        claim.openHandlingUnits ?? 'refuse',
+      ],
     )) as [number, string, string?];
     switch (result[0]) {
       case 1:
@@ -208,30 +215,39 @@ export class OrderStore {
       const units = isDone(next.status)
         ? [...handlingUnitsOf(current.load), ...handlingUnitsOf(next.load)]
         : [];
-      const ok = await this.redis.eval(
-        UPDATE_LUA,
-        6 + units.length,
-        this.keys.order(id),
-        this.keys.openOrders,
-        this.keys.ordersInStatus(current.status),
-        this.keys.ordersInStatus(next.status),
-        this.keys.audit,
-        fence?.key ?? this.keys.order(id),
-        ...units.map((u) => this.keys.openHandlingUnit(u.field, u.value)),
-        String(current.version),
-        JSON.stringify(next),
-        id,
-        TERMINAL_STATUSES.has(next.status) ? '1' : '0',
-        entry,
-        String(AUDIT_MAX_LEN),
-        units.length > 0 ? '1' : '0',
-        fence?.value ?? '',
+      const ok = await UPDATE_SCRIPT.run(
+        this.redis,
+        [
+          this.keys.order(id),
+          this.keys.openOrders,
+          this.keys.ordersInStatus(current.status),
+          this.keys.ordersInStatus(next.status),
+          this.keys.audit,
+          fence?.key ?? this.keys.order(id),
+          ...units.map((u) => this.keys.openHandlingUnit(u.field, u.value)),
+        ],
+        [
+          String(current.version),
+          JSON.stringify(next),
+          id,
+          TERMINAL_STATUSES.has(next.status) ? '1' : '0',
+          entry,
+          String(AUDIT_MAX_LEN),
+          units.length > 0 ? '1' : '0',
+          fence?.value ?? '',
+        ],
       );
       if (ok === 1) return next;
       if (ok === -1) throw new OrderNotFoundError(id);
       if (ok === -2) throw new FencedOutError(`order ${id}: the leader lease moved on; write refused`);
     }
     throw new Error(`order ${id}: too many concurrent writes`);
+  }
+
+  /** Every order in `status` now (its status index). */
+  async inStatus(status: OrderStatus): Promise<TransportOrder[]> {
+    const ids = await this.redis.smembers(this.keys.ordersInStatus(status));
+    return this.getMany(ids);
   }
 
   /** Every order not in a terminal status: what a restarted engine resumes. */

@@ -6,15 +6,18 @@
  * from Redis: lost = accepted but not stored or not planned; duplicated = stored orders beyond the
  * accepted ids. Baseline, same rate and Redis: a bare BullMQ `add` and a worker that does nothing, in
  * this process. Targets: >= 1,000 req/s sustained, 0 lost, 0 duplicated, p99 202-latency <= 20 ms,
- * p99 to `planned` <= 100 ms. Run alone: `npx tsx test/bench/b3-intake.ts`.
+ * p99 to `planned` <= 100 ms. Then the overload row (issue 16, `b3-overload.ts`): three times the rate
+ * against a fresh instance; every request answered `202` or `503` with `Retry-After` within 1 s, none
+ * lost, RSS reported. Run alone: `npx tsx test/bench/b3-intake.ts` (`B3_RATE`, `B3_SECONDS`,
+ * `B3_OVERLOAD_RATE` change the rate, the seconds of each run and the overload row's rate).
  */
 import { randomUUID } from 'node:crypto';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { OrderStore } from '../../orchestrator/store/order-store.ts';
-import { RedisKeys } from '../../orchestrator/store/redis-keys.ts';
 import { startOrchestratorProcess, type OrchestratorProcess } from '../support/orchestrator-process.ts';
-import { KEYS, testEnv } from '../support/test-env.ts';
+import { testEnv } from '../support/test-env.ts';
+import { closeConnections, openLoop, postTransportRequest, readBack, sleep } from './b3-kit.ts';
+import { overloadRun } from './b3-overload.ts';
 import {
   deleteRedisKeys,
   fmt,
@@ -33,62 +36,27 @@ export interface B3Options extends BenchOptions {
   readonly rate?: number;
   /** Seconds of load; default 60. */
   readonly seconds?: number;
+  /** Requests per second of the overload row; default three times `rate`. */
+  readonly overloadRate?: number;
 }
 
 const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
 const PLANNED_TIMEOUT_MS = 120_000;
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-interface OpenLoopResult {
-  /** Latency of each answered call from its scheduled time, ms. */
-  readonly latencies: number[];
-  readonly failures: number;
-  readonly wallS: number;
+/** A positive number from the environment (`B3_RATE=3000 B3_SECONDS=15`), or undefined when unset. */
+function envNumber(name: string): number | undefined {
+  const text = process.env[name];
+  if (text === undefined || text === '') return undefined;
+  const value = Number(text);
+  if (!(value > 0)) throw new Error(`${name} must be a positive number, not ${text}`);
+  return value;
 }
-
-/** Calls `send(i)` for i = 0 .. n-1 at `rate` per second from now, open loop; waits for all answers. */
-async function openLoop(
-  n: number,
-  rate: number,
-  send: (i: number) => Promise<boolean>,
-): Promise<OpenLoopResult> {
-  const latencies: number[] = [];
-  let failures = 0;
-  const start = performance.now();
-  const pending: Promise<void>[] = [];
-  for (let i = 0; i < n;) {
-    const due = Math.floor(((performance.now() - start) * rate) / 1000) + 1;
-    for (; i < Math.min(n, due); i += 1) {
-      const scheduled = start + (i * 1000) / rate;
-      pending.push(
-        send(i).then(
-          (ok) => {
-            if (ok) latencies.push(performance.now() - scheduled);
-            else failures += 1;
-          },
-          () => {
-            failures += 1;
-          },
-        ),
-      );
-    }
-    await sleep(2);
-  }
-  await Promise.all(pending);
-  return { latencies, failures, wallS: (performance.now() - start) / 1000 };
-}
-
 export async function run(options: B3Options = {}): Promise<BenchSection> {
-  const rate = options.rate ?? 1000;
-  const seconds = options.seconds ?? 60;
+  const rate = options.rate ?? envNumber('B3_RATE') ?? 1000;
+  const seconds = options.seconds ?? envNumber('B3_SECONDS') ?? 60;
+  const overloadRate = options.overloadRate ?? envNumber('B3_OVERLOAD_RATE') ?? 3 * rate;
   const n = rate * seconds;
   const log = options.log ?? ((): void => undefined);
   const prefix = `fbbench-b3-${randomUUID().slice(0, 8)}`;
-  const bins = Array.from(
-    { length: 60 },
-    (_, i) => `B-0${1 + Math.floor(i / 10)}-${String(1 + (i % 10)).padStart(2, '0')}`,
-  );
-
   let proc: OrchestratorProcess | undefined;
   const redis = new Redis(REDIS_URL);
   try {
@@ -103,27 +71,13 @@ export async function run(options: B3Options = {}): Promise<BenchSection> {
     /** Answers other than 202, by status and problem type. */
     const refusals = new Map<string, number>();
     const post = async (i: number, into: (id: string) => void): Promise<boolean> => {
-      const res = await fetch(`${url}/v1/transport-requests`, {
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${KEYS.wms}`,
-          'content-type': 'application/json',
-          'idempotency-key': `b3-${i}`,
-        },
-        body: JSON.stringify({
-          type: 'custom',
-          from: { location: 'DOCK-1' },
-          to: { location: bins[i % bins.length] },
-          load: { handlingUnitId: `HU-B3-${i}`, sku: 'SKU-100', quantity: 1, uom: 'PAL' },
-        }),
-      });
-      const body = (await res.json()) as { id?: string; type?: string };
-      if (res.status !== 202 || !body.id) {
-        const why = `${res.status} ${body.type ?? ''}`.trim();
+      const res = await postTransportRequest(url, 'b3', i);
+      if (res.status !== 202 || res.id === undefined) {
+        const why = `${res.status} ${res.type ?? ''}`.trim();
         refusals.set(why, (refusals.get(why) ?? 0) + 1);
         return false;
       }
-      into(body.id);
+      into(res.id);
       return true;
     };
     // One second of warm-up (JIT, connections), not measured; its orders count for lost and duplicated.
@@ -137,33 +91,11 @@ export async function run(options: B3Options = {}): Promise<BenchSection> {
     const accepted = [...measured, ...warmIds];
     log(`B3: ${measured.length} accepted in ${fmt(ours.wallS, 1)} s; waiting for planned`);
 
-    const keys = new RedisKeys(prefix);
-    const store = new OrderStore(redis, keys);
-    const deadline = Date.now() + PLANNED_TIMEOUT_MS;
-    let planned = 0;
-    while (Date.now() < deadline) {
-      planned = await redis.scard(keys.ordersInStatus('planned'));
-      if (planned >= accepted.length) break;
-      await sleep(500);
-    }
-    const toPlanned: number[] = [];
-    const inMeasure = new Set(measured);
-    let plannedCount = 0;
-    let missing = 0;
-    for (let i = 0; i < accepted.length; i += 1000) {
-      const orders = await store.getMany(accepted.slice(i, i + 1000));
-      missing += Math.min(1000, accepted.length - i) - orders.length;
-      for (const o of orders) {
-        const from = o.timestamps.received;
-        const to = o.timestamps.planned;
-        if (!from || !to) continue;
-        plannedCount += 1;
-        if (inMeasure.has(o.id)) toPlanned.push(Date.parse(to) - Date.parse(from));
-      }
-    }
-    const stored = await redis.zcard(keys.ordersByTime);
-    const lost = missing + (accepted.length - missing - plannedCount);
-    const duplicated = Math.max(0, stored - new Set(accepted).size);
+    const {
+      lost,
+      duplicated,
+      toPlannedMs: toPlanned,
+    } = await readBack(redis, prefix, accepted, new Set(measured), PLANNED_TIMEOUT_MS);
     await proc.stop();
     proc = undefined;
 
@@ -174,6 +106,7 @@ export async function run(options: B3Options = {}): Promise<BenchSection> {
     const queue = new Queue('b3', { connection, prefix: qPrefix });
     const added = new Map<string, number>();
     const processedLatency: number[] = [];
+    const workerConnection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
     const worker = new Worker(
       'b3',
       (job) => {
@@ -181,7 +114,7 @@ export async function run(options: B3Options = {}): Promise<BenchSection> {
         if (at !== undefined) processedLatency.push(performance.now() - at);
         return Promise.resolve();
       },
-      { connection: new Redis(REDIS_URL, { maxRetriesPerRequest: null }), prefix: qPrefix, concurrency: 8 },
+      { connection: workerConnection, prefix: qPrefix, concurrency: 8 },
     );
     const base = await openLoop(n, rate, async (i) => {
       added.set(`j${i}`, performance.now());
@@ -191,7 +124,20 @@ export async function run(options: B3Options = {}): Promise<BenchSection> {
     const baseDeadline = Date.now() + 60_000;
     while (processedLatency.length < n && Date.now() < baseDeadline) await sleep(200);
     await Promise.all([worker.close(), queue.close()]);
+    // Connections given to BullMQ stay open after close(); left open, they keep this process alive.
     connection.disconnect();
+    workerConnection.disconnect();
+
+    // The overload row: a fresh instance, three times the rate (B3_OVERLOAD_RATE), pushed back with 503s.
+    const over = await overloadRun({
+      redisUrl: REDIS_URL,
+      rate: overloadRate,
+      seconds,
+      plannedTimeoutMs: PLANNED_TIMEOUT_MS,
+      log,
+    });
+    const overFailures = [...over.failures.values()].reduce((a, b) => a + b, 0);
+    const overMet = overFailures === 0 && over.laterThan1s === 0 && over.lost === 0 && over.duplicated === 0;
 
     const p = (xs: number[], q: number): number => percentile(xs, q);
     const sustained = measured.length / ours.wallS;
@@ -237,7 +183,7 @@ export async function run(options: B3Options = {}): Promise<BenchSection> {
     );
     const rateMet = measured.length === n && sustained >= 0.98 * rate && rate >= 1000;
     const markdown = [
-      `${seconds} s at ${rate} requests/s after 1 s of warm-up, open loop (latency from each request's scheduled time), one orchestrator process (demo plant, no simulators, request log at info), local Redis; the load generator on the same machine; ${machineLine()}`,
+      `${seconds} s at ${rate} requests/s after 1 s of warm-up, open loop (latency from each request's scheduled time), one orchestrator process (demo plant, no simulators, request log at info), local Redis; the load generator (node:http, keep-alive) on the same machine; ${machineLine()}`,
       '',
       table,
       '',
@@ -245,13 +191,55 @@ export async function run(options: B3Options = {}): Promise<BenchSection> {
       `- 0 lost, 0 duplicated: ${verdict(lost === 0 && duplicated === 0)}`,
       `- p99 202-latency <= 20 ms: ${verdict(p(ours.latencies, 99) <= 20)}`,
       `- p99 to planned <= 100 ms: ${verdict(p(toPlanned, 99) <= 100)} (server-side: from the order's received to its planned timestamp)`,
+      '',
+      `Overload: ${seconds} s at ${over.rate} requests/s offered to a fresh instance (MAX_IN_FLIGHT 256), open loop, client timeout 10 s.`,
+      '',
+      markdownTable(
+        [
+          'offered req/s',
+          'sent',
+          '202',
+          '503 + Retry-After',
+          'other or no answer',
+          'answered > 1 s',
+          'p99 ms',
+          'max ms',
+          'lost',
+          'duplicated',
+          'RSS MiB start / max',
+        ],
+        [
+          [
+            String(over.rate),
+            String(over.sent),
+            String(over.accepted),
+            String(over.pushedBack),
+            overFailures === 0
+              ? '0'
+              : [...over.failures].map(([why, count]) => `${count} x ${why}`).join(', '),
+            String(over.laterThan1s),
+            fmt(over.p99Ms),
+            fmt(over.maxMs),
+            String(over.lost),
+            String(over.duplicated),
+            `${fmt(over.rssMiB.start, 0)} / ${fmt(over.rssMiB.max, 0)}`,
+          ],
+        ],
+      ),
+      '',
+      `- every request answered 202 or 503 with Retry-After within 1 s, none lost: ${verdict(overMet)}`,
     ].join('\n');
     return {
       id: 'B3',
       title: 'Intake: POST /v1/transport-requests at a fixed rate',
       markdown,
       targetsMet:
-        rateMet && lost === 0 && duplicated === 0 && p(ours.latencies, 99) <= 20 && p(toPlanned, 99) <= 100,
+        rateMet &&
+        lost === 0 &&
+        duplicated === 0 &&
+        p(ours.latencies, 99) <= 20 &&
+        p(toPlanned, 99) <= 100 &&
+        overMet,
       figures: {
         sustainedPerS: sustained,
         p99Ms: p(ours.latencies, 99),
@@ -259,9 +247,16 @@ export async function run(options: B3Options = {}): Promise<BenchSection> {
         lost,
         duplicated,
         baselineP99Ms: p(base.latencies, 99),
+        overloadAccepted: over.accepted,
+        overloadPushedBack: over.pushedBack,
+        overloadFailures: overFailures,
+        overloadLaterThan1s: over.laterThan1s,
+        overloadLost: over.lost,
+        overloadMaxRssMiB: over.rssMiB.max,
       },
     };
   } finally {
+    closeConnections();
     await proc?.stop().catch(() => undefined);
     redis.disconnect();
     await deleteRedisKeys(REDIS_URL, prefix);

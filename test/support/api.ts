@@ -12,7 +12,14 @@ export async function call(
   baseUrl: string,
   method: string,
   path: string,
-  options: { key?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+  options: {
+    key?: string;
+    body?: unknown;
+    rawBody?: string;
+    headers?: Record<string, string>;
+    /** Aborts the request (and fails the call): e.g. `AbortSignal.timeout(5000)`, so a hang fails a test. */
+    signal?: AbortSignal;
+  } = {},
 ): Promise<ApiResponse> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.key) headers.authorization = `Bearer ${options.key}`;
@@ -26,6 +33,7 @@ export async function call(
     method,
     headers,
     ...(body === undefined ? {} : { body }),
+    ...(options.signal ? { signal: options.signal } : {}),
   });
   const text = await response.text();
   let parsed: unknown = text;
