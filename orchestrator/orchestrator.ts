@@ -13,12 +13,9 @@ import { RedisKeys } from './store/redis-keys.ts';
 import { OrderStore } from './store/order-store.ts';
 import type { EngineRuntime } from './services/engine-runtime.ts';
 import type { SimRobotAdapter } from '../adapters/sim/sim-robot-adapter.ts';
-import { EngineGateway } from './cluster/engine-gateway.ts';
-import { EngineHost } from './cluster/engine-host.ts';
-import { EngineRpcClient, EngineRpcServer } from './cluster/engine-rpc.ts';
-import { startEngineSession } from './cluster/engine-session.ts';
-import { FleetView } from './cluster/fleet-view.ts';
-import { LeaderLease } from './cluster/leader-lease.ts';
+import type { EngineGateway } from './cluster/engine-gateway.ts';
+import { engineCluster } from './cluster/engine-cluster.ts';
+import type { FleetView } from './cluster/fleet-view.ts';
 import { RedisOrderChanges } from './cluster/order-changes.ts';
 import { LayoutBlockStore } from './store/layout-block-store.ts';
 import { RobotHoldStore } from './store/robot-hold-store.ts';
@@ -180,79 +177,24 @@ async function startOn(server: RunningServer, options: OrchestratorOptions): Pro
   for (const { message, ...warning } of engine.warnings) log.warn(warning, message);
   const blockStore = new LayoutBlockStore(redis, keys);
   const holdStore = new RobotHoldStore(redis, keys);
-  // Closures below reach the lease, fleet view and RPC server built after it; they run once elected.
-  const host = new EngineHost({
-    startSession: async () => {
-      const session = await startEngineSession(
-        {
-          config,
-          plant,
-          engine,
-          redis,
-          keys,
-          store,
-          orders,
-          holdStore,
-          blockStore,
-          fleetView,
-          clock,
-          log,
-          metrics,
-        },
-        lease,
-      );
-      // Only the leader listens for engine requests (a follower's refusal could answer first).
-      await rpcServer.start();
-      return {
-        ...session,
-        async stop() {
-          await rpcServer.stop();
-          await session.stop();
-        },
-      };
-    },
-    log,
-    onRole: (role) => {
-      metrics.leadership(instanceId, role);
-    },
-  });
-  const fleetView = new FleetView({
+  const cluster = engineCluster({
+    config,
+    plant,
+    engine,
     redis,
     subscriber,
-    key: keys.fleetView,
     instanceId,
-    local: () => host.current()?.runtime,
+    keys,
+    store,
+    orders,
+    holdStore,
+    blockStore,
+    clock,
     log,
+    metrics,
   });
+  const { gateway, fleetView } = cluster;
   late.fleetView = fleetView;
-  const lease = new LeaderLease({
-    redis,
-    leaseKey: keys.leaderLease,
-    epochKey: keys.leaderEpoch,
-    instanceId,
-    ttlMs: config.leaderLeaseMs,
-    onElected: host.elected,
-    onDeposed: host.deposed,
-    log,
-  });
-  const rpc = new EngineRpcClient({
-    redis,
-    subscriber,
-    channels: { requests: keys.engineRequests, replies: (id) => keys.engineReplies(id) },
-    instanceId,
-  });
-  const rpcServer = new EngineRpcServer({
-    redis,
-    subscriber,
-    channels: { requests: keys.engineRequests, replies: (id) => keys.engineReplies(id) },
-    handle: (request) => {
-      const session = host.current();
-      if (!session) return Promise.reject(new Error('this instance is no longer the engine leader'));
-      return session.handle(request);
-    },
-    log,
-  });
-  const gateway = new EngineGateway({ local: () => host.current(), rpc, log });
   late.gateway = gateway;
   const wms =
     options.wms ??
@@ -269,12 +211,11 @@ async function startOn(server: RunningServer, options: OrchestratorOptions): Pro
 
   // The queues' connection fails fast: the re-drive below must not add before it is up.
   await Promise.all([queues.intake.waitUntilReady(), queues.notify.waitUntilReady()]);
-  await Promise.all([changes.start(), fleetView.start(), rpc.start()]);
+  await Promise.all([changes.start(), cluster.listen()]);
   const open = await orders.redrive();
   metrics.leadership(instanceId, 'follower');
   // Campaigns at once: a lone instance (or the first of a cluster) is the leader before the doors open.
-  await lease.start();
-  await host.settled();
+  await cluster.campaign();
   const workerOptions = {
     redisUrl: target,
     prefix: keys.queuePrefix,
@@ -329,7 +270,7 @@ async function startOn(server: RunningServer, options: OrchestratorOptions): Pro
       const leader = fleetView.leader();
       return {
         instance: instanceId,
-        engine: host.current() ? 'leader' : 'follower',
+        engine: cluster.session() ? 'leader' : 'follower',
         ...(leader === undefined ? {} : { leader }),
       };
     },
@@ -372,12 +313,12 @@ async function startOn(server: RunningServer, options: OrchestratorOptions): Pro
     url: server.url,
     instanceId,
     store,
-    leads: () => host.current() !== undefined,
+    leads: () => cluster.session() !== undefined,
     get runtime() {
-      return host.current()?.runtime;
+      return cluster.session()?.runtime;
     },
     get simFleet() {
-      return host.current()?.simFleet;
+      return cluster.session()?.simFleet;
     },
     async stop() {
       started = false;
@@ -390,8 +331,8 @@ async function startOn(server: RunningServer, options: OrchestratorOptions): Pro
       stopRedrive();
       await Promise.all(workers.map((w) => w.close()));
       log.debug('stopping: engine (the lease handed back: a follower takes over at once)');
-      await lease.stop();
-      await Promise.all([changes.stop(), fleetView.stop(), rpc.stop()]);
+      await cluster.stop();
+      await changes.stop();
       log.debug('stopping: queues');
       await queues.close();
       subscriber.disconnect();

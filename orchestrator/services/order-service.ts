@@ -82,10 +82,27 @@ export class OrderService {
       (o) => o.status === 'received' && Date.parse(o.createdAt) < beforeMs,
     );
     for (const order of stale) {
-      await this.queueIntake(order.id);
+      await this.hurryIntake(order.id);
       await this.notifier.enqueueFor(order);
     }
     return stale.length;
+  }
+
+  /**
+   * Queues intake for an order left `received`; when its job is waiting out a retry delay (its attempts
+   * failed while Redis or the WMS was away, and the delay may have grown to 30 s), runs it now.
+   */
+  private async hurryIntake(orderId: OrderId): Promise<void> {
+    const job = await this.intake.getJob(orderId);
+    if (!job) await this.queueIntake(orderId);
+    else if (await job.isDelayed())
+      await job.promote().catch(() => undefined); // ran meanwhile
+    else if ((await job.isCompleted()) || (await job.isFailed())) {
+      // Done with, yet the order is still received (its write was lost): a job of the same id is refused
+      // while this one is kept, so it goes first.
+      await job.remove().catch(() => undefined);
+      await this.queueIntake(orderId);
+    }
   }
 
   private async queueIntake(orderId: OrderId): Promise<void> {
