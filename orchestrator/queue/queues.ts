@@ -128,6 +128,10 @@ function startWorker<T>(
     connection: bullConnection(options.redisUrl),
     prefix: options.prefix,
     concurrency: options.concurrency,
+    // A job a worker held when Redis (or the process) went away is stalled: found again within ~15 s
+    // (lock 10 s, checked every 5 s; the lock is renewed while a job runs), not BullMQ's 30 s + 30 s.
+    lockDuration: 10_000,
+    stalledInterval: 5_000,
     settings: {
       backoffStrategy: (attemptsMade: number) => backoffWithJitter(schedule, attemptsMade, Math.random),
     },
